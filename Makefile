@@ -1,0 +1,44 @@
+# One command per habit; `make help` lists them.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test test-unit test-integration lint schemas bench bench-smoke clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## create .venv and install the project with its dev extras (idempotent)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: setup ## embedded broker + service + the sample articles; prints their records
+	$(VENV)/bin/entity-service demo
+
+test: setup ## every test: unit, then integration (real broker, real Prometheus)
+	$(VENV)/bin/pytest
+
+test-unit: setup ## the fast tier only
+	$(VENV)/bin/pytest -m "not integration"
+
+test-integration: setup ## the real-broker tier only
+	$(VENV)/bin/pytest -m integration
+
+lint: setup ## ruff and mypy --strict
+	$(VENV)/bin/ruff check service tests bench
+	$(VENV)/bin/mypy
+
+schemas: setup ## regenerate schemas/ from the models
+	$(VENV)/bin/entity-service schemas
+
+bench: setup ## the throughput benchmark (minutes; prints the table for BENCHMARKS.md)
+	$(PY) bench/throughput.py
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

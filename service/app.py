@@ -1,0 +1,263 @@
+"""Kafka wiring of one worker: batch subscriber, publishers, offsets committed after publishing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any
+
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy, FastStream
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
+
+from service import __version__, metrics
+from service.config import Settings
+from service.lag import LagSampler, RebalanceCounter
+from service.models import ArticleRecord, DeadLetter
+from service.pipeline import PIPELINE_VERSION, Outcome, Pipeline, RawMessage, serialize
+
+__all__ = ["Worker", "create_app", "kafka_security"]
+
+log = logging.getLogger("entity_service")
+
+
+def kafka_security(settings: Settings) -> BaseSecurity | None:
+    """FastStream security object from the settings (TLS and SASL for real clusters)."""
+    import ssl
+
+    if settings.kafka_security_protocol == "PLAINTEXT":
+        return None
+    context = ssl.create_default_context(
+        cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
+    )
+    use_ssl = settings.kafka_security_protocol in ("SSL", "SASL_SSL")
+    if settings.kafka_security_protocol == "SSL":
+        return BaseSecurity(ssl_context=context, use_ssl=True)
+    username = settings.kafka_sasl_username or ""
+    password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else ""
+    sasl = {
+        "PLAIN": SASLPlaintext,
+        "SCRAM-SHA-256": SASLScram256,
+        "SCRAM-SHA-512": SASLScram512,
+    }[settings.kafka_sasl_mechanism or "PLAIN"]
+    return sasl(
+        username=username,
+        password=password,
+        ssl_context=context if use_ssl else None,
+        use_ssl=use_ssl,
+    )
+
+
+async def _raw_decoder(message: Any) -> None:
+    """Bodies stay bytes: the pipeline validates each message itself, one bad one fails alone."""
+    return None
+
+
+class Worker:
+    """One consumer-group member: its pipeline, its thread for spaCy, its publishing policy."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        pipeline_factory: Callable[[Settings], Pipeline] = Pipeline,
+        on_ready: Callable[[], None] | None = None,
+        index: int = 0,
+    ) -> None:
+        self.settings = settings
+        self._pipeline_factory = pipeline_factory
+        self._on_ready = on_ready
+        self.pipeline: Pipeline | None = None
+        # One thread: spaCy holds the GIL anyway, and the event loop stays free for heartbeats.
+        self._nlp_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            security=kafka_security(settings),
+            enable_idempotence=settings.kafka_enable_idempotence,
+            client_id=settings.kafka_client_id,
+            graceful_timeout=settings.drain_timeout_s,
+            acks="all",
+            middlewares=[KafkaPrometheusMiddleware(registry=metrics.registry)],
+        )
+        self.records_out = self.broker.publisher(
+            settings.output_topic,
+            title="records",
+            description="One ArticleRecord per accepted article, keyed by article id.",
+            schema=ArticleRecord,
+        )
+        self.dead_out = self.broker.publisher(
+            settings.dlq_topic,
+            title="dead-letters",
+            description="One DeadLetter per rejected message, keyed by the input key.",
+            schema=DeadLetter,
+        )
+        self.lag = LagSampler(self._consumer)
+        self._process_sampler = metrics.ProcessSampler(index)
+        self._sampling: asyncio.Task[None] | None = None
+        self.subscriber = self.broker.subscriber(
+            settings.input_topic,
+            title="articles",
+            description="Raw Articles (JSON), keyed by article id.",
+            group_id=settings.group_id,
+            batch=True,
+            max_records=settings.batch_max_records,
+            batch_timeout_ms=settings.batch_max_wait_ms,
+            auto_offset_reset=settings.auto_offset_reset,
+            max_poll_interval_ms=settings.max_poll_interval_ms,
+            session_timeout_ms=settings.session_timeout_ms,
+            # Commit only after the handler returned, i.e. after every output was acknowledged;
+            # an exception seeks back to the batch start (after our own backoff, see _publish).
+            ack_policy=AckPolicy.ACK,
+            decoder=_raw_decoder,
+            listener=RebalanceCounter(self.lag),
+        )
+        self.subscriber(self.handle)
+        self._publish_failures = 0
+
+    async def handle(self, message: KafkaMessage) -> None:
+        """One batch: NLP off the loop, publish everything, then FastStream commits."""
+        raw = message.raw_message
+        records: Sequence[ConsumerRecord[bytes, bytes]] = raw if isinstance(raw, tuple) else (raw,)
+        batch = [
+            RawMessage(
+                value=r.value if r.value is not None else b"",
+                key=r.key,
+                topic=r.topic,
+                partition=r.partition,
+                offset=r.offset,
+            )
+            for r in records
+        ]
+        metrics.ARTICLES_CONSUMED.inc(len(batch))
+        metrics.BATCH_SIZE.observe(len(batch))
+        metrics.IN_FLIGHT.inc(len(batch))
+        self.lag.batch_started(records)
+        try:
+            assert self.pipeline is not None, "the pipeline loads before the subscriber starts"
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self._nlp_thread, self.pipeline.process, batch)
+            for stage, seconds in result.stage_seconds.items():
+                metrics.STAGE_SECONDS.labels(stage).observe(seconds)
+            started = time.perf_counter()
+            await self._publish(batch, result.outcomes)
+            metrics.STAGE_SECONDS.labels("publish").observe(time.perf_counter() - started)
+            metrics.observe_outcomes(result.outcomes)
+            await self._commit(message)
+        finally:
+            metrics.IN_FLIGHT.dec(len(batch))
+
+    def _consumer(self) -> Any:
+        """The aiokafka consumer FastStream creates when the subscriber starts (None before)."""
+        return self.subscriber.consumer
+
+    async def _commit(self, message: KafkaMessage) -> None:
+        """Commit here, not in FastStream's ack middleware, so commits are counted.
+
+        The middleware's own ack after the handler then finds the message acknowledged.
+        """
+        try:
+            await message.ack()
+        except Exception:
+            metrics.COMMITS.labels("failed").inc()
+            raise
+        metrics.COMMITS.labels("ok").inc()
+        self.lag.batch_committed()
+
+    async def _publish(self, batch: Sequence[RawMessage], outcomes: Sequence[Outcome]) -> None:
+        """Publish all outcomes; retry the failed ones with capped exponential backoff.
+
+        After ``max_poll_interval/2`` of failures it raises: FastStream then seeks back to the
+        batch start without committing, and the next attempt waits first, so there is no hot loop.
+        """
+        if self._publish_failures:
+            await asyncio.sleep(self._backoff(self._publish_failures))
+        pending = list(zip(batch, outcomes, strict=True))
+        give_up_at = time.monotonic() + self.settings.max_poll_interval_ms / 2000
+        while True:
+            results = await asyncio.gather(
+                *(self._publish_one(raw, outcome) for raw, outcome in pending),
+                return_exceptions=True,
+            )
+            failed = [
+                (item, result)
+                for item, result in zip(pending, results, strict=True)
+                if isinstance(result, BaseException)
+            ]
+            if not failed:
+                self._publish_failures = 0
+                return
+            self._publish_failures += 1
+            pending = [item for item, _ in failed]
+            log.warning(
+                "publishing %d of %d outputs failed (%s); retry %d",
+                len(failed),
+                len(outcomes),
+                failed[0][1],
+                self._publish_failures,
+            )
+            if time.monotonic() > give_up_at:
+                raise RuntimeError("outputs could not be published; the batch will be re-read")
+            await asyncio.sleep(self._backoff(self._publish_failures))
+
+    def _backoff(self, failures: int) -> float:
+        delay = min(
+            self.settings.publish_retry_initial_s * 2 ** (failures - 1),
+            self.settings.publish_retry_max_s,
+        )
+        return float(delay * random.uniform(0.8, 1.2))
+
+    async def _publish_one(self, raw: RawMessage, outcome: Outcome) -> None:
+        if isinstance(outcome, ArticleRecord):
+            await self.records_out.publish(
+                serialize(outcome),
+                key=outcome.article_id.encode(),
+                headers={"content-type": "application/json"},
+            )
+        else:
+            await self.dead_out.publish(
+                serialize(outcome),
+                key=raw.key,
+                headers={
+                    "content-type": "application/json",
+                    "error-type": outcome.error.type,
+                },
+            )
+
+    @asynccontextmanager
+    async def lifespan(self) -> AsyncIterator[None]:
+        """Load the model before consuming; shut the NLP thread down after draining."""
+        loop = asyncio.get_running_loop()
+        self.pipeline = await loop.run_in_executor(
+            self._nlp_thread, self._pipeline_factory, self.settings
+        )
+        metrics.set_build_info(
+            service_version=__version__,
+            pipeline_version=PIPELINE_VERSION,
+            model=self.pipeline.model_info.name,
+            model_version=self.pipeline.model_info.version,
+        )
+        yield
+        if self._sampling is not None:
+            self._sampling.cancel()
+        self._nlp_thread.shutdown(wait=True)
+
+    async def started(self) -> None:
+        self._sampling = asyncio.create_task(self.lag.run(also=self._process_sampler.sample))
+        if self._on_ready is not None:
+            self._on_ready()
+
+
+def create_app(settings: Settings, **kwargs: Any) -> FastStream:
+    """The FastStream application of one worker process."""
+    worker = Worker(settings, **kwargs)
+    app = FastStream(worker.broker, lifespan=worker.lifespan)
+    app.after_startup(worker.started)
+    return app

@@ -1,0 +1,124 @@
+"""All configuration in one validated, frozen settings class, read from ENTITY_* variables."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; a bad value stops it at start-up, not mid-stream."""
+
+    model_config = SettingsConfigDict(env_prefix="ENTITY_", frozen=True, extra="ignore")
+
+    # --- Kafka connection -------------------------------------------------------------
+    kafka_bootstrap_servers: str = Field(
+        "localhost:9092",
+        min_length=1,
+        validation_alias=AliasChoices("ENTITY_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"),
+        description="Comma-separated host:port list of the Kafka cluster.",
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="How the client talks to the brokers."
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        None, description="SASL mechanism, required with the SASL_* protocols."
+    )
+    kafka_sasl_username: str | None = Field(None, description="SASL user name.")
+    kafka_sasl_password: SecretStr | None = Field(
+        None, description="SASL password; never logged or dead-lettered."
+    )
+    kafka_ssl_cafile: Path | None = Field(None, description="CA bundle that signs the brokers.")
+    kafka_enable_idempotence: bool = Field(
+        False,
+        description="Idempotent producer; turn on for Apache Kafka, off for the embedded broker.",
+    )
+    kafka_client_id: str = Field("entity-service", min_length=1)
+
+    # --- topics and group -------------------------------------------------------------
+    input_topic: str = Field("articles.raw", min_length=1)
+    output_topic: str = Field("articles.events", min_length=1)
+    dlq_topic: str = Field("articles.dlq", min_length=1)
+    group_id: str = Field("entity-service", min_length=1)
+    auto_offset_reset: Literal["earliest", "latest"] = "earliest"
+
+    # --- batching and processes -------------------------------------------------------
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        le=64,
+        description="Worker processes, each a consumer-group member with its own model.",
+    )
+    batch_max_records: int = Field(64, ge=1, le=10_000)
+    batch_max_wait_ms: int = Field(200, ge=1, le=60_000)
+    batch_time_budget_s: float = Field(
+        120.0, gt=0, description="A batch slower than this is split to find the slow article."
+    )
+    max_poll_interval_ms: int = Field(300_000, ge=10_000)
+    session_timeout_ms: int = Field(30_000, ge=6_000)
+    drain_timeout_s: float = Field(
+        30.0, gt=0, description="Time a stopping worker gets to finish its batch."
+    )
+    publish_retry_initial_s: float = Field(0.5, gt=0)
+    publish_retry_max_s: float = Field(30.0, gt=0)
+
+    # --- input limits -----------------------------------------------------------------
+    max_message_bytes: int = Field(
+        2_000_000, ge=1_024, description="Larger messages are refused before parsing."
+    )
+    max_text_chars: int = Field(
+        200_000, ge=1_000, description="Longer cleaned texts are refused before spaCy."
+    )
+    dlq_original_max_bytes: int = Field(
+        65_536, ge=0, description="How much of a rejected message its dead letter keeps."
+    )
+
+    # --- NLP --------------------------------------------------------------------------
+    spacy_model: str = Field(
+        "en_core_web_sm", min_length=1, description="Installed spaCy pipeline to load."
+    )
+    events_enabled: bool = True
+    supported_languages: tuple[str, ...] = ("en",)
+    unsupported_language: Literal["dead_letter", "record"] = Field(
+        "dead_letter",
+        description="What an article the model cannot read becomes.",
+    )
+    min_language_chars: int = Field(
+        40, ge=0, description="Shorter texts are too short to judge and taken as English."
+    )
+
+    # --- HTTP and metrics -------------------------------------------------------------
+    metrics_port: int = Field(9000, ge=0, le=65_535)
+    metrics_host: str = "0.0.0.0"
+    prometheus_multiproc_dir: Path | None = Field(
+        None, description="Where workers write their metrics; a temporary folder when unset."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @model_validator(mode="after")
+    def _check_security(self) -> Settings:
+        if self.kafka_security_protocol.startswith("SASL_"):
+            if not (self.kafka_sasl_mechanism and self.kafka_sasl_username):
+                raise ValueError(
+                    "kafka_sasl_mechanism and kafka_sasl_username are required with SASL"
+                )
+            if self.kafka_sasl_password is None:
+                raise ValueError("kafka_sasl_password is required with SASL")
+        if self.kafka_ssl_cafile is not None and not self.kafka_ssl_cafile.is_file():
+            raise ValueError(f"kafka_ssl_cafile {self.kafka_ssl_cafile} is not a file")
+        if self.publish_retry_max_s < self.publish_retry_initial_s:
+            raise ValueError("publish_retry_max_s must be >= publish_retry_initial_s")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

