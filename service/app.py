@@ -85,6 +85,7 @@ class Worker:
             client_id=settings.kafka_client_id,
             graceful_timeout=settings.drain_timeout_s,
             acks="all",
+            logger=log,  # through logging, to stderr: stdout belongs to the CLI's output
             middlewares=[KafkaPrometheusMiddleware(registry=metrics.registry)],
         )
         self.records_out = self.broker.publisher(
@@ -113,6 +114,8 @@ class Worker:
             auto_offset_reset=settings.auto_offset_reset,
             max_poll_interval_ms=settings.max_poll_interval_ms,
             session_timeout_ms=settings.session_timeout_ms,
+            heartbeat_interval_ms=settings.heartbeat_interval_ms,
+            rebalance_timeout_ms=settings.rebalance_timeout_ms,
             # Commit only after the handler returned, i.e. after every output was acknowledged;
             # an exception seeks back to the batch start (after our own backoff, see _publish).
             ack_policy=AckPolicy.ACK,
@@ -243,6 +246,7 @@ class Worker:
             pipeline_version=PIPELINE_VERSION,
             model=self.pipeline.model_info.name,
             model_version=self.pipeline.model_info.version,
+            entity_labels=self.pipeline.nlp.pipe_labels.get("ner", ()),
         )
         yield
         if self._sampling is not None:

@@ -373,15 +373,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
             settings = _settings(kafka_bootstrap_servers=broker.bootstrap_servers)
             asyncio.run(_publish(settings, messages))
             print(f"demo: published {len(messages)} sample articles", file=sys.stderr, flush=True)
+            import io
+
+            buffer = io.BytesIO()
             seen = asyncio.run(
                 _tail(
                     settings,
                     [settings.output_topic, settings.dlq_topic],
                     len(messages),
                     args.timeout,
-                    sys.stdout.buffer,
+                    buffer,
                 )
             )
+            _show_demo_outputs(buffer.getvalue())
         finally:
             service.send_signal(signal.SIGTERM)
             try:
@@ -393,6 +397,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     print(f"demo: {seen} outputs for {len(messages)} articles", file=sys.stderr)
     return 0
+
+
+def _show_demo_outputs(payload: bytes) -> None:
+    """Each output as indented JSON on stdout, then a one-line summary each on stderr."""
+    summaries = []
+    for line in payload.splitlines():
+        output = orjson.loads(line)
+        sys.stdout.buffer.write(orjson.dumps(output, option=orjson.OPT_INDENT_2) + b"\n")
+        if "error" in output:
+            summaries.append(f"  dead letter {output.get('article_id')}: {output['error']['type']}")
+        else:
+            events = ", ".join(
+                f"{e['actor']} {e['type']} {e['target']}" for e in output["events"][:4]
+            )
+            summaries.append(
+                f"  {output['article_id']}: {len(output['text'])} chars, "
+                f"{len(output['entities'])} entities, {len(output['events'])} events ({events})"
+            )
+    sys.stdout.buffer.flush()
+    print("demo: records\n" + "\n".join(summaries), file=sys.stderr)
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:

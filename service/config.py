@@ -62,7 +62,11 @@ class Settings(BaseSettings):
         120.0, gt=0, description="A batch slower than this is split to find the slow article."
     )
     max_poll_interval_ms: int = Field(300_000, ge=10_000)
-    session_timeout_ms: int = Field(30_000, ge=6_000)
+    session_timeout_ms: int = Field(10_000, ge=3_000)
+    heartbeat_interval_ms: int = Field(3_000, ge=100)
+    rebalance_timeout_ms: int = Field(
+        10_000, ge=1_000, description="How long the group waits for members to rejoin."
+    )
     drain_timeout_s: float = Field(
         30.0, gt=0, description="Time a stopping worker gets to finish its batch."
     )
@@ -113,6 +117,8 @@ class Settings(BaseSettings):
                 raise ValueError("kafka_sasl_password is required with SASL")
         if self.kafka_ssl_cafile is not None and not self.kafka_ssl_cafile.is_file():
             raise ValueError(f"kafka_ssl_cafile {self.kafka_ssl_cafile} is not a file")
+        if self.heartbeat_interval_ms * 3 > self.session_timeout_ms:
+            raise ValueError("heartbeat_interval_ms must be at most a third of session_timeout_ms")
         if self.publish_retry_max_s < self.publish_retry_initial_s:
             raise ValueError("publish_retry_max_s must be >= publish_retry_initial_s")
         return self

@@ -122,6 +122,7 @@ class DateResolver:
 
     def __call__(self, text: str, published_at: datetime | None) -> DateInfo:
         """Resolve one date expression; unresolvable text keeps its text with no days."""
+        text = " ".join(text.split())
         anchor = published_at.date() if published_at else None
         span = self._absolute(text, anchor) or self._relative(text, anchor)
         if (

@@ -10,6 +10,7 @@ __all__ = [
     "DOMESTIC_NOUNS",
     "HOSTILE",
     "LIGHT_VERBS",
+    "NEEDS_TARGET",
     "NOUN_TRIGGERS",
     "OBJECT_PHRASES",
     "PARTICLE_PHRASES",
@@ -30,7 +31,7 @@ PLOVER_TYPES: Final = (
 _VERBS: Final[dict[str, str]] = {
     "AGREE": "agree pledge promise commit ratify accede consent offer",
     "CONSULT": "meet visit host convene negotiate discuss consult confer mediate arrive tour",
-    "SUPPORT": "praise support back endorse defend apologize apologise welcome commend hail "
+    "SUPPORT": "praise support back endorse defend apologize apologise welcome commend hail approve "
     "applaud congratulate thank forgive reassure",
     "CONCEDE": "concede accept allow permit yield relent compromise release free",
     "COOPERATE": "cooperate co-operate collaborate ally partner coordinate",
@@ -55,7 +56,8 @@ _VERBS: Final[dict[str, str]] = {
 LIGHT_VERBS: Final = frozenset(
     "send provide give deliver issue lodge file stage hold launch impose sign reach open "
     "halt suspend cut lift ease express take begin renew resume conduct carry mount make "
-    "transfer move mass ship extend start block sever freeze cancel stop recall "
+    "transfer move mass ship extend start block sever freeze cancel stop recall summon restore "
+    "normalize normalise establish upgrade "
     "release call push press train break conclude seal ink announce pay".split()
 )
 
@@ -100,7 +102,7 @@ _add(
     "CONSULT",
 )
 _add(
-    "sign reach conclude seal ink strike",
+    "sign reach conclude seal ink strike extend renew",
     "agreement deal pact treaty accord ceasefire truce",
     "AGREE",
 )
@@ -127,6 +129,8 @@ _add("release free", "prisoners hostages detainees captives", "CONCEDE")
 _add("take", "hostage hostages", "ASSAULT")
 _add("block", "roads road bridge highway highways streets", "PROTEST")
 _add("break", "ties relations", "SANCTION")
+_add("summon", "ambassador envoy diplomat diplomats charge", "ACCUSE")
+_add("restore normalize normalise establish resume upgrade", "relations ties", "COOPERATE")
 _add("pay", "compensation reparations", "RETREAT")
 _add("call", "strike", "PROTEST")
 _add("stop shun quit", "work", "PROTEST")
@@ -143,7 +147,6 @@ PARTICLE_PHRASES: Final[dict[tuple[str, str], str]] = {
     ("crack", "down"): "COERCE",
     ("turn", "down"): "REJECT",
     ("blow", "up"): "ASSAULT",
-    ("carry", "out"): "ASSAULT",
     ("set", "up"): "COOPERATE",
     ("lash", "out"): "ACCUSE",
     ("cut", "off"): "SANCTION",
@@ -182,6 +185,13 @@ NOUN_TRIGGERS: Final[dict[str, str]] = {
     for noun in nouns.split()
 }
 
+#: Verbs too ambiguous to code without a named target ("the service arrived", "charging").
+NEEDS_TARGET: Final = frozenset(
+    "arrive tour host offer charge ask allow free release strike hit fire storm capture execute "
+    "abuse arm back help welcome thank investigate probe fund finance supply march rally "
+    "approve".split()
+)
+
 #: Verbs whose event holds both ways when both sides are named ("X and Y agreed").
 RECIPROCAL: Final = frozenset(
     "agree meet negotiate discuss confer consult cooperate collaborate partner sign talk "
@@ -204,7 +214,8 @@ DOMESTIC_NOUNS: Final = frozenset(
     "people workers candidates newspaper newspapers refugees prisoners party parties leader "
     "leaders president minister journalists activists dissidents villagers residents "
     "strike rally rallies reforms elections union unions guerrillas groups allocation land "
-    "freedoms opponents critics supporters army military troops forces".split()
+    "freedoms opponents critics supporters army military troops forces people person persons "
+    "soldiers soldier policemen officers others".split()
 )
 
 _IRREGULAR: Final[dict[str, str]] = {

@@ -14,6 +14,7 @@ from service.event_types import (
     DOMESTIC_NOUNS,
     HOSTILE,
     LIGHT_VERBS,
+    NEEDS_TARGET,
     NOUN_TRIGGERS,
     OBJECT_PHRASES,
     PARTICLE_PHRASES,
@@ -56,6 +57,11 @@ _FUTURE_HEADS: Final = frozenset({"plan", "intend", "prepare", "prepared", "read
 _DENIAL: Final = frozenset({"deny", "refuse", "reject", "dismiss", "decline"})
 _STATIVE_PASSIVE: Final = frozenset({"oppose", "commit", "determine", "prepare"})
 _PRONOUNS: Final = frozenset({"it", "they", "he", "she", "we", "i", "its", "their", "them"})
+# Acts that always fall on someone: unnamed, that someone is at home ("imposed martial law").
+_ACTED_UPON: Final = frozenset({"COERCE", "PROTEST", "THREATEN", "CONCEDE"})
+_ACTOR_PREPS: Final = frozenset({"of", "from", "in", "throughout", "at", "near"})
+_TARGET_NP_PREPS: Final = frozenset({"of", "from"})
+_FORCE: Final = frozenset({"ASSAULT", "COERCE"})
 _SYMMETRIC: Final = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 _TROOP_TYPES: Final = frozenset({"MOBILIZE", "AID"})
 # "KYIV, Oct. 18 (Reuters) -": the place an article was filed from
@@ -125,6 +131,15 @@ def _np_tokens_inner(token: Token) -> list[Token]:
     return out
 
 
+def _passive_participle(verb: Token) -> bool:
+    """'a pact signed by ...' (the noun is acted upon), not a misparsed 'strikes killed 30'."""
+    return bool(
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ == "dobj" for c in verb.children)
+    )
+
+
 _CLAUSE_DEPS: Final = frozenset({"relcl", "advcl", "ccomp", "parataxis", "conj", "appos"})
 
 
@@ -178,6 +193,8 @@ class EventExtractor:
     def _classify(self, token: Token) -> _Trigger | None:
         """The event type a verb or event noun signals, decided by particle, object and prep."""
         low = token.lower_
+        if token.ent_type_ or token.dep_ in ("amod", "compound", "nmod"):
+            return None  # part of a name or a modifier ("Charging Pad", "the attack helicopter")
         if low in self._speech:
             # "X said Y must do Z" is X demanding Z of Y
             for clause in _children(token, ("ccomp",)):
@@ -231,11 +248,11 @@ class EventExtractor:
             gc for c in verb.children if c.dep_ == "prep" for gc in c.children
             if gc.dep_ == "pobj"
         ]  # fmt: skip
-        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        if _passive_participle(verb):
             objects.append(verb.head)
         objects += [
             gc for obj in list(objects) for c in obj.children if c.dep_ == "prep"
-            and c.lower_ == "of" for gc in c.children if gc.dep_ == "pobj"
+            and c.lower_ in ("of", "in") for gc in c.children if gc.dep_ == "pobj"
         ]  # fmt: skip
         expanded = [h for obj in objects for h in _with_conjuncts(obj)]
         # a compound object's modifier can carry the meaning ("troop dispatch", "hunger strike")
@@ -287,7 +304,9 @@ class EventExtractor:
                         sentence=(sent.start_char, sent.end_char),
                     )
                 )
-        return events
+        # "killed one soldier and wounded two others": the untargeted twin adds nothing
+        targeted = {(e.type, e.actor) for e in events if e.target is not None}
+        return [e for e in events if e.target is not None or (e.type, e.actor) not in targeted]
 
     def _modality(self, trig: _Trigger, triggers: dict[int, _Trigger]) -> str | None:
         """The type to code, or None when negated, hypothetical, denied or embedded in another
@@ -342,14 +361,17 @@ class EventExtractor:
             if current.dep_ in ("xcomp", "conj", "advcl", "acomp") and current.head is not current:
                 current = current.head
                 continue
-            if current.dep_ in ("acl", "relcl") and current.tag_ != "VBN":
+            if current.dep_ in ("acl", "relcl") and not _passive_participle(current):
                 return [current.head]
             break
         return []
 
-    def _entities_of(self, head: Token, index: _Entities, *, outer: bool = False) -> list[Entity]:
+    def _entities_of(
+        self, head: Token, index: _Entities, *, outer: bool = False, actor: bool = False
+    ) -> list[Entity]:
         """The entities a noun phrase names: country-bearing ones first; coordinated modifiers
-        ("Hungarian and Romanian officials") give several; prepositions are a last resort."""
+        ("Hungarian and Romanian officials") give several; prepositions are a last resort, and
+        for an actor a place says who ("rebels in the Ivory Coast"), for a target only where."""
         tokens = _np_tokens(head)
         found: list[Entity] = []
         for token in tokens:
@@ -380,9 +402,9 @@ class EventExtractor:
         if found:
             return found[:1]
         for prep in _children(head, ("prep",)):
-            if prep.lower_ in ("of", "from", "in", "throughout", "at", "near"):
+            if prep.lower_ in (_ACTOR_PREPS if actor else _TARGET_NP_PREPS):
                 for pobj in _children(prep, ("pobj",)):
-                    inner = self._entities_of(pobj, index)
+                    inner = self._entities_of(pobj, index, actor=actor)
                     if inner:
                         return inner
         return []
@@ -400,7 +422,7 @@ class EventExtractor:
             if own is not None and own.country and not outer:
                 members += [a for a in head.children if a.dep_ == "appos"]
             for member in members:
-                found = self._entities_of(member, index, outer=outer)
+                found = self._entities_of(member, index, outer=outer, actor=deep)
                 if not found and deep:
                     found = [
                         e for t in _phrase_tokens(member) if (e := index.of(t)) is not None
@@ -448,7 +470,7 @@ class EventExtractor:
                 # "issued a declaration demanding ...": the declaration's issuer demands
                 actors = self._group(self._subjects(token.head.head), index)
         pairs_between = self._between(token, index)
-        if token.dep_ == "acl" and token.tag_ == "VBN":
+        if _passive_participle(token):
             pairs_between = pairs_between or self._between(token.head, index)
         if not actors and len(pairs_between) >= 2:
             actors, between_targets = pairs_between, []
@@ -457,8 +479,15 @@ class EventExtractor:
         if not actors:
             return [], source
         targets = between_targets or self._targets(token, trig, target_heads, index)
-        if not targets and token.pos_ in ("NOUN", "PROPN") and len(actors) < 2:
-            return [], source  # an event noun alone ("the troop dispatch") is too vague
+        if (
+            not targets
+            and len(actors) < 2
+            and (
+                token.pos_ in ("NOUN", "PROPN")
+                or (trig.base in NEEDS_TARGET and trig.text == token.text)
+            )
+        ):
+            return [], source  # "the troop dispatch", "the service arrived": too vague alone
         if not targets and len(actors) == 1:
             targets = self._domestic(trig, type_, actors, index)
         pairs: list[tuple[Entity | None, Entity | None]] = []
@@ -488,14 +517,12 @@ class EventExtractor:
         groups: list[list[Token]] = list(first)
         objs = _children(token, _OBJECT_DEPS)
         groups.append(objs)
-        preps = set(_TARGET_PREPS)
-        if trig.type == "CONSULT":
-            preps.add("in")
+        second: list[list[Token]] = []  # prepositions of prepositional objects come later
         for prep in _children(token, ("prep",)):
-            if prep.lower_ in preps:
+            if prep.lower_ in _TARGET_PREPS:
                 pobjs = _children(prep, ("pobj", "pcomp"))
                 groups.append(pobjs)
-                groups += [
+                second += [
                     _children(p, ("pobj",)) for pobj in pobjs for p in _children(pobj, ("prep",))
                     if p.lower_ in _TARGET_PREPS
                 ]  # fmt: skip
@@ -503,6 +530,10 @@ class EventExtractor:
             for prep in _children(obj, ("prep",)):
                 if prep.lower_ in _TARGET_PREPS or prep.lower_ in ("by", "between"):
                     groups.append(_children(prep, ("pobj",)))
+        groups += second
+        if trig.type == "CONSULT":  # "visited Brazil", "arrived in Amman"
+            groups += [_children(p, ("pobj",)) for p in _children(token, ("prep",))
+                       if p.lower_ == "in"]  # fmt: skip
         for clause in _children(token, ("xcomp", "advcl", "ccomp")):
             groups.append(_children(clause, ("nsubj", "nsubjpass")))
             groups.append(_children(clause, ("dobj",)))
@@ -527,8 +558,15 @@ class EventExtractor:
             if child.dep_ in ("dobj", "prep", "xcomp", "dative"):
                 for t in _phrase_tokens(child, _CLAUSE_DEPS | {"acl"}):
                     entity = index.of(t)
-                    if entity is not None and entity.country:
-                        return [entity]
+                    if entity is None or not entity.country:
+                        continue
+                    # where an attack happens is whom it hits; where a pact is signed is a venue
+                    venue = trig.type not in _FORCE and (
+                        t.head.head.i == token.i or t.head.head.lower_ in self._nouns
+                    )
+                    if entity.label in _PLACE_LABELS and t.head.lower_ in _PLACE_PREPS and venue:
+                        continue  # "signed a pact in Riyadh": where, not with whom
+                    return [entity]
         return []
 
     @staticmethod
@@ -538,17 +576,20 @@ class EventExtractor:
         """An unnamed target ("banned opposition candidates", "killed 23 people") is coded as
         the country where it happened, else the actor's own country (PLOVER's domestic code)."""
         token = trig.token
-        governs = any(
-            c.dep_ in ("dobj", "nsubjpass", "xcomp", "ccomp", "dative", "prep")
-            for c in token.children
-        )
-        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-        if type_ in ("CONSULT", "AGREE", "COOPERATE") and not any(
-            o.lower_ in DOMESTIC_NOUNS for o in objects
-        ):
-            return []  # "convened a meeting" has no target, not a domestic one
-        if not governs and type_ != "PROTEST":
-            return []
+        heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "dative")]
+        for clause in _children(token, ("xcomp", "ccomp", "advcl")):
+            heads += _children(clause, ("dobj", "nsubj", "nsubjpass"))
+        heads += [
+            gc for c in token.children if c.dep_ == "prep" for gc in c.children
+            if gc.dep_ == "pobj"
+        ]  # fmt: skip
+        heads += [gc for h in list(heads) for c in h.children if c.dep_ == "prep"
+                  for gc in c.children if gc.dep_ == "pobj"]  # fmt: skip
+        if type_ in _ACTED_UPON:
+            if not heads and type_ != "PROTEST":
+                return []
+        elif not any(h.lower_ in DOMESTIC_NOUNS for h in heads):
+            return []  # "opposes intimidation", "convened a meeting": no target, not a domestic one
         for t in token.sent:
             entity = index.of(t)
             if (
@@ -603,7 +644,7 @@ class EventExtractor:
                 and t.head.lower_ in preps
             ):
                 return entity
-        match = _DATELINE_RE.match(doc.text[:80])
+        match = _DATELINE_RE.match(doc[:30].text)  # doc.text would rebuild the whole text
         if match:
             span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             if span is not None:

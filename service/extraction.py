@@ -31,6 +31,20 @@ _POSSESSIVES = ("'s", "\u2019s", "'S", "\u2019S")
 _APOSTROPHES = ("'", "\u2019")
 #: Labels whose text is a name (looked up in tables); the rest (DATE, CARDINAL...) stay as written.
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+#: Words that open a person's name, never an organisation's ("Chancellor Olaf Scholz" is no ORG).
+_PERSON_OPENERS = frozenset(
+    {"president", "chancellor", "prime", "premier", "mr.", "mrs.", "ms.", "dr.", "senator", "sen."}
+)
+#: Words before a place name ("moved to Vladivostok") that mark a one-word PERSON as a place.
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "to", "from", "near", "outside", "around", "into", "towards", "toward", "across", "at"}
+)
+#: A one-word PERSON naming a city this big is the city ("shelling Kharkiv"), preposition or not.
+_BIG_CITY = 1_000_000
+#: Smaller cities need the preposition as well.
+_CITY = 100_000
+#: Labels whose country tells which countries the article is about.
+_COUNTRY_LABELS = frozenset({"GPE", "NORP"})
 #: Labels grouped together when they carry the same name (the model wavers between them).
 _FAMILY = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "GROUP", "NORP": "GROUP"}
 
@@ -89,10 +103,11 @@ class EntityFixer:
         for canonical, (_, aliases) in ORGANISATIONS.items():
             by_label.setdefault("ORG", set()).update((canonical, *aliases))
         for label, forms in sorted(by_label.items()):
-            self._phrases.add(label, list(nlp.tokenizer.pipe(sorted(forms))))
+            self._phrases.add(label, [nlp.make_doc(form) for form in sorted(forms)])
         self._ministries = PhraseMatcher(nlp.vocab, attr="LOWER")
-        anchors = [f"{word} {kind}" for word in MINISTRY_WORDS for kind in ("ministry", "department")]
-        self._ministries.add("ORG", list(nlp.tokenizer.pipe(sorted(anchors))))
+        kinds = ("ministry", "department")
+        anchors = [f"{word} {kind}" for word in MINISTRY_WORDS for kind in kinds]
+        self._ministries.add("ORG", [nlp.make_doc(anchor) for anchor in sorted(anchors)])
         self._ministries.add("OF", [nlp.make_doc("Ministry of"), nlp.make_doc("Department of")])
         self._of = nlp.vocab.strings["OF"]
 
@@ -112,7 +127,7 @@ class EntityFixer:
 
 
 def _title_run(doc: Doc, start: int) -> int:
-    """End of 'Foreign Affairs' or 'Defence and Security' after 'Ministry of' (four words at most)."""
+    """End of 'Foreign Affairs' or 'Defence and Security' after 'Ministry of' (4 words at most)."""
     end = start
     limit = min(len(doc), start + 4)
     while end < limit:
@@ -143,8 +158,28 @@ def _merge(model: list[Span], known: list[Span]) -> list[Span]:
     return sorted(kept + added, key=lambda ent: ent.start)
 
 
+def _titled(ent: Span) -> bool:
+    """Whether the word before the span is a title: 'Chancellor' before 'Olaf Scholz'."""
+    return ent.start > 0 and ent.doc[ent.start - 1].lower_ in _PERSON_OPENERS
+
+
+def _opens_person(words: list[str], titled: bool) -> bool:
+    """Whether an ORG span is really a titled person: '(Chancellor) Olaf Scholz'."""
+    if not titled:
+        if len(words) < 3 or words[0].lower() not in _PERSON_OPENERS:
+            return False
+        words = words[1:]
+    return (
+        len(words) > 1
+        and words[-1].lower() not in ORG_WORDS
+        and all(word[:1].isupper() and word.isalpha() for word in words)
+    )
+
+
 def _relabel(ent: Span) -> Span:
     """'Kim Il Sung Square' tagged PERSON is a facility; 'Kim Il Sung University' an org."""
+    if ent.label_ == "ORG" and _opens_person(ent.text.split(), _titled(ent)):
+        return Span(ent.doc, ent.start, ent.end, label="PERSON")
     if ent.label_ not in {"PERSON", "GPE", "NORP"} or len(ent) < 2:
         return ent
     last = ent[-1].lower_
@@ -177,6 +212,7 @@ class _Mention:
     country: str | None = None
     geo: Geo | None = None
     known: bool = False  # named in one of our tables; never re-read as a surname
+    after_preposition: bool = False  # "in X", "to X": what a place, not a person, follows
 
 
 class EntityExtractor:
@@ -203,18 +239,33 @@ class EntityExtractor:
         for i in range(1, len(ents)):
             if mentions[i].label == "PERSON" and mentions[i].country is None:
                 mentions[i].country = _country_by_title(ents[i - 1], ents[i], mentions[i - 1])
-        article_countries = {m.country for m in mentions if m.country and m.label in {"GPE", "NORP"}}
+        article_countries = {m.country or "" for m in mentions if m.label in _COUNTRY_LABELS}
         for mention in mentions:
             if mention.label in {"GPE", "LOC"} and not mention.known:
                 self._locate(mention, article_countries)
         _attach_surnames(mentions)
+        for mention in mentions:
+            if mention.label == "PERSON" and " " not in mention.name:
+                self._person_as_place(mention, article_countries)
         return _group(mentions)
+
+    def _person_as_place(self, m: _Mention, countries: set[str]) -> None:
+        """'moved to Vladivostok' tagged PERSON: a known city that names no one here is a place."""
+        place = self._places(m.name, countries)
+        if place is None or place.population < (_CITY if m.after_preposition else _BIG_CITY):
+            return
+        m.label = "GPE"
+        self._locate(m, countries)
 
     def _resolve(self, ent: Span) -> _Mention:
         text = ent.text
         start, end = trim_span(text, 0, len(text))
         name = " ".join(text[start:end].split())
         mention = _Mention(ent.start_char + start, ent.start_char + end, ent.label_, name)
+        if mention.label == "PERSON" and len(ent) == 1 and ent.start > 0:
+            mention.after_preposition = ent.doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS
+        if mention.label == "ORG" and _opens_person(name.split(), _titled(ent)):
+            mention.label = "PERSON"
         if mention.label in _NAME_LABELS:
             self._name(mention)
         return mention
@@ -224,6 +275,7 @@ class EntityExtractor:
         if org is not None and (m.label != "PERSON" or " " in m.name):
             m.name, m.country, m.label, m.known = org[0], org[1], "ORG", True
             return
+        words = m.name.split()
         if m.label == "PERSON":
             self._person(m)
             return
@@ -242,7 +294,6 @@ class EntityExtractor:
         if self._countries.is_region(m.name):
             m.label, m.known = "LOC", True
             return
-        words = m.name.split()
         if len(words) > 1 and words[-1].lower() in FAC_WORDS and m.label != "ORG":
             m.label = "FAC"
         if m.label in {"ORG", "FAC", "NORP"}:

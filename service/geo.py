@@ -26,6 +26,11 @@ __all__ = [
     "name_key",
 ]
 
+#: A namesake in the article's countries loses only to a city this many times bigger:
+#: "London" in an article about Canada is London, Ontario (21x smaller than London, England),
+#: but "Paris" in an article that mentions the U.S. stays Paris, France (85x Paris, Texas).
+WORLD_CITY_RATIO = 50
+
 #: Cities smaller than this are left out (GeoNames' cities15000 list).
 MIN_CITY_POPULATION = 15_000
 
@@ -40,6 +45,11 @@ def _plurals(demonym: str) -> tuple[str, ...]:
     if demonym.endswith(("ese", "sh", "ch", "s", "men", "y")):
         return ()
     return (demonym + "s",)
+
+
+def _exonym(alt: str) -> bool:
+    """A Latin-script spelling such as 'Kiev'; not a code ('THE') or another script's name."""
+    return len(alt) > 3 and alt.isascii() and alt[:1].isupper() and not alt.isupper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +144,7 @@ class Places:
             for name in names:
                 primary.setdefault(name, []).append(place)
             for alt in city.get("alternatenames") or ():
-                # Latin-script English-looking exonyms only ("Kiev"); the rest is noise for news.
-                if alt.isascii() and alt[:1].isupper() and name_key(alt) not in names:
+                if _exonym(alt) and name_key(alt) not in names:
                     alternate.setdefault(name_key(alt), []).append(place)
         for key, candidates in alternate.items():
             if key not in primary:
@@ -146,15 +155,18 @@ class Places:
         }
 
     def __call__(self, name: str, countries: Collection[str] = ()) -> Place | None:
-        """The namesake in one of `countries` if any, else the most populous one."""
+        """The namesake in one of `countries` if any (bar a world city), else the biggest."""
         candidates = self._by_key.get(name_key(name))
         if not candidates:
             return None
-        if countries:
+        biggest = candidates[0]
+        if countries and biggest.country not in countries:
             for place in candidates:
                 if place.country in countries:
-                    return place
-        return candidates[0]
+                    if biggest.population < WORLD_CITY_RATIO * place.population:
+                        return place
+                    break
+        return biggest
 
 
 @cache

@@ -71,10 +71,18 @@ class LagSampler:
         self._in_flight.clear()
 
     def forget(self, partitions: Iterable[TopicPartition]) -> None:
-        """Partitions revoked in a rebalance are another worker's to report."""
+        """Partitions revoked in a rebalance are another worker's to report: zero ours.
+
+        prometheus-client cannot remove a series in multiprocess mode, so the last value would
+        stay exported by this pod; 0 keeps `sum` and `max` over pods right, since the new
+        owner (here a later write, elsewhere another pod's series) reports the real lag.
+        """
         for tp in partitions:
             self._in_flight.pop(tp, None)
             self._last_read.pop(tp, None)
+            labels = (tp.topic, str(tp.partition))
+            metrics.CONSUMER_LAG.labels(*labels).set(0)
+            metrics.OLDEST_UNPROCESSED_AGE.labels(*labels).set(0)
 
     async def sample(self) -> list[PartitionLag]:
         """Measure every assigned partition and set the gauges; returns what it set."""
@@ -132,4 +140,3 @@ class RebalanceCounter(ConsumerRebalanceListener):  # type: ignore[misc]  # aiok
         metrics.REBALANCES.inc()
         self._assigned |= set(assigned)
         metrics.ASSIGNED_PARTITIONS.set(len(self._assigned))
-

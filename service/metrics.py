@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib.metadata import version
 
 import psutil
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
+from service.errors import ERROR_TYPES
+from service.event_types import PLOVER_TYPES
 from service.models import ArticleRecord, DeadLetter
 
 __all__ = [
@@ -81,9 +83,7 @@ IN_FLIGHT = Gauge(
     multiprocess_mode="livesum",  # the service's total; a dead worker holds nothing in flight
     registry=registry,
 )
-ENTITIES = Counter(
-    "entity_entities", "Entities extracted, by label.", ["label"], registry=registry
-)
+ENTITIES = Counter("entity_entities", "Entities extracted, by label.", ["label"], registry=registry)
 EVENTS = Counter("entity_events", "Events extracted, by PLOVER type.", ["type"], registry=registry)
 
 CONSUMER_LAG = Gauge(
@@ -150,8 +150,14 @@ FASTSTREAM_IN_PROCESS = Gauge(
     registry=registry,
 )
 
+# Series that exist at 0 before their first increment, so rate() counts that increment too
+# (a series born at 1 shows no increase) and panels are not empty on a quiet service.
 for _result in ("ok", "failed"):
     COMMITS.labels(_result)
+for _error_type in ERROR_TYPES:
+    DEAD_LETTERS.labels(_error_type)
+for _event_type in PLOVER_TYPES:
+    EVENTS.labels(_event_type)
 for _stage in ("clean", "nlp", "extract", "publish"):
     STAGE_SECONDS.labels(_stage)
 
@@ -180,12 +186,22 @@ def observe_outcomes(outcomes: Sequence[ArticleRecord | DeadLetter]) -> None:
 
 
 def set_build_info(
-    *, service_version: str, pipeline_version: str, model: str, model_version: str
+    *,
+    service_version: str,
+    pipeline_version: str,
+    model: str,
+    model_version: str,
+    entity_labels: Iterable[str] = (),
 ) -> None:
-    """Publish which code and model this worker runs, so a dashboard can show a rollout."""
+    """Publish which code and model this worker runs, so a dashboard can show a rollout.
+
+    The model's entity labels are exported at 0 too, for the same reason as the error types.
+    """
     BUILD_INFO.labels(
         service_version, pipeline_version, version("spacy"), model, model_version
     ).set(1)
+    for label in entity_labels:
+        ENTITIES.labels(label)
 
 
 class ProcessSampler:

@@ -12,7 +12,7 @@ from enum import Enum
 
 import justext  # type: ignore[import-untyped]  # jusText ships no type information
 
-__all__ = ["Block", "BlockClassifier", "Kind", "RepeatMemory", "normalise_lines"]
+__all__ = ["Block", "BlockClassifier", "Kind", "RepeatMemory", "normalise_lines", "select_story"]
 
 _SPACE = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\w+")
@@ -21,7 +21,6 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _TERMINAL = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’»)\]]*$")
-# A teaser cut short by the page ("Ministers meet in Gen..", "Troops cross…").
 # A teaser cut short by the page ("Ministers meet in Gen..", "Troops cross…"): no space before.
 _ELLIPSIS_END = re.compile(r"\w(?:\.\.+|…)[\"'”’»)\]]*$")
 # A caption credit, complete ("(AP Photo/Jane Doe)") or cut mid-word ("(AP Ph").
@@ -267,6 +266,9 @@ def select_story(blocks: Sequence[Block], *, outside_min_words: int = 15) -> lis
             run += w
         if run > best:
             best, best_span = run, (start, i)
+    if best == 0:
+        # No paragraph at all (a brief, a flash): nothing to measure against, keep what may be text.
+        return [block.kind is not Kind.BAD for block in blocks]
     lo, hi = best_span
     while lo > 0 and blocks[lo - 1].kind is Kind.SENTENCE:
         lo -= 1

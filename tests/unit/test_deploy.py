@@ -551,8 +551,10 @@ class TestConfiguration:
 
     def test_the_configured_spacy_model_is_installed(self) -> None:
         """The spaCy pipeline the pods load is an installed package, so nothing downloads."""
+        from service.pipeline import resolve_model
+
         model = effective(settings_env(kustomize("k8s/base")), "spacy_model")
-        assert importlib.util.find_spec(model) is not None, (
+        assert importlib.util.find_spec(resolve_model(model)) is not None, (
             f"spaCy model {model!r} is not an installed package; "
             "set ENTITY_SPACY_MODEL or the Settings default to the one pyproject.toml installs"
         )

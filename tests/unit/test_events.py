@@ -74,6 +74,11 @@ class TestTypes:
             ("Kenyan police arrested twelve Ugandan activists.", ("COERCE", "Kenyan", "Ugandan")),
             ("Thousands of Chilean students protested outside the embassy of Peru.",
              ("PROTEST", "Chilean", "Peru")),
+            ("Poland summoned the Russian ambassador.", ("ACCUSE", "Poland", "Russian")),
+            ("Serbia recalled its ambassador from Montenegro.",
+             ("SANCTION", "Serbia", "Montenegro")),
+            ("Japan will provide $100 million in aid to the Philippines.",
+             ("AGREE", "Japan", "Philippines")),
         ],
     )  # fmt: skip
     def test_type_actor_target(
@@ -94,6 +99,14 @@ class TestTypes:
         pairs = {(e.actor, e.target) for e in extract(text) if e.type == type_}
         first, second = ("France", "Germany") if "France" in text else ("India", "Japan")
         assert {(first, second), (second, first)} <= pairs
+
+    def test_venue_is_location_not_target(self, extract: Extract) -> None:
+        """'held talks with X in Y': X is the partner, Y only where it happened."""
+        events = extract("Kenya held talks with Ethiopia in Cairo.")
+        assert {(e.actor, e.target, e.location) for e in events} == {
+            ("Kenya", "Ethiopia", "Cairo"),
+            ("Ethiopia", "Kenya", "Cairo"),
+        }
 
     def test_types_are_plover(self, extract: Extract) -> None:
         """Every type the extractor emits is one of PLOVER's."""
@@ -160,6 +173,54 @@ class TestModality:
     def test_coded_instead(self, extract: Extract, text: str, expected: tuple[str, ...]) -> None:
         """Denials and refusals are REJECT, promises AGREE, 'must' a REQUEST."""
         assert expected in triples(extract(text))
+
+
+class TestPrecision:
+    """Ambiguous words, names and side effects do not make events of their own."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The Wireless Charging Pad is sold in Canada.",
+            "Google's new service arrived on Tuesday.",
+            "The attack helicopter was shown at a fair in France.",
+        ],
+    )
+    def test_no_event(self, extract: Extract, text: str) -> None:
+        """Trigger words inside names, as modifiers or without a target code nothing."""
+        assert extract(text) == []
+
+    def test_side_effects_merge_into_the_main_event(self, extract: Extract) -> None:
+        """'opened fire ..., killing one and arresting 12' is one assault, not three events."""
+        events = extract(
+            "Egyptian police opened fire on Libyan smugglers, killing one and arresting 12."
+        )
+        assert triples(events) == {("ASSAULT", "Egyptian", "Libyan")}
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Kenyan police arrested opposition leaders.", ("COERCE", "Kenyan", "Kenyan")),
+            ("Venezuela imposed a curfew.", ("COERCE", "Venezuela", "Venezuela")),
+        ],
+    )
+    def test_unnamed_target_is_domestic(
+        self, extract: Extract, text: str, expected: tuple[str, ...]
+    ) -> None:
+        """An act on an unnamed group at home is coded against the actor's own country."""
+        assert expected in triples(extract(text))
+
+    def test_no_domestic_target_for_meetings(self, extract: Extract) -> None:
+        """A meeting with no named partner has no target."""
+        assert triples(extract("Chile convened an emergency meeting.")) == {
+            ("CONSULT", "Chile", None)
+        }
+
+    def test_dateline_location(self, extract: Extract) -> None:
+        """With no place in the sentence, the dateline is the location."""
+        [event] = extract("CAIRO, Oct. 18 (Reuters) - Egypt accused Ethiopia of lying.")
+        assert event.location is not None
+        assert event.location.lower() == "cairo"
 
 
 class TestReportedSpeech:

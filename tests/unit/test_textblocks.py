@@ -116,6 +116,11 @@ class TestSelectStory:
         assert keep[0] and keep[1] and keep[-1]
         assert not any(keep[2:-1])
 
+    def test_no_paragraph_keeps_all_but_boilerplate(self) -> None:
+        """A brief of short lines keeps every line that is not boilerplate by wording."""
+        blocks = _blocks("Top News", "Kessab", "Troops arrived on Monday.", "Talks resume Friday.")
+        assert select_story(blocks) == [False, True, True, True]
+
     def test_empty(self) -> None:
         """No lines, nothing kept."""
         assert select_story([]) == []

@@ -1,0 +1,66 @@
+"""Language detection: English news is "en", even short and full of foreign names; others not."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.language import LanguageDetector, detect_language
+
+ENGLISH = [
+    "Seoul said on Friday it would respond to the launch.",
+    "Kim Jong Un and Vladimir Putin signed a pact in Pyongyang on Wednesday.",
+    "Troops were sent to Kursk, officials in Kyiv said.",
+    "Yoon Suk Yeol convened an emergency meeting in Seoul. His aides said the threat was grave.",
+    "Xi Jinping hosted Lula da Silva in Beijing for talks on trade and climate.",
+    "Erdogan and Netanyahu traded accusations over Gaza after the strike.",
+    "Police in Lagos arrested 12 protesters. They were released on Sunday.",
+    "Juan Carlos Rodriguez, the mayor of San Salvador, resigned after the vote.",
+    "Vladivostok, Ussuriysk, Khabarovsk and Blagoveshchensk host the troops, the agency said.",
+    "Scholz, Macron and Sanchez met in Brussels. They agreed that the fund would grow.",
+    "NORTH KOREA SENDS TROOPS TO RUSSIA, SEOUL SAYS",
+    "Shares of Apple rose 3% on Tuesday after the company said profits had doubled.",
+]
+
+OTHER = [
+    ("fr", "Les troupes nord-coréennes sont arrivées en Russie, selon Séoul."),
+    ("fr", "Kim Jong Un et Vladimir Poutine ont signé un pacte de défense mutuelle."),
+    ("de", "Nordkorea hat Soldaten nach Russland geschickt, teilte der Geheimdienst mit."),
+    ("de", "Kim Jong Un und Wladimir Putin unterzeichneten einen Vertrag in Pjöngjang."),
+    ("es", "Corea del Norte envió tropas a Rusia, según el servicio de inteligencia."),
+    ("es", "El gobierno anunció nuevas medidas para la economía el lunes."),
+    ("ru", "Северная Корея отправила войска в Россию, сообщила разведка."),
+    ("zh", "朝鲜向俄罗斯派遣了军队，韩国情报机构表示。"),
+    ("it", "Il governo ha annunciato nuove misure per l'economia."),
+    ("nl", "De regering heeft maandag nieuwe maatregelen aangekondigd."),
+]
+
+
+class TestDetectLanguage:
+    @pytest.mark.parametrize("text", ENGLISH)
+    def test_english_news(self, text: str) -> None:
+        """Short English news, dense with foreign names, is English."""
+        assert detect_language(text)[0] == "en"
+
+    @pytest.mark.parametrize(("code", "text"), OTHER)
+    def test_other_languages(self, code: str, text: str) -> None:
+        """French, German, Spanish, Russian, Chinese... are recognised, never taken as English."""
+        assert detect_language(text)[0] == code
+
+    def test_long_english_is_certain(self) -> None:
+        """A full English article is detected with high confidence."""
+        code, confidence = detect_language(" ".join(ENGLISH[:8]))
+        assert code == "en" and confidence > 0.9
+
+    def test_restricted_detector(self) -> None:
+        """A detector limited to two languages answers one of them."""
+        assert LanguageDetector(("en", "fr"))("Der Hund schläft im Garten.")[0] in {"en", "fr"}
+
+    @settings(max_examples=100, deadline=None)
+    @given(text=st.text(max_size=400))
+    def test_any_string(self, text: str) -> None:
+        """Never raises; returns a language code and a probability."""
+        code, confidence = detect_language(text)
+        assert code.isalpha() and code.islower()
+        assert 0.0 <= confidence <= 1.0
