@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-unit test-integration lint schemas bench bench-smoke clean
+.PHONY: help setup demo test test-unit test-integration lint schemas bench bench-smoke soak clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -39,6 +39,12 @@ schemas: setup ## regenerate schemas/ from the models
 
 bench: setup ## the throughput benchmark (minutes; prints the table for BENCHMARKS.md)
 	$(PY) bench/throughput.py
+
+bench-smoke: setup ## the same benchmark on 40 articles (checks it runs; figures meaningless)
+	$(PY) bench/throughput.py --quick
+
+soak: setup ## the soak benchmark: 20,000 articles through one worker (tens of minutes)
+	$(PY) bench/soak.py
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

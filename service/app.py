@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import time
@@ -11,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from faststream import AckPolicy, FastStream
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -42,7 +43,8 @@ def kafka_security(settings: Settings) -> BaseSecurity | None:
     if settings.kafka_security_protocol == "SSL":
         return BaseSecurity(ssl_context=context, use_ssl=True)
     username = settings.kafka_sasl_username or ""
-    password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else ""
+    secret = settings.kafka_sasl_password
+    password = secret.get_secret_value() if secret is not None else ""
     sasl = {
         "PLAIN": SASLPlaintext,
         "SCRAM-SHA-256": SASLScram256,
@@ -118,7 +120,9 @@ class Worker:
             rebalance_timeout_ms=settings.rebalance_timeout_ms,
             # Commit only after the handler returned, i.e. after every output was acknowledged;
             # an exception seeks back to the batch start (after our own backoff, see _publish).
-            ack_policy=AckPolicy.ACK,
+            # Not AckPolicy.ACK: FastStream 0.7.8 acks (commits) with it even when the handler
+            # raised, which would skip a batch whose outputs were never published.
+            ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=_raw_decoder,
             listener=RebalanceCounter(self.lag),
         )
@@ -126,9 +130,11 @@ class Worker:
         self._publish_failures = 0
 
     async def handle(self, message: KafkaMessage) -> None:
-        """One batch: NLP off the loop, publish everything, then FastStream commits."""
+        """One batch: NLP off the loop, publish everything, then commit its offsets."""
         raw = message.raw_message
-        records: Sequence[ConsumerRecord[bytes, bytes]] = raw if isinstance(raw, tuple) else (raw,)
+        records: Sequence[ConsumerRecord[bytes, bytes]] = (
+            raw if isinstance(raw, tuple | list) else (raw,)
+        )
         batch = [
             RawMessage(
                 value=r.value if r.value is not None else b"",
@@ -146,16 +152,44 @@ class Worker:
         try:
             assert self.pipeline is not None, "the pipeline loads before the subscriber starts"
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self._nlp_thread, self.pipeline.process, batch)
+            result = await loop.run_in_executor(
+                self._nlp_thread,
+                functools.partial(
+                    self.pipeline.process, batch, budget_s=self.settings.batch_time_budget_s
+                ),
+            )
             for stage, seconds in result.stage_seconds.items():
                 metrics.STAGE_SECONDS.labels(stage).observe(seconds)
+            done = len(result.outcomes)
             started = time.perf_counter()
-            await self._publish(batch, result.outcomes)
+            await self._publish(batch[:done], result.outcomes)
             metrics.STAGE_SECONDS.labels("publish").observe(time.perf_counter() - started)
             metrics.observe_outcomes(result.outcomes)
+            if done < len(batch):
+                self._rewind(records[done:])
             await self._commit(message)
         finally:
             metrics.IN_FLIGHT.dec(len(batch))
+
+    def _rewind(self, unprocessed: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        """Seek back to the first record the time budget left over, so the commit stops there.
+
+        The batch lists each partition's records in order, so the left-over part of a partition
+        is a suffix of it: the commit (of positions) then covers exactly what was published.
+        """
+        consumer = self.subscriber.consumer
+        assert consumer is not None, "a batch arrived, so the consumer runs"
+        first: dict[TopicPartition, int] = {}
+        for r in unprocessed:
+            tp = TopicPartition(r.topic, r.partition)
+            first[tp] = min(first.get(tp, r.offset), r.offset)
+        for partition, offset in first.items():
+            consumer.seek(partition, offset)
+        log.warning(
+            "batch over its %gs time budget: %d records left for the next poll",
+            self.settings.batch_time_budget_s,
+            len(unprocessed),
+        )
 
     def _consumer(self) -> Any:
         """The aiokafka consumer FastStream creates when the subscriber starts (None before)."""
@@ -199,16 +233,18 @@ class Worker:
                 return
             self._publish_failures += 1
             pending = [item for item, _ in failed]
+            delay = self._backoff(self._publish_failures)
             log.warning(
-                "publishing %d of %d outputs failed (%s); retry %d",
+                "publishing %d of %d outputs failed (%s); retry %d in %.2fs",
                 len(failed),
                 len(outcomes),
                 failed[0][1],
                 self._publish_failures,
+                delay,
             )
             if time.monotonic() > give_up_at:
                 raise RuntimeError("outputs could not be published; the batch will be re-read")
-            await asyncio.sleep(self._backoff(self._publish_failures))
+            await asyncio.sleep(delay)
 
     def _backoff(self, failures: int) -> float:
         delay = min(

@@ -61,14 +61,15 @@ async def ensure_topics(
             if missing:
                 try:
                     await admin.create_topics(
-                        [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing]
+                        [NewTopic(t, partitions, replication_factor=1) for t in missing]
                     )
                 except TopicAlreadyExistsError:
                     pass
             return
         except Exception as exc:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"could not create topics on {bootstrap_servers}: {exc}") from exc
+                message = f"could not create topics on {bootstrap_servers}: {exc}"
+                raise RuntimeError(message) from exc
             await asyncio.sleep(0.2)
         finally:
             with contextlib.suppress(Exception):
@@ -85,9 +86,13 @@ class EmbeddedBroker:
         host: str = "127.0.0.1",
         topics: Sequence[str] = DEFAULT_TOPICS,
         partitions: int = 4,
+        advertised_port: int | None = None,
     ) -> None:
         self.host = host
         self.port = port or free_port(host)
+        # Clients are sent to the advertised address after bootstrap: a proxy's port puts a
+        # proxy between every client and this broker (the fault-injection tests use that).
+        self.advertised_port = advertised_port or self.port
         self.topics = tuple(topics)
         self.partitions = partitions
         self._process: subprocess.Popen[bytes] | None = None
@@ -108,7 +113,7 @@ class EmbeddedBroker:
                 "--listener-url",
                 url,
                 "--advertised-listener-url",
-                url,
+                f"tcp://{self.host}:{self.advertised_port}",
                 "--storage-engine",
                 "memory://tansu/",
             ],
@@ -120,7 +125,9 @@ class EmbeddedBroker:
         try:
             self._wait_listening(timeout_s)
             asyncio.run(
-                ensure_topics(self.bootstrap_servers, self.topics, self.partitions, timeout_s=timeout_s)
+                ensure_topics(
+                    self.bootstrap_servers, self.topics, self.partitions, timeout_s=timeout_s
+                )
             )
         except BaseException:
             self.stop()
@@ -134,9 +141,11 @@ class EmbeddedBroker:
             assert self._process is not None
             if self._process.poll() is not None:
                 raise RuntimeError(
-                    f"the Tansu broker exited with code {self._process.returncode}: {self.log_tail()}"
+                    f"the Tansu broker exited with code {self._process.returncode}: "
+                    f"{self.log_tail()}"
                 )
-            with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), 0.2):
+            with contextlib.suppress(OSError):
+                socket.create_connection((self.host, self.port), 0.2).close()
                 return
             time.sleep(0.05)
         raise TimeoutError(f"the Tansu broker did not listen on {self.bootstrap_servers}")

@@ -36,7 +36,12 @@ def _settings(**overrides: Any) -> Settings:
     try:
         base = Settings()
     except ValidationError as exc:
-        raise CliError(f"invalid configuration: {exc}") from None
+        # Not str(exc): pydantic quotes the input values, and they hold the SASL password.
+        reasons = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}"
+            for e in exc.errors(include_input=False, include_url=False)
+        )
+        raise CliError(f"invalid configuration: {reasons}") from None
     clean = {k: v for k, v in overrides.items() if v is not None}
     return base.model_copy(update=clean) if clean else base
 
@@ -231,7 +236,7 @@ def _read_messages(path: str) -> list[tuple[bytes | None, bytes]]:
     """(key, value) pairs: JSON Lines as they are (bad lines too), or a folder of .txt/.html."""
     folder = Path(path)
     if path != "-" and folder.is_dir():
-        messages = []
+        messages: list[tuple[bytes | None, bytes]] = []
         for file in sorted(folder.iterdir()):
             if file.suffix.lower() not in (".txt", ".html", ".htm"):
                 continue

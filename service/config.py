@@ -59,7 +59,11 @@ class Settings(BaseSettings):
     batch_max_records: int = Field(64, ge=1, le=10_000)
     batch_max_wait_ms: int = Field(200, ge=1, le=60_000)
     batch_time_budget_s: float = Field(
-        120.0, gt=0, description="A batch slower than this is split to find the slow article."
+        120.0,
+        gt=0,
+        description="Processing time one poll's batch may take; once spent, no further slice of "
+        "16 articles is started: the finished part is published and committed, the rest re-read. "
+        "Below half of max_poll_interval_ms (the publish retries get the other half).",
     )
     max_poll_interval_ms: int = Field(300_000, ge=10_000)
     session_timeout_ms: int = Field(10_000, ge=3_000)
@@ -119,6 +123,8 @@ class Settings(BaseSettings):
             raise ValueError(f"kafka_ssl_cafile {self.kafka_ssl_cafile} is not a file")
         if self.heartbeat_interval_ms * 3 > self.session_timeout_ms:
             raise ValueError("heartbeat_interval_ms must be at most a third of session_timeout_ms")
+        if self.batch_time_budget_s * 2000 > self.max_poll_interval_ms:
+            raise ValueError("batch_time_budget_s must be at most half of max_poll_interval_ms")
         if self.publish_retry_max_s < self.publish_retry_initial_s:
             raise ValueError("publish_retry_max_s must be >= publish_retry_initial_s")
         return self

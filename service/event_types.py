@@ -31,8 +31,8 @@ PLOVER_TYPES: Final = (
 _VERBS: Final[dict[str, str]] = {
     "AGREE": "agree pledge promise commit ratify accede consent offer",
     "CONSULT": "meet visit host convene negotiate discuss consult confer mediate arrive tour",
-    "SUPPORT": "praise support back endorse defend apologize apologise welcome commend hail approve "
-    "applaud congratulate thank forgive reassure",
+    "SUPPORT": "praise support back endorse defend apologize apologise welcome commend hail "
+    "approve applaud congratulate thank forgive reassure",
     "CONCEDE": "concede accept allow permit yield relent compromise release free",
     "COOPERATE": "cooperate co-operate collaborate ally partner coordinate",
     "AID": "aid assist help donate supply fund finance arm rescue",

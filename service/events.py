@@ -264,6 +264,7 @@ class EventExtractor:
     def _sentence(
         self, doc: Any, sent: Span, index: _Entities, published_at: datetime | None
     ) -> list[Event]:
+        """Events of one sentence; the date is resolved once, only if an event needs it."""
         triggers = {t.i: trig for t in sent if (trig := self._classify(t)) is not None}
         if not triggers:
             return []

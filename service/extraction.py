@@ -12,13 +12,16 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from service.gazetteer import (
+    COUNTRY_HOMONYMS,
     FAC_WORDS,
+    KEEP_POSSESSIVE,
     MINISTRY_WORDS,
     ORG_WORDS,
     ORGANISATIONS,
     PERSON_TITLES,
+    SURNAME_WORDS,
 )
-from service.geo import Countries, Places, load_countries, load_places, name_key
+from service.geo import Countries, Places, is_acronym, load_countries, load_places, name_key
 from service.models import Entity, Geo
 
 __all__ = ["ENTITY_FIXER", "EntityExtractor", "EntityFixer", "configure_nlp", "trim_span"]
@@ -43,6 +46,10 @@ _PLACE_PREPOSITIONS = frozenset(
 _BIG_CITY = 1_000_000
 #: Smaller cities need the preposition as well.
 _CITY = 100_000
+#: A U.S. city named like its state must be this big to be meant ("New York", not "Oregon, OH").
+_STATE_CITY = 500_000
+#: Resolved names kept between articles before the memo starts afresh.
+_MEMO_SIZE = 100_000
 #: Labels whose country tells which countries the article is about.
 _COUNTRY_LABELS = frozenset({"GPE", "NORP"})
 #: Labels grouped together when they carry the same name (the model wavers between them).
@@ -60,6 +67,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
         s += 4
         while s < e and text[s].isspace():
             s += 1
+    if text[s:e] in KEEP_POSSESSIVE:
+        return s, e
     if e - s > 2 and text.endswith(_POSSESSIVES, s, e):
         e -= 2
     elif e - s > 2 and text.endswith(_APOSTROPHES, s, e) and text[e - 2] in "sS":
@@ -148,6 +157,8 @@ def _merge(model: list[Span], known: list[Span]) -> list[Span]:
     added: list[Span] = []
     for span in known:
         hits = {owner[t] for t in range(span.start, span.end) if t in owner}
+        if not hits and not _stands_alone(span):
+            continue
         covers = all(cores[i][0] >= span.start and cores[i][1] <= span.end for i in hits)
         # A person the model saw ("Jordan" the player) is not overruled by a country list.
         keeps_person = any(model[i].label_ == "PERSON" for i in hits) and span.label_ != "ORG"
@@ -156,6 +167,24 @@ def _merge(model: list[Span], known: list[Span]) -> list[Span]:
             added.append(span)
     kept = [ent for i, ent in enumerate(model) if i not in dropped]
     return sorted(kept + added, key=lambda ent: ent.start)
+
+
+def _stands_alone(span: Span) -> bool:
+    """A one-word name the model missed must stand alone: not 'Chad Thomas' or 'WHO IS'."""
+    if len(span) > 1:
+        return True
+    doc = span.doc
+    if span.start > 0:
+        before = doc[span.start - 1]
+        if before.is_title and before.is_alpha and not before.is_stop:
+            return False
+    if span.end < len(doc):
+        after = doc[span.end]
+        if after.is_title and not after.is_stop and after.lower_ not in PERSON_TITLES:
+            return False
+        if after.is_upper and after.is_alpha and len(after) > 1:
+            return False
+    return True
 
 
 def _titled(ent: Span) -> bool:
@@ -183,6 +212,8 @@ def _relabel(ent: Span) -> Span:
     if ent.label_ not in {"PERSON", "GPE", "NORP"} or len(ent) < 2:
         return ent
     last = ent[-1].lower_
+    if ent.label_ == "PERSON" and last in SURNAME_WORDS:
+        return ent
     if last in FAC_WORDS:
         return Span(ent.doc, ent.start, ent.end, label="FAC")
     if ent.label_ == "PERSON" and last in ORG_WORDS:
@@ -219,7 +250,11 @@ class EntityExtractor:
     """Groups a doc's entity mentions into distinct entities with normalised names.
 
     Countries get `country` and no `geo` (a country is not a point); cities get both, chosen
-    among namesakes by the countries the article mentions, then by population.
+    among namesakes by the countries the article mentions, then by population. Demonyms stay
+    NORP entities under their own adjective ("North Koreans" -> "North Korean", country KP), so
+    "the North Korean troops" and "North Korea" remain two entities a consumer can join by code.
+    Mentions are the model's spans, trimmed only of a leading "the", a trailing possessive and
+    spaces; titles stay inside the span but leave the name ("President Yoon Suk Yeol").
     """
 
     def __init__(self) -> None:
@@ -232,6 +267,17 @@ class EntityExtractor:
         for canonical, (code, aliases) in ORGANISATIONS.items():
             for form in (canonical, *aliases):
                 self._orgs[name_key(form)] = (canonical, code or None)
+        forms = [
+            form
+            for canonical, (_, aliases) in ORGANISATIONS.items()
+            for form in (canonical, *aliases)
+        ]
+        # "WHO" only in capitals, unless a mixed-case spelling is listed too ("Nato").
+        self._org_acronyms = frozenset(name_key(form) for form in forms if is_acronym(form)) - {
+            name_key(form) for form in forms if not is_acronym(form)
+        }
+        # Names recur across articles ("U.S.", "Putin"): resolve each (label, name) once.
+        self._memo: dict[tuple[str, str], tuple[str, str, str | None, bool]] = {}
 
     def __call__(self, doc: Doc) -> list[Entity]:
         ents = doc.ents
@@ -247,6 +293,7 @@ class EntityExtractor:
         for mention in mentions:
             if mention.label == "PERSON" and " " not in mention.name:
                 self._person_as_place(mention, article_countries)
+        _settle_homonyms(mentions)
         return _group(mentions)
 
     def _person_as_place(self, m: _Mention, countries: set[str]) -> None:
@@ -267,11 +314,26 @@ class EntityExtractor:
         if mention.label == "ORG" and _opens_person(name.split(), _titled(ent)):
             mention.label = "PERSON"
         if mention.label in _NAME_LABELS:
-            self._name(mention)
+            key = (mention.label, name)
+            resolved = self._memo.get(key)
+            if resolved is None:
+                self._name(mention)
+                if len(self._memo) >= _MEMO_SIZE:
+                    self._memo.clear()
+                resolved = self._memo[key] = (
+                    mention.name,
+                    mention.label,
+                    mention.country,
+                    mention.known,
+                )
+            mention.name, mention.label, mention.country, mention.known = resolved
         return mention
 
     def _name(self, m: _Mention) -> None:
-        org = self._orgs.get(name_key(m.name))
+        key = name_key(m.name)
+        org = self._orgs.get(key)
+        if org is not None and key in self._org_acronyms and not is_acronym(m.name):
+            org = None  # "Who" is no World Health Organization
         if org is not None and (m.label != "PERSON" or " " in m.name):
             m.name, m.country, m.label, m.known = org[0], org[1], "ORG", True
             return
@@ -301,13 +363,13 @@ class EntityExtractor:
 
     def _person(self, m: _Mention) -> None:
         words = m.name.split()
-        if len(words) > 1 and words[-1].lower() in FAC_WORDS:
+        last = words[-1].lower()
+        if len(words) > 1 and last in FAC_WORDS and last not in SURNAME_WORDS:
             m.label = "FAC"
             return
-        if len(words) > 1 and words[-1].lower() in ORG_WORDS:
+        if len(words) > 1 and last in ORG_WORDS and last not in SURNAME_WORDS:
             m.label, m.country = "ORG", self._leading_country(words)
             return
-        m.country = self._leading_country(words)
         cut = 0
         for i, word in enumerate(words[:-1]):
             lower = word.lower()
@@ -316,6 +378,8 @@ class EntityExtractor:
             elif not (self._geo_word(word) or lower in {"'s", "\u2019s", "of", "the"}):
                 break
         if cut:
+            # Only a titled prefix tells a country: "Russian President ...", not "Chad Thomas".
+            m.country = self._leading_country(words[:cut])
             m.name = " ".join(words[cut:])
 
     def _geo_word(self, word: str) -> bool:
@@ -335,7 +399,14 @@ class EntityExtractor:
         return None
 
     def _locate(self, m: _Mention, countries: set[str]) -> None:
-        place = self._places(m.name, countries)
+        if self._places.is_us_state(m.name):
+            # A U.S. city of that name ("New York", "Washington") or else the state (no point).
+            place = self._places(m.name, {"US"})
+            if place is None or place.country != "US" or place.population < _STATE_CITY:
+                m.country = "US"
+                return
+        else:
+            place = self._places(m.name, countries)
         if place is not None:
             m.country = place.country
             m.geo = Geo(lat=place.lat, lon=place.lon, geonames_id=place.geonames_id)
@@ -352,6 +423,19 @@ def _country_by_title(before: Span, person: Span, prior: _Mention) -> str | None
     if words and len(words) <= 3 and all(w in PERSON_TITLES for w in words):
         return prior.country if prior.label in {"GPE", "NORP"} else None
     return None
+
+
+def _settle_homonyms(mentions: list[_Mention]) -> None:
+    """'Georgia' is the U.S. state in an article whose other places are all American."""
+    homonyms = [m for m in mentions if m.label == "GPE" and m.name in COUNTRY_HOMONYMS]
+    if not homonyms:
+        return
+    places = {m.country for m in mentions if m.label == "GPE" and m.country} - {
+        m.country for m in homonyms
+    }
+    for m in homonyms:
+        if places == {COUNTRY_HOMONYMS[m.name]}:
+            m.country = COUNTRY_HOMONYMS[m.name]
 
 
 def _attach_surnames(mentions: list[_Mention]) -> None:

@@ -7,14 +7,17 @@ from typing import Final
 __all__ = [
     "COUNTRY_ALIASES",
     "COUNTRY_NAMES",
+    "COUNTRY_HOMONYMS",
     "COUNTRY_PARTS",
     "DEMONYMS",
     "FAC_WORDS",
+    "KEEP_POSSESSIVE",
     "MINISTRY_WORDS",
     "ORGANISATIONS",
     "ORG_WORDS",
     "PERSON_TITLES",
     "REGIONS",
+    "SURNAME_WORDS",
 ]
 
 # fmt: off
@@ -59,7 +62,7 @@ COUNTRY_ALIASES: Final[dict[str, str]] = {
     "DPRK": "KP", "D.P.R.K.": "KP", "Democratic People's Republic of Korea": "KP",
     "ROK": "KR", "Republic of Korea": "KR",
     "PRC": "CN", "People's Republic of China": "CN", "Mainland China": "CN",
-    "UAE": "AE", "U.A.E.": "AE", "Emirates": "AE",
+    "UAE": "AE", "U.A.E.": "AE",
     "DRC": "CD", "DR Congo": "CD", "Democratic Republic of Congo": "CD",
     "Congo-Brazzaville": "CG", "Congo-Kinshasa": "CD",
     "Czechia": "CZ", "Türkiye": "TR", "Turkiye": "TR", "Burma": "MM", "Holland": "NL",
@@ -77,6 +80,10 @@ COUNTRY_PARTS: Final[dict[str, str]] = {
     "Tibet": "CN", "Xinjiang": "CN", "Kashmir": "IN", "Donbas": "UA", "Donbass": "UA",
     "Kurdistan": "IQ",
 }
+
+#: Country names that are also part of another country: the latter when the article is about it
+#: ("Atlanta, Georgia" in a story set in the U.S.).
+COUNTRY_HOMONYMS: Final[dict[str, str]] = {"Georgia": "US"}
 
 #: Regions named after a country word that must not resolve to that country ("South America").
 REGIONS: Final[tuple[str, ...]] = (
@@ -228,6 +235,21 @@ FAC_WORDS: Final[frozenset[str]] = frozenset({
     "palace", "tower", "station", "plaza", "cathedral", "mosque", "temple", "church",
     "highway", "canal", "dam", "harbour", "harbor", "prison", "arena", "mausoleum",
     "monument", "memorial", "terminal", "base", "cosmodrome", "spaceport", "hall",
+})
+
+#: Facility and organisation words that are also surnames ("Charlotte Church", "Margaret Court"):
+#: they do not turn a PERSON into a place or an organisation.
+SURNAME_WORDS: Final[frozenset[str]] = frozenset({
+    "hall", "church", "street", "temple", "tower", "court", "bridge", "road", "base", "union",
+    "bank", "dam", "arena",
+})
+
+#: Names whose "'s" is part of the name, not a possessive.
+KEEP_POSSESSIVE: Final[frozenset[str]] = frozenset({
+    "McDonald's", "Macy's", "Moody's", "Sotheby's", "Christie's", "Kellogg's", "Domino's",
+    "Wendy's", "Lloyd's", "Sainsbury's", "Barron's", "Lowe's", "Kohl's", "Denny's",
+    "Applebee's", "Dillard's", "Trader Joe's", "Ben & Jerry's", "Hershey's", "Land's End",
+    "People's Daily", "Children's Hospital",
 })
 
 #: Last words that make a span an organisation, whatever the model labelled it.

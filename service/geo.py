@@ -21,6 +21,7 @@ __all__ = [
     "Countries",
     "Place",
     "Places",
+    "is_acronym",
     "load_countries",
     "load_places",
     "name_key",
@@ -31,6 +32,13 @@ __all__ = [
 #: but "Paris" in an article that mentions the U.S. stays Paris, France (85x Paris, Texas).
 WORLD_CITY_RATIO = 50
 
+#: A national capital beats a namesake in the article's countries smaller than this
+#: ("Washington" next to "Britain" is still D.C., not Washington, Tyne and Wear).
+CAPITAL_RIVAL_POPULATION = 100_000
+
+#: Only cities this big are also found by their other Latin-script names ("Kiev", "Bombay").
+MIN_EXONYM_POPULATION = 100_000
+
 #: Cities smaller than this are left out (GeoNames' cities15000 list).
 MIN_CITY_POPULATION = 15_000
 
@@ -38,6 +46,12 @@ MIN_CITY_POPULATION = 15_000
 def name_key(name: str) -> str:
     """One key for every spelling that differs only in case, spacing or apostrophe."""
     return " ".join(name.replace("\u2019", "'").split()).casefold()
+
+
+def is_acronym(name: str) -> bool:
+    """'U.S.', 'UK', 'NATO': written in capitals, so only a capitalised spelling matches it."""
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
 
 
 def _plurals(demonym: str) -> tuple[str, ...]:
@@ -81,6 +95,10 @@ class Countries:
             self._by_key[name_key(name)] = code
         for alias, code in COUNTRY_ALIASES.items():
             self._by_key[name_key(alias)] = code
+        # "US" and "UK" only in capitals: "Contact Us" names no country.
+        self._acronyms = frozenset(
+            name_key(alias) for alias in COUNTRY_ALIASES if is_acronym(alias)
+        )
         self._demonyms: dict[str, tuple[str, str]] = {}
         for code, forms in DEMONYMS.items():
             for form in forms:
@@ -92,8 +110,11 @@ class Countries:
 
     def country(self, name: str) -> tuple[str, str] | None:
         """(canonical name, code) when `name` names a country: 'the U.S.' is no match, 'U.S.' is."""
-        code = self._by_key.get(name_key(name))
-        return None if code is None else (self.names[code], code)
+        key = name_key(name)
+        code = self._by_key.get(key)
+        if code is None or (key in self._acronyms and not is_acronym(name)):
+            return None
+        return self.names[code], code
 
     def demonym(self, name: str) -> tuple[str, str] | None:
         """(adjective, code) for 'North Korean' or 'North Koreans'."""
@@ -143,6 +164,8 @@ class Places:
             names = {name_key(city["name"]), name_key(city.get("asciiname") or city["name"])}
             for name in names:
                 primary.setdefault(name, []).append(place)
+            if place.population < MIN_EXONYM_POPULATION:
+                continue
             for alt in city.get("alternatenames") or ():
                 if _exonym(alt) and name_key(alt) not in names:
                     alternate.setdefault(name_key(alt), []).append(place)
@@ -150,9 +173,14 @@ class Places:
             if key not in primary:
                 primary[key] = candidates
         self._by_key = {
-            key: tuple(sorted(cands, key=lambda p: -p.population))
-            for key, cands in primary.items()
+            key: tuple(sorted(cands, key=lambda p: -p.population)) for key, cands in primary.items()
         }
+        self._capitals = {
+            (name_key(country["capital"]), code)
+            for code, country in cache_.get_countries().items()
+            if country.get("capital")
+        }
+        self._us_states = frozenset(name_key(s["name"]) for s in cache_.get_us_states().values())
 
     def __call__(self, name: str, countries: Collection[str] = ()) -> Place | None:
         """The namesake in one of `countries` if any (bar a world city), else the biggest."""
@@ -161,12 +189,19 @@ class Places:
             return None
         biggest = candidates[0]
         if countries and biggest.country not in countries:
+            capital = (name_key(biggest.name), biggest.country) in self._capitals
             for place in candidates:
                 if place.country in countries:
+                    if capital and place.population < CAPITAL_RIVAL_POPULATION:
+                        break
                     if biggest.population < WORLD_CITY_RATIO * place.population:
                         return place
                     break
         return biggest
+
+    def is_us_state(self, name: str) -> bool:
+        """Whether the name is a U.S. state ('Virginia' is no city in South Africa here)."""
+        return name_key(name) in self._us_states
 
 
 @cache

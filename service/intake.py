@@ -27,7 +27,9 @@ def decode_article(raw: bytes, *, max_bytes: int, max_chars: int) -> Article:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Rejected("not_utf8", f"message is not UTF-8: {exc.reason} at byte {exc.start}")
+        raise Rejected(
+            "not_utf8", f"message is not UTF-8: {exc.reason} at byte {exc.start}"
+        ) from None
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -49,7 +51,9 @@ def _check_id(data: dict[str, Any]) -> None:
     if not isinstance(article_id, str) or not 1 <= len(article_id) <= 256:
         shown = type(article_id).__name__ if not isinstance(article_id, str) else "string"
         size = f" of {len(article_id)} characters" if isinstance(article_id, str) else ""
-        raise Rejected("invalid_id", f"'id' must be a string of 1..256 characters, got {shown}{size}")
+        raise Rejected(
+            "invalid_id", f"'id' must be a string of 1..256 characters, got {shown}{size}"
+        )
 
 
 def _check_content(data: dict[str, Any], max_chars: int) -> None:

@@ -51,8 +51,8 @@ async def partition_lag(consumer: Any, tp: TopicPartition) -> int | None:
 class LagSampler:
     """Samples the lag of the partitions a consumer owns, and remembers the batch in flight."""
 
-    def __init__(self, consumer_of: Any, interval_s: float = 2.0) -> None:
-        self._consumer_of = consumer_of  # a callable: the subscriber's consumer, once started
+    def __init__(self, consumer_of: Callable[[], Any], interval_s: float = 2.0) -> None:
+        self._consumer_of = consumer_of  # the subscriber's aiokafka consumer, None before start
         self._interval_s = interval_s
         self._in_flight: dict[TopicPartition, float] = {}  # oldest record timestamp, seconds
         self._last_read: dict[TopicPartition, float] = {}

@@ -28,7 +28,7 @@ ENGLISH_WORDS: Final[frozenset[str]] = frozenset(
 #: Enough text to judge; detection cost grows with length.
 MAX_CHARS: Final[int] = 5_000
 
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"\b[a-z]+\b")
 
 
 class LanguageDetector:
@@ -52,7 +52,8 @@ class LanguageDetector:
         """Whether a fifth or more of the lower-case words are English-only function words."""
         words = _WORD.findall(text)
         hits = sum(word in ENGLISH_WORDS for word in words)
-        return hits >= 2 and hits * 5 >= len(words)
+        # One such word is enough when a name-laden line has only a handful of lower-case words.
+        return hits * 5 >= len(words) and (hits >= 2 or (hits == 1 and len(words) <= 5))
 
 
 @cache

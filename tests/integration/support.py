@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,6 +60,7 @@ class ServiceProcess:
     workers: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
     metrics_port: int = 0
+    own_group: bool = False  # a process group of its own, so `kill()` can take the workers too
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
 
@@ -88,6 +90,7 @@ class ServiceProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=PROJECT_ROOT,
+            start_new_session=self.own_group,
         )
         if wait_ready:
             self.wait_ready(wait_ready)
@@ -126,6 +129,13 @@ class ServiceProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             return self.process.wait()
+
+    def kill(self) -> None:
+        """`kill -9` the supervisor and every worker at once, as a crashed node would die."""
+        assert self.process is not None and self.own_group, "kill() needs own_group=True"
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
 
     def log(self, size: int = 4000) -> str:
         if self.log_path is None or not self.log_path.exists():

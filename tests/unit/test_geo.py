@@ -46,6 +46,8 @@ class TestCountries:
             ("Ukraine", ("Ukraine", "UA")),
             ("Türkiye", ("Turkey", "TR")),
             ("Korea", None),
+            ("Us", None),
+            ("Uk", None),
             ("the U.S.", None),
             ("Vladivostok", None),
         ],
@@ -110,6 +112,7 @@ class TestPlaces:
             ("London", ("CA",), "CA"),
             ("London", ("CA", "GB"), "GB"),
             ("Paris", ("US",), "FR"),
+            ("Washington", ("GB",), "US"),
             ("Springfield", (), "US"),
             ("Valencia", ("ES",), "ES"),
             ("Valencia", (), "VE"),
@@ -118,9 +121,16 @@ class TestPlaces:
     def test_namesakes_by_article_country_then_population(
         self, places: Places, name: str, article_countries: tuple[str, ...], country: str
     ) -> None:
-        """The article's countries choose first (bar a 50x bigger world city), then population."""
+        """The article's countries choose first (bar a capital or a 50x bigger city), then size."""
         place = places(name, article_countries)
         assert place is not None and place.country == country
+
+    @pytest.mark.parametrize(
+        ("name", "expected"), [("Virginia", True), ("New York", True), ("Vladivostok", False)]
+    )
+    def test_us_states(self, places: Places, name: str, expected: bool) -> None:
+        """U.S. states are known as such, so they never land on a foreign namesake city."""
+        assert places.is_us_state(name) is expected
 
     @pytest.mark.parametrize("name", ["Gondor", "", "the", "THE"])
     def test_unknown_names(self, places: Places, name: str) -> None:

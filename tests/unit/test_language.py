@@ -20,6 +20,7 @@ ENGLISH = [
     "Vladivostok, Ussuriysk, Khabarovsk and Blagoveshchensk host the troops, the agency said.",
     "Scholz, Macron and Sanchez met in Brussels. They agreed that the fund would grow.",
     "NORTH KOREA SENDS TROOPS TO RUSSIA, SEOUL SAYS",
+    "Scholz, Macron and Sanchez met in Brussels.",
     "Shares of Apple rose 3% on Tuesday after the company said profits had doubled.",
 ]
 

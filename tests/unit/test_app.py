@@ -1,0 +1,93 @@
+"""The worker's handler through FastStream's in-memory TestKafkaBroker (delivery is tested live)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+import pytest
+from faststream.kafka import TestKafkaBroker
+
+from service.app import Worker, kafka_security
+from service.config import Settings
+from service.pipeline import Pipeline
+
+GOOD = {
+    "id": "w-1",
+    "text": "Chile and Peru signed a fisheries agreement in Lima on Tuesday, officials said.",
+    "published_at": "2024-03-05T10:00:00Z",
+}
+
+
+@pytest.fixture
+def worker(settings: Settings, pipeline: Pipeline) -> Worker:
+    worker = Worker(settings)
+    worker.pipeline = pipeline
+    return worker
+
+
+class TestHandler:
+    async def test_good_and_bad_messages_each_get_one_output(self, worker: Worker) -> None:
+        """A batch with a bad message still publishes the good one's record."""
+        records: list[Any] = []
+        dead: list[Any] = []
+
+        @worker.broker.subscriber(worker.settings.output_topic)
+        async def on_record(body: dict[str, Any]) -> None:
+            records.append(body)
+
+        @worker.broker.subscriber(worker.settings.dlq_topic)
+        async def on_dead(body: dict[str, Any]) -> None:
+            dead.append(body)
+
+        async with TestKafkaBroker(worker.broker) as broker:
+            await broker.publish_batch(
+                orjson.dumps(GOOD), b"{broken", topic=worker.settings.input_topic
+            )
+            await asyncio.sleep(0)
+        assert [r["article_id"] for r in records] == ["w-1"]
+        assert [d["error"]["type"] for d in dead] == ["not_json"]
+        assert {e["name"] for e in records[0]["entities"]} >= {"Chile", "Peru", "Lima"}
+
+    async def test_publish_retries_then_succeeds(self, worker: Worker) -> None:
+        """A failed publish is retried with backoff instead of failing the batch."""
+        attempts = {"n": 0}
+        original = worker._publish_one
+
+        async def flaky(raw: Any, outcome: Any) -> None:
+            attempts["n"] += 1
+            if attempts["n"] <= 2:
+                raise ConnectionError("broker went away")
+            await original(raw, outcome)
+
+        worker.settings = worker.settings.model_copy(update={"publish_retry_initial_s": 0.01})
+        worker._publish_one = flaky  # type: ignore[method-assign]
+        async with TestKafkaBroker(worker.broker) as broker:
+            await broker.publish_batch(orjson.dumps(GOOD), topic=worker.settings.input_topic)
+        assert attempts["n"] == 3
+        assert worker._publish_failures == 0
+
+
+class TestKafkaSecurity:
+    def test_plaintext_has_no_security(self) -> None:
+        """PLAINTEXT passes nothing to the client."""
+        assert kafka_security(Settings()) is None
+
+    @pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
+    def test_sasl_ssl_passes_credentials_and_tls(self, mechanism: str) -> None:
+        """SASL_SSL settings reach aiokafka as mechanism, user, password and TLS."""
+        from faststream.kafka.security import parse_security
+
+        settings = Settings(
+            kafka_security_protocol="SASL_SSL",
+            kafka_sasl_mechanism=mechanism,
+            kafka_sasl_username="svc",
+            kafka_sasl_password="s3cret",  # type: ignore[arg-type]  # pydantic wraps it
+        )
+        parsed = parse_security(kafka_security(settings))
+        assert parsed["security_protocol"] == "SASL_SSL"
+        assert parsed["sasl_mechanism"] == mechanism
+        assert parsed["sasl_plain_username"] == "svc"
+        assert parsed["sasl_plain_password"] == "s3cret"
+        assert parsed["ssl_context"] is not None

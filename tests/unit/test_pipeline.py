@@ -1,0 +1,141 @@
+"""Pipeline.process: a stage that raises costs one article, and the per-batch time budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import pytest
+from pydantic import ValidationError
+
+from service.config import Settings
+from service.models import ArticleRecord, DeadLetter
+from service.pipeline import BUDGET_SLICE, Pipeline, RawMessage
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+POISON = "Zanzibar poison marker"
+STORY = "Officials in Nairobi met envoys from Uganda on Monday to discuss trade. Report {i}."
+
+
+def _message(article_id: str, text: str) -> RawMessage:
+    value = orjson.dumps({"id": article_id, "text": text, "language": "en"})
+    return RawMessage(value=value, key=article_id.encode(), topic="in", partition=0, offset=0)
+
+
+def _batch(count: int, poison_at: int | None = None) -> list[RawMessage]:
+    return [
+        _message(
+            f"a-{i}", f"{STORY.format(i=i)} {POISON}." if i == poison_at else STORY.format(i=i)
+        )
+        for i in range(count)
+    ]
+
+
+def _fails_on_poison(stage: Callable[..., Any]) -> Callable[..., Any]:
+    """The stage, except that it raises on the poison article (found by its text)."""
+
+    def wrapped(first: Any, *args: Any, **kwargs: Any) -> Any:
+        text = first.text if hasattr(first, "text") else str(first)
+        if POISON in text:
+            raise RuntimeError("stage exploded on purpose")
+        return stage(first, *args, **kwargs)
+
+    return wrapped
+
+
+class _PoisonedNlp:
+    """The real model, except that it raises when the poison text is in what it parses."""
+
+    def __init__(self, nlp: Language) -> None:
+        self._nlp = nlp
+        self.meta, self.pipe_labels = nlp.meta, nlp.pipe_labels
+
+    def pipe(self, texts: list[str], **kwargs: Any) -> Iterator[Doc]:
+        if any(POISON in text for text in texts):
+            raise RuntimeError("the whole nlp.pipe call exploded")
+        return self._nlp.pipe(texts, **kwargs)
+
+    def __call__(self, text: str) -> Doc:
+        if POISON in text:
+            raise RuntimeError("nlp exploded on purpose")
+        return self._nlp(text)
+
+
+@pytest.fixture
+def fresh(settings: Settings, nlp: Language) -> Pipeline:
+    """A pipeline of its own (the test replaces a stage), sharing the session's model."""
+    return Pipeline(settings, nlp=nlp)
+
+
+class TestFailingStage:
+    @pytest.mark.parametrize(
+        ("stage", "prefix"),
+        [
+            ("clean", "cleaning failed"),
+            ("extract_entities", "extraction failed"),
+            ("extract_events", "extraction failed"),
+            ("nlp", "extraction failed"),
+        ],
+    )
+    def test_stage_error_costs_one_article(self, fresh: Pipeline, stage: str, prefix: str) -> None:
+        """A stage raising on one article: a processing_error for it, records for the rest."""
+        if stage == "nlp":
+            fresh.nlp = _PoisonedNlp(fresh.nlp)  # type: ignore[assignment]
+        else:
+            setattr(fresh, stage, _fails_on_poison(getattr(fresh, stage)))
+        outcomes = fresh.process(_batch(6, poison_at=2)).outcomes
+        assert [type(o).__name__ for o in outcomes] == ["ArticleRecord"] * 2 + ["DeadLetter"] + [
+            "ArticleRecord"
+        ] * 3
+        dead = outcomes[2]
+        assert isinstance(dead, DeadLetter)
+        assert dead.error.type == "processing_error"
+        assert dead.error.message.startswith(prefix)
+        assert dead.article_id == "a-2"
+        assert [o.article_id for o in outcomes] == [f"a-{i}" for i in range(6)]
+
+
+class TestTimeBudget:
+    def test_no_budget_processes_everything(self, pipeline: Pipeline) -> None:
+        """Without a budget (the offline path) the whole batch comes back."""
+        assert len(pipeline.process(_batch(BUDGET_SLICE + 3)).outcomes) == BUDGET_SLICE + 3
+
+    def test_spent_budget_stops_after_a_slice(self, pipeline: Pipeline) -> None:
+        """Once the budget is spent no new slice starts: a prefix comes back, never nothing."""
+        batch = _batch(2 * BUDGET_SLICE + 5)
+        result = pipeline.process(batch, budget_s=1e-9)
+        assert [o.article_id for o in result.outcomes] == [f"a-{i}" for i in range(BUDGET_SLICE)]
+
+    def test_follow_up_calls_give_the_same_records(self, pipeline: Pipeline) -> None:
+        """The rest, handed over again, gives the records one call without a budget gives."""
+        batch = _batch(2 * BUDGET_SLICE + 5)
+        pieces: list[ArticleRecord | DeadLetter] = []
+        while len(pieces) < len(batch):
+            pieces += pipeline.process(batch[len(pieces) :], budget_s=1e-9).outcomes
+        whole = pipeline.process(batch).outcomes
+        assert [o.record_id for o in pieces] == [o.record_id for o in whole]  # type: ignore[union-attr]
+
+    def test_generous_budget_processes_everything(self, pipeline: Pipeline) -> None:
+        """A budget that is not spent changes nothing."""
+        assert len(pipeline.process(_batch(40), budget_s=600).outcomes) == 40
+
+    @pytest.mark.parametrize(
+        ("budget", "max_poll_ms", "ok"),
+        [(120.0, 300_000, True), (5.0, 10_000, True), (6.0, 10_000, False)],
+    )
+    def test_budget_must_leave_half_the_poll_interval(
+        self, budget: float, max_poll_ms: int, ok: bool
+    ) -> None:
+        """The budget fits in half of max.poll.interval; publish retries get the other half."""
+        make = lambda: Settings(  # noqa: E731
+            workers=1, batch_time_budget_s=budget, max_poll_interval_ms=max_poll_ms
+        )
+        if ok:
+            assert make().batch_time_budget_s == budget
+        else:
+            with pytest.raises(ValidationError, match="batch_time_budget_s"):
+                make()
