@@ -67,7 +67,8 @@ async def soak(bootstrap: str, articles: int, seed: int, timeout: float) -> int:
     collector = Collector(bootstrap, [topics["output"], topics["dlq"]])
     await collector.start()
     service = Service(bootstrap, topics, {"ENTITY_WORKERS": "1"})
-    marks: list[tuple[int, float, int]] = []  # (percent, seconds since ready, rss bytes)
+    marks: list[tuple[int, float, int, int]] = []  # (percent, seconds, rss now, decile peak)
+    window_peak = 0
     try:
         await service.wait_ready(180)
         t0 = time.time()
@@ -76,11 +77,14 @@ async def soak(bootstrap: str, articles: int, seed: int, timeout: float) -> int:
         next_mark = 10
         while next_mark <= 100 and time.monotonic() < deadline:
             done = len(collector.first_seen)
+            rss = worker_rss(service.process.pid)
+            window_peak = max(window_peak, rss)
             if done * 100 >= next_mark * len(corpus):
-                rss = worker_rss(service.process.pid)
-                marks.append((next_mark, time.time() - t0, rss))
-                log(f"{next_mark}%: {done} outputs, worker RSS {rss / 2**20:.0f} MB")
+                marks.append((next_mark, time.time() - t0, rss, window_peak))
+                log(f"{next_mark}%: {done} outputs, worker RSS {rss / 2**20:.0f} MB "
+                    f"(peak in this tenth {window_peak / 2**20:.0f} MB)")
                 next_mark += 10
+                window_peak = rss
                 continue
             if service.process.poll() is not None:
                 raise RuntimeError("the service exited during the soak")
@@ -94,9 +98,9 @@ async def soak(bootstrap: str, articles: int, seed: int, timeout: float) -> int:
     done_words = sum(words.get(i, 0) for i in collector.first_seen)
     print(f"# load average at end {loadavg()}")
     print()
-    print(f"{'progress':>8} {'seconds':>8} {'worker RSS':>11}")
-    for percent, at, rss in marks:
-        print(f"{percent:>7}% {at:>8.0f} {rss / 2**20:>8.0f} MB")
+    print(f"{'progress':>8} {'seconds':>8} {'worker RSS':>11} {'peak in tenth':>14}")
+    for percent, at, rss, peak in marks:
+        print(f"{percent:>7}% {at:>8.0f} {rss / 2**20:>8.0f} MB {peak / 2**20:>11.0f} MB")
     print()
     print(f"outputs: {done}/{len(corpus)} ({collector.dead_letters} dead letters, "
           f"{collector.duplicates} duplicates); {seconds:.0f}s from /readyz to the last output")
@@ -107,6 +111,9 @@ async def soak(bootstrap: str, articles: int, seed: int, timeout: float) -> int:
         return 1
     first, final = marks[0][2], marks[-1][2]
     growth = (final - first) / first if first else float("nan")
+    peak_growth = (marks[-1][3] - marks[0][3]) / marks[0][3] if marks[0][3] else float("nan")
+    print(f"peaks: first tenth {marks[0][3] / 2**20:.0f} MB, last tenth "
+          f"{marks[-1][3] / 2**20:.0f} MB ({peak_growth * 100:+.1f}%)")
     print(f"soak_rss_10pct_mb={first / 2**20:.0f} soak_rss_100pct_mb={final / 2**20:.0f} "
           f"soak_growth={growth * 100:.1f}% (target < 10%)")
     return 0

@@ -113,7 +113,8 @@ class Cleaner:
             if field and _CONTROL.search(field):
                 raise Rejected("control_characters", "the article holds NUL or control characters")
         if article.html and article.html.strip():
-            result = self._html_lines(article.html, article.title)
+            # A form feed is whitespace to a reader but a forbidden character to lxml's setters.
+            result = self._html_lines(article.html.replace("\f", "\n"), article.title)
             if result is not None:
                 return self._finish(result.kept, "html", result.removed_lines, result.removed_chars)
         if article.text and article.text.strip():

@@ -33,8 +33,9 @@ class CliError(Exception):
 
 
 def _settings(**overrides: Any) -> Settings:
+    """Settings from the environment with the command's options on top, all validated."""
     try:
-        base = Settings()
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         # Not str(exc): pydantic quotes the input values, and they hold the SASL password.
         reasons = "; ".join(
@@ -42,8 +43,6 @@ def _settings(**overrides: Any) -> Settings:
             for e in exc.errors(include_input=False, include_url=False)
         )
         raise CliError(f"invalid configuration: {reasons}") from None
-    clean = {k: v for k, v in overrides.items() if v is not None}
-    return base.model_copy(update=clean) if clean else base
 
 
 # --- run -----------------------------------------------------------------------------------

@@ -61,8 +61,9 @@ class Settings(BaseSettings):
     batch_time_budget_s: float = Field(
         120.0,
         gt=0,
-        description="Processing time one poll's batch may take; once spent, no further slice of "
-        "16 articles is started: the finished part is published and committed, the rest re-read. "
+        description="Processing time one poll's batch may take; once spent, no further slice "
+        "(16 articles, or fewer holding ENTITY_MAX_TEXT_CHARS bytes) is started: the finished "
+        "part is published and committed, the rest re-read. "
         "Below half of max_poll_interval_ms (the publish retries get the other half).",
     )
     max_poll_interval_ms: int = Field(300_000, ge=10_000)

@@ -8,7 +8,7 @@ from typing import Final
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-__all__ = ["LanguageDetector", "detect_language"]
+__all__ = ["LanguageDetector", "detect_language", "is_latin_script"]
 
 #: Languages news arrives in; leaving out rare ones that short English text is mistaken for
 #: (Tagalog, Breton, Nigerian Pidgin...) makes short English reliable, and any other language
@@ -64,3 +64,12 @@ def _detector() -> LanguageDetector:
 def detect_language(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, confidence) of the text; English news is "en" even when short."""
     return _detector()(text)
+
+
+def is_latin_script(text: str) -> bool:
+    """Whether most letters are Latin: a text too short to identify is read as English only then."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for c in letters if c <= "\u024f")
+    return latin * 2 >= len(letters)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ from service.errors import Rejected
 from service.events import EventExtractor
 from service.extraction import EntityExtractor, configure_nlp
 from service.intake import decode_article
-from service.language import detect_language
+from service.language import detect_language, is_latin_script
 from service.models import (
     Article,
     ArticleRecord,
@@ -146,21 +146,35 @@ class Pipeline:
     ) -> BatchResult:
         """Every message ends as exactly one record or one dead letter, in input order.
 
-        With `budget_s` the batch is taken in slices of BUDGET_SLICE and no slice starts once
-        the budget is spent, so the result may cover only a prefix (never an empty one).
+        With `budget_s` the batch is taken in slices of at most BUDGET_SLICE messages and about
+        `max_text_chars` bytes (one longest article's work), and no slice starts once the budget
+        is spent, so the result may cover only a prefix (never an empty one).
         """
         if budget_s is None:
             return self._process_slice(messages)
         started = time.perf_counter()
         result = BatchResult(outcomes=[])
-        for start in range(0, len(messages), BUDGET_SLICE):
+        for piece in self._slices(messages):
             if result.outcomes and time.perf_counter() - started > budget_s:
                 break
-            part = self._process_slice(messages[start : start + BUDGET_SLICE])
+            part = self._process_slice(piece)
             result.outcomes.extend(part.outcomes)
             for name, seconds in part.stage_seconds.items():
                 result.stage_seconds[name] = result.stage_seconds.get(name, 0.0) + seconds
         return result
+
+    def _slices(self, messages: Sequence[RawMessage]) -> Iterator[Sequence[RawMessage]]:
+        start, size = 0, 0
+        for end, message in enumerate(messages):
+            if end > start and (
+                end - start >= BUDGET_SLICE
+                or size + len(message.value) > self.settings.max_text_chars
+            ):
+                yield messages[start:end]
+                start, size = end, 0
+            size += len(message.value)
+        if start < len(messages):
+            yield messages[start:]
 
     def _process_slice(self, messages: Sequence[RawMessage]) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(messages)
@@ -223,7 +237,7 @@ class Pipeline:
     def _language(self, article: Article, text: str) -> str:
         if article.language:
             return article.language.split("-")[0].lower()
-        if len(text) < self.settings.min_language_chars:
+        if len(text) < self.settings.min_language_chars and is_latin_script(text):
             return "en"
         return detect_language(text)[0]
 

@@ -9,7 +9,7 @@ import orjson
 import pytest
 from faststream.kafka import TestKafkaBroker
 
-from service.app import Worker, kafka_security
+from service.app import Worker
 from service.config import Settings
 from service.pipeline import Pipeline
 
@@ -68,26 +68,3 @@ class TestHandler:
         assert attempts["n"] == 3
         assert worker._publish_failures == 0
 
-
-class TestKafkaSecurity:
-    def test_plaintext_has_no_security(self) -> None:
-        """PLAINTEXT passes nothing to the client."""
-        assert kafka_security(Settings()) is None
-
-    @pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
-    def test_sasl_ssl_passes_credentials_and_tls(self, mechanism: str) -> None:
-        """SASL_SSL settings reach aiokafka as mechanism, user, password and TLS."""
-        from faststream.kafka.security import parse_security
-
-        settings = Settings(
-            kafka_security_protocol="SASL_SSL",
-            kafka_sasl_mechanism=mechanism,
-            kafka_sasl_username="svc",
-            kafka_sasl_password="s3cret",  # type: ignore[arg-type]  # pydantic wraps it
-        )
-        parsed = parse_security(kafka_security(settings))
-        assert parsed["security_protocol"] == "SASL_SSL"
-        assert parsed["sasl_mechanism"] == mechanism
-        assert parsed["sasl_plain_username"] == "svc"
-        assert parsed["sasl_plain_password"] == "s3cret"
-        assert parsed["ssl_context"] is not None

@@ -240,8 +240,7 @@ _FAST = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-# Form feeds in HTML are a known cleaning bug (see test_form_feed_in_html_is_a_record).
-_html = st.text(alphabet=st.characters(exclude_characters="\x0c"), max_size=400)
+_html = st.text(max_size=400)
 _texts = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400
 ) | st.builds(
@@ -279,10 +278,6 @@ class TestPipelineProperties:
         else:
             _offsets_hold(outcome)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="cleaning._readability_lines sets lxml text with a form feed, which lxml refuses",
-    )
     @pytest.mark.parametrize("html", ["<P>\x0c", "<p>Rain.\x0c</p>"])
     def test_form_feed_in_html_is_a_record(self, pipeline: Pipeline, html: str) -> None:
         """A form feed (allowed whitespace) in HTML is no processing error (found by hypothesis)."""

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.language import LanguageDetector, detect_language
+from service.language import LanguageDetector, detect_language, is_latin_script
 
 ENGLISH = [
     "Seoul said on Friday it would respond to the launch.",
@@ -65,3 +65,19 @@ class TestDetectLanguage:
         code, confidence = detect_language(text)
         assert code.isalpha() and code.islower()
         assert 0.0 <= confidence <= 1.0
+
+
+class TestIsLatinScript:
+    @pytest.mark.parametrize(
+        ("text", "latin"),
+        [
+            ("Rain in Paris.", True),
+            ("Grève à Genève.", True),
+            ("北京下雨了。", False),
+            ("Дождь в Москве", False),
+            ("12345 !!", True),
+        ],
+    )
+    def test_script(self, text: str, latin: bool) -> None:
+        """Short texts count as Latin only when most of their letters are."""
+        assert is_latin_script(text) is latin

@@ -110,6 +110,15 @@ class TestTimeBudget:
         result = pipeline.process(batch, budget_s=1e-9)
         assert [o.article_id for o in result.outcomes] == [f"a-{i}" for i in range(BUDGET_SLICE)]
 
+    def test_big_messages_make_small_slices(self, pipeline: Pipeline) -> None:
+        """A slice holds at most about max_text_chars bytes: one long article is a slice alone."""
+        text = "Le conseil municipal s'est réuni lundi. " * 3_000  # ~120 kB, cheap: not English
+        big = [_message(f"fr-{i}", text).value for i in range(3)]
+        batch = [RawMessage(value=v.replace(b'"en"', b'"fr"')) for v in big]
+        assert len(pipeline.process(batch, budget_s=1e-9).outcomes) == 1
+        assert len(pipeline.process(batch[:1] + _batch(5), budget_s=1e-9).outcomes) == 6
+        assert len(pipeline.process(_batch(5) + batch, budget_s=1e-9).outcomes) == 6
+
     def test_follow_up_calls_give_the_same_records(self, pipeline: Pipeline) -> None:
         """The rest, handed over again, gives the records one call without a budget gives."""
         batch = _batch(2 * BUDGET_SLICE + 5)

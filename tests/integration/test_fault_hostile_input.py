@@ -1,4 +1,7 @@
-"""The hostile-input catalogue through the real service: each a dead letter, the service serving."""
+"""The hostile-input catalogue through the real service: each a dead letter, the service serving.
+
+(Not test_hostile_input.py: the unit tier has that module name, and the tiers share a namespace.)
+"""
 
 from __future__ import annotations
 
