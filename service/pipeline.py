@@ -130,7 +130,12 @@ class Pipeline:
 
     def __init__(self, settings: Settings, nlp: Language | None = None) -> None:
         self.settings = settings
-        self.nlp = nlp if nlp is not None else load_nlp(settings.spacy_model)
+        self.nlp = (
+            nlp
+            if nlp is not None
+            # Only events read the dependency parse: without them the parser is dead weight.
+            else load_nlp(settings.spacy_model, with_parser=settings.events_enabled)
+        )
         self.clean = Cleaner()
         self.extract_entities = EntityExtractor()
         self.extract_events = EventExtractor() if settings.events_enabled else None
@@ -146,16 +151,16 @@ class Pipeline:
     ) -> BatchResult:
         """Every message ends as exactly one record or one dead letter, in input order.
 
-        With `budget_s` the batch is taken in slices of at most BUDGET_SLICE messages and about
-        `max_text_chars` bytes (one longest article's work), and no slice starts once the budget
-        is spent, so the result may cover only a prefix (never an empty one).
+        The batch is taken in slices of at most BUDGET_SLICE messages and about `max_text_chars`
+        bytes (one longest article's work), which bounds the memory nlp.pipe holds at once. With
+        `budget_s`, no slice starts once the budget is spent, so the result may cover only a
+        prefix (never an empty one).
         """
-        if budget_s is None:
-            return self._process_slice(messages)
         started = time.perf_counter()
         result = BatchResult(outcomes=[])
         for piece in self._slices(messages):
-            if result.outcomes and time.perf_counter() - started > budget_s:
+            over = budget_s is not None and time.perf_counter() - started > budget_s
+            if result.outcomes and over:
                 break
             part = self._process_slice(piece)
             result.outcomes.extend(part.outcomes)

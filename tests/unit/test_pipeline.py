@@ -148,3 +148,16 @@ class TestTimeBudget:
         else:
             with pytest.raises(ValidationError, match="batch_time_budget_s"):
                 make()
+
+
+class TestEventsSwitch:
+    def test_events_off_runs_no_parser(self) -> None:
+        """Without events the parser is not loaded, and records carry entities but no events."""
+        pipeline = Pipeline(Settings(workers=1, events_enabled=False))
+        assert "parser" not in pipeline.nlp.pipe_names
+        assert "ner" in pipeline.nlp.pipe_names
+        text = "Chile and Peru signed a fisheries agreement in Lima on Tuesday."
+        (record,) = pipeline.process([_message("off", text)]).outcomes
+        assert isinstance(record, ArticleRecord)
+        assert record.events == []
+        assert {"Chile", "Peru", "Lima"} <= {e.name for e in record.entities}
