@@ -200,7 +200,7 @@ class EventExtractor:
             for clause in _children(token, ("ccomp",)):
                 if any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in clause.children):
                     return _Trigger(token, "REQUEST", f"{token.text} ... must", low, ())
-        if token.tag_.startswith("VB") or (token.pos_ == "ADJ" and low in self._stative):
+        if token.tag_.startswith("VB") or (token.tag_.startswith("JJ") and low in self._stative):
             base = self._verbs.get(low)
             if base is None:
                 return None
@@ -228,7 +228,7 @@ class EventExtractor:
             if type_ is None:
                 return None
             return _Trigger(token, type_, token.text, base, objects)
-        if token.pos_ in ("NOUN", "PROPN") and low in self._nouns:
+        if token.tag_.startswith("NN") and low in self._nouns:
             head = token.head
             if token.dep_ in ("dobj", "nsubjpass") and head.lower_ in self._verbs:
                 return None  # the verb carries the event ("signed a pact")
@@ -445,7 +445,7 @@ class EventExtractor:
         )
         actors: list[Entity] = []
         target_heads: list[list[Token]] = []
-        if token.pos_ in ("NOUN", "PROPN"):
+        if token.tag_.startswith("NN"):
             actors = self._group(_children(token, ("poss",)), index)
             if not actors:
                 actors = [
@@ -484,7 +484,7 @@ class EventExtractor:
             not targets
             and len(actors) < 2
             and (
-                token.pos_ in ("NOUN", "PROPN")
+                token.tag_.startswith("NN")
                 or (trig.base in NEEDS_TARGET and trig.text == token.text)
             )
         ):

@@ -51,8 +51,9 @@ __all__ = [
 #: Bump the suffix whenever extraction logic changes what a record says.
 PIPELINE_VERSION = f"{__version__}+p1"
 
-#: Components whose output no step reads; excluded so they cost nothing.
-UNUSED_COMPONENTS = ("lemmatizer",)
+#: Components whose output no step reads; excluded so they cost nothing. The attribute ruler
+#: only maps fine tags to coarse POS (and costs as much as the parser): our steps read `tag_`.
+UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
 
 Outcome = ArticleRecord | DeadLetter
 

@@ -53,7 +53,7 @@ class QuantityReader:
     def __call__(self, heads: list[Any]) -> Quantity | None:
         """The first number modifying one of the given noun heads (or inside their phrase)."""
         for head in heads:
-            if head.pos_ not in ("NOUN", "PROPN") or head.ent_type_ in _NOT_COUNTED:
+            if not head.tag_.startswith("NN") or head.ent_type_ in _NOT_COUNTED:
                 continue
             for token in head.children:
                 if token.dep_ not in self._COUNT_DEPS or token.ent_type_ in _NOT_COUNTED:
