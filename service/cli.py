@@ -49,27 +49,14 @@ def _settings(**overrides: Any) -> Settings:
 async def _check_kafka(settings: Settings, timeout_s: float) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    from service.app import kafka_security
-
-    security = kafka_security(settings)
-    extra: dict[str, Any] = {}
-    if security is not None:
-        from faststream.kafka.security import parse_security
-
-        extra = parse_security(security)
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         request_timeout_ms=int(timeout_s * 1000),
-        **extra,
+        **_client_options(settings),
     )
     try:
-        await asyncio.wait_for(admin.start(), timeout_s)
-        topics = set(await asyncio.wait_for(admin.list_topics(), timeout_s))
-    except Exception as exc:
-        raise CliError(
-            f"cannot connect to Kafka at {settings.kafka_bootstrap_servers}: "
-            f"{type(exc).__name__}: {exc or 'timed out'}"
-        ) from None
+        await _start(admin, settings, timeout_s)
+        topics = set(await _answer(admin.list_topics(), settings, timeout_s))
     finally:
         with contextlib.suppress(Exception):
             await admin.close()
@@ -262,6 +249,32 @@ def _read_messages(path: str) -> list[tuple[bytes | None, bytes]]:
         return pairs
 
 
+def _client_options(settings: Settings) -> dict[str, Any]:
+    """The TLS/SASL keyword arguments aiokafka clients need for this cluster."""
+    from faststream.kafka.security import parse_security
+
+    from service.app import kafka_security
+
+    security = kafka_security(settings)
+    return parse_security(security) if security is not None else {}
+
+
+async def _answer(call: Any, settings: Settings, timeout_s: float) -> Any:
+    """Await a client call, or say plainly that the cluster cannot be reached."""
+    try:
+        return await asyncio.wait_for(call, timeout_s)
+    except Exception as exc:
+        raise CliError(
+            f"cannot connect to Kafka at {settings.kafka_bootstrap_servers}: "
+            f"{type(exc).__name__}: {exc or 'timed out'}"
+        ) from None
+
+
+async def _start(client: Any, settings: Settings, timeout_s: float = 15.0) -> None:
+    """Start an aiokafka client (producer, consumer or admin) within the time limit."""
+    await _answer(client.start(), settings, timeout_s)
+
+
 async def _publish(settings: Settings, messages: Sequence[tuple[bytes | None, bytes]]) -> None:
     from aiokafka import AIOKafkaProducer
     from tqdm import tqdm
@@ -271,13 +284,9 @@ async def _publish(settings: Settings, messages: Sequence[tuple[bytes | None, by
         enable_idempotence=settings.kafka_enable_idempotence,
         max_request_size=max(settings.max_message_bytes * 2, 1_048_576),
         linger_ms=5,
+        **_client_options(settings),
     )
-    try:
-        await asyncio.wait_for(producer.start(), 15)
-    except Exception as exc:
-        raise CliError(
-            f"cannot connect to Kafka at {settings.kafka_bootstrap_servers}: {exc or 'timed out'}"
-        ) from None
+    await _start(producer, settings)
     try:
         futures = []
         with tqdm(total=len(messages), unit="msg", disable=None if len(messages) > 200 else True,
@@ -309,13 +318,9 @@ async def _tail(
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        **_client_options(settings),
     )
-    try:
-        await asyncio.wait_for(consumer.start(), 15)
-    except Exception as exc:
-        raise CliError(
-            f"cannot connect to Kafka at {settings.kafka_bootstrap_servers}: {exc or 'timed out'}"
-        ) from None
+    await _start(consumer, settings)
     seen = 0
     deadline = time.monotonic() + timeout_s
     try:
