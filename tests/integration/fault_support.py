@@ -9,10 +9,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from support import Received, Topics, article, collect, publish_async
+from support import Received, Topics, article, collect, publish_async, read_until
 
 SENTENCES = (
     "Officials in Nairobi met envoys from Uganda on Monday to discuss trade.",
@@ -144,39 +143,14 @@ def report(capsys: pytest.CaptureFixture[str], name: str, ledger: Ledger) -> Non
         print(f"\n[{name}] {ledger.line()}")  # noqa: T201  # the issue asks for printed counts
 
 
-async def _read_until(bootstrap: str, ledger: Ledger, timeout: float, settle: float) -> None:
-    consumer = AIOKafkaConsumer(
-        ledger.topics.output,
-        ledger.topics.dlq,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        max_partition_fetch_bytes=8_000_000,
-    )
-    await consumer.start()
-    ledger.received.clear()
-    seen: set[str] = set()
-    deadline = time.monotonic() + timeout
-    settle_until: float | None = None
-    try:
-        while time.monotonic() < deadline:
-            if settle_until is not None and time.monotonic() > settle_until:
-                break
-            batch = await consumer.getmany(timeout_ms=300)
-            for records in batch.values():
-                for record in records:
-                    item = Received(record.topic, record.key, orjson.loads(record.value or b"null"))
-                    ledger.received.append(item)
-                    seen.add(ledger.article_id(item))
-            if settle_until is None and ledger.expected <= seen:
-                settle_until = time.monotonic() + settle
-    finally:
-        await consumer.stop()
-
-
 def read_all(bootstrap: str, ledger: Ledger, timeout: float = 120.0, settle: float = 2.0) -> None:
     """Both output topics from the start until every expected id showed up (then `settle` s)."""
-    asyncio.run(_read_until(bootstrap, ledger, timeout, settle))
+
+    def every_id_seen(received: list[Received]) -> bool:
+        return ledger.expected <= {ledger.article_id(item) for item in received}
+
+    topics = [ledger.topics.output, ledger.topics.dlq]
+    ledger.received[:] = asyncio.run(read_until(bootstrap, topics, every_id_seen, timeout, settle))
 
 
 def wait_for_outputs(bootstrap: str, topics: Topics, count: int, timeout: float = 90.0) -> int:

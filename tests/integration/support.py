@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,12 +172,20 @@ class Received:
     value: dict[str, object]
 
 
-async def collect_async(
-    bootstrap: str, topics: Sequence[str], count: int, timeout: float, settle: float = 0.0
+async def read_until(
+    bootstrap: str,
+    topics: Sequence[str],
+    done: Callable[[list[Received]], bool],
+    timeout: float,
+    settle: float = 0.0,
 ) -> list[Received]:
-    """Read from the start until `count` messages arrived (then `settle` s more), or timeout."""
+    """Read from the start until `done(received)` holds (then `settle` s more), or timeout."""
     consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        max_partition_fetch_bytes=8_000_000,  # dead letters keep up to 64 KiB of the original
     )
     await consumer.start()
     received: list[Received] = []
@@ -193,11 +201,18 @@ async def collect_async(
                     received.append(
                         Received(record.topic, record.key, orjson.loads(record.value or b"null"))
                     )
-            if len(received) >= count and settle_until is None:
+            if settle_until is None and done(received):
                 settle_until = time.monotonic() + settle
     finally:
         await consumer.stop()
     return received
+
+
+async def collect_async(
+    bootstrap: str, topics: Sequence[str], count: int, timeout: float, settle: float = 0.0
+) -> list[Received]:
+    """Read from the start until `count` messages arrived (then `settle` s more), or timeout."""
+    return await read_until(bootstrap, topics, lambda got: len(got) >= count, timeout, settle)
 
 
 def collect(

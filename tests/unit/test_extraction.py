@@ -305,18 +305,22 @@ PARAGRAPHS = [
 ]
 
 
+def _assert_raw_mentions_covered(nlp: Language, extractor: EntityExtractor, text: str) -> None:
+    with nlp.select_pipes(disable=[ENTITY_FIXER]):
+        raw = nlp(text)
+    ours = [m for entity in extractor(nlp(text)) for m in entity.mentions]
+    for ent in raw.ents:
+        start, end = trim_span(text, ent.start_char, ent.end_char)
+        assert any(s <= start and end <= e for s, e in ours), ent.text
+
+
 class TestNoMentionLost:
     @pytest.mark.parametrize("text", PARAGRAPHS)
     def test_every_raw_mention_is_covered(
         self, nlp: Language, extractor: EntityExtractor, text: str
     ) -> None:
         """Each entity the raw model finds lies (trimmed) inside one of our mentions."""
-        with nlp.select_pipes(disable=[ENTITY_FIXER]):
-            raw = nlp(text)
-        ours = [m for entity in extractor(nlp(text)) for m in entity.mentions]
-        for ent in raw.ents:
-            start, end = trim_span(text, ent.start_char, ent.end_char)
-            assert any(s <= start and end <= e for s, e in ours), ent.text
+        _assert_raw_mentions_covered(nlp, extractor, text)
 
 
 class TestProperties:
@@ -364,9 +368,4 @@ class TestProperties:
     ) -> None:
         """On name-dense strings the raw model's mentions all stay covered."""
         text = " ".join(words)
-        with nlp.select_pipes(disable=[ENTITY_FIXER]):
-            raw = nlp(text)
-        ours = [m for entity in extractor(nlp(text)) for m in entity.mentions]
-        for ent in raw.ents:
-            start, end = trim_span(text, ent.start_char, ent.end_char)
-            assert any(s <= start and end <= e for s, e in ours), ent.text
+        _assert_raw_mentions_covered(nlp, extractor, text)
