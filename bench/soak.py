@@ -29,7 +29,7 @@ from bench.throughput import (  # noqa: E402
     log,
     publish,
 )
-from service.broker import EmbeddedBroker, ensure_topics  # noqa: E402
+from service.kafka.broker import EmbeddedBroker, ensure_topics  # noqa: E402
 
 __all__ = ["main"]
 

@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import BenchArticle, build_corpus, load_corpus  # noqa: E402
-from service.broker import EmbeddedBroker, ensure_topics, free_port  # noqa: E402
+from service.kafka.broker import EmbeddedBroker, ensure_topics, free_port  # noqa: E402
 
 __all__ = ["main"]
 
@@ -132,7 +132,7 @@ def raw_child(mode: str, processes: int, bodies_path: str) -> None:
     """Child of `raw`: load the model, warm up, time nlp.pipe over the bodies, print JSON."""
     import spacy
 
-    from service.pipeline import load_nlp, resolve_model
+    from service.entities.model import load_nlp, resolve_model
 
     bodies = orjson.loads(Path(bodies_path).read_bytes())
     nlp = spacy.load(resolve_model(MODEL)) if mode == "full" else load_nlp(MODEL)
@@ -462,11 +462,12 @@ async def run_kafka(
 def pipeline_figures(corpus: list[BenchArticle], articles: int) -> dict[str, float]:
     """Pipeline time per article with and without events+geo (interleaved batches, one nlp),
     the events and geo calls timed directly, and the cleaner's mean time per article."""
-    from service.cleaning import Cleaner
+    from service.cleaning.cleaner import Cleaner
     from service.config import Settings
-    from service.extraction import EntityExtractor
+    from service.entities.extractor import EntityExtractor
+    from service.entities.model import load_nlp
     from service.intake import decode_article
-    from service.pipeline import Pipeline, RawMessage, load_nlp, serialize
+    from service.pipeline import Pipeline, RawMessage, serialize
 
     class NoGeoExtractor(EntityExtractor):
         """Entities without the place look-ups (coordinates, person-as-city)."""

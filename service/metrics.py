@@ -10,7 +10,7 @@ import psutil
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 from service.errors import ERROR_TYPES
-from service.event_types import PLOVER_TYPES
+from service.events.lexicon import PLOVER_TYPES
 from service.models import ArticleRecord, DeadLetter
 
 __all__ = [

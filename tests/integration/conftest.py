@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from support import Topics, create_topics
 
-from service.broker import EmbeddedBroker
+from service.kafka.broker import EmbeddedBroker
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -25,7 +25,7 @@ from aiokafka.protocol.produce import (
     ProduceRequest_v7,
 )
 
-from service.broker import free_port
+from service.kafka.broker import free_port
 
 __all__ = ["KafkaProxy"]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from service.broker import ensure_topics, free_port
+from service.kafka.broker import ensure_topics, free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

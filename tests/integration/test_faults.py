@@ -28,7 +28,7 @@ from fault_support import (
 from proxy import KafkaProxy
 from support import ServiceProcess, Topics, article, create_topics, publish
 
-from service.broker import EmbeddedBroker, free_port
+from service.kafka.broker import EmbeddedBroker, free_port
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from support import Topics, publish_async
 
-from service.lag import LagSampler, partition_lag
+from service.kafka.lag import LagSampler, partition_lag
 
 # The consumer fixture lives on the session loop (asyncio_default_fixture_loop_scope).
 pytestmark = pytest.mark.asyncio(loop_scope="session")

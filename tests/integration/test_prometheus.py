@@ -26,7 +26,7 @@ from support import (
     publish,
 )
 
-from service.broker import free_port
+from service.kafka.broker import free_port
 
 MONITORING = PROJECT_ROOT / "k8s" / "monitoring"
 DASHBOARD = MONITORING / "dashboard.json"

@@ -9,8 +9,8 @@ import orjson
 import pytest
 from faststream.kafka import TestKafkaBroker
 
-from service.app import Worker
 from service.config import Settings
+from service.kafka.worker import Worker
 from service.pipeline import Pipeline
 
 GOOD = {

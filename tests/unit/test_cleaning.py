@@ -1,4 +1,4 @@
-"""Tests for service.cleaning: the project's own samples, rejections, repeat memory, properties."""
+"""Tests for the cleaner: raw text or HTML in, the story body out, boilerplate gone."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.cleaning import Cleaned, Cleaner
+from service.cleaning.cleaner import Cleaned, Cleaner
 from service.errors import Rejected
 from service.models import Article
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.cli import CliError, _client_options, _settings, main
+from service.cli import CliError, _settings, main
+from service.kafka.security import client_options
 
 
 class TestSettingsFromOptions:
@@ -28,7 +29,7 @@ class TestSettingsFromOptions:
 class TestClientOptions:
     def test_plaintext_adds_nothing(self) -> None:
         """Against a plaintext cluster the clients get no security arguments."""
-        assert _client_options(_settings()) == {}
+        assert client_options(_settings()) == {}
 
     def test_sasl_reaches_publish_and_tail_clients(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """publish/tail/run's connection check use the same SASL_SSL settings as the service."""
@@ -36,7 +37,7 @@ class TestClientOptions:
         monkeypatch.setenv("ENTITY_KAFKA_SASL_MECHANISM", "PLAIN")
         monkeypatch.setenv("ENTITY_KAFKA_SASL_USERNAME", "svc")
         monkeypatch.setenv("ENTITY_KAFKA_SASL_PASSWORD", "pw")
-        options = _client_options(_settings())
+        options = client_options(_settings())
         assert options["security_protocol"] == "SASL_SSL"
         assert options["sasl_mechanism"] == "PLAIN"
         assert options["sasl_plain_username"] == "svc"

@@ -1,4 +1,4 @@
-"""Tests for service.dates: date expressions resolved against the publication time."""
+"""Tests for service.events.dates: date expressions resolved against the publication time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.dates import DateResolver
+from service.events.dates import DateResolver
 
 PUBLISHED = datetime(2024, 10, 18, 9, 30, tzinfo=UTC)  # a Friday
 

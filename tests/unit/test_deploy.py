@@ -551,7 +551,7 @@ class TestConfiguration:
 
     def test_the_configured_spacy_model_is_installed(self) -> None:
         """The spaCy pipeline the pods load is an installed package, so nothing downloads."""
-        from service.pipeline import resolve_model
+        from service.entities.model import resolve_model
 
         model = effective(settings_env(kustomize("k8s/base")), "spacy_model")
         assert importlib.util.find_spec(resolve_model(model)) is not None, (
@@ -791,7 +791,7 @@ class TestDockerfile:
             entry_points = next(name for name in names if name.endswith("entry_points.txt"))
             scripts = archive.read(entry_points).decode()
         assert re.search(r"^entity-service\s*=\s*service\.cli:main$", scripts, re.MULTILINE)
-        assert "service/cli.py" in names
+        assert "service/cli/__init__.py" in names
         venv = tmp_path / "venv"
         subprocess.run([sys.executable, "-m", "venv", str(venv)], timeout=60, check=True)
         subprocess.run(

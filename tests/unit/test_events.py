@@ -1,4 +1,4 @@
-"""Tests for service.events: PLOVER events read sentence by sentence."""
+"""Tests for service.events.extractor: PLOVER events read sentence by sentence."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.event_types import PLOVER_TYPES, base_forms
-from service.events import EventExtractor
-from service.extraction import EntityExtractor
+from service.entities.extractor import EntityExtractor
+from service.events.extractor import EventExtractor
+from service.events.lexicon import PLOVER_TYPES, base_forms
 from service.models import Event
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ _FIXTURE_OK = [HealthCheck.function_scoped_fixture]  # the fixture is session-sc
 @pytest.fixture(scope="session")
 def events_nlp() -> Language:
     """The service's pipeline; the model package's name differs between installs."""
-    from service.pipeline import load_nlp
+    from service.entities.model import load_nlp
 
     try:
         return load_nlp("en_core_web_sm")

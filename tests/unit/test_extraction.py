@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from service.extraction import ENTITY_FIXER, EntityExtractor, configure_nlp, trim_span
+from service.entities.extractor import ENTITY_FIXER, EntityExtractor, configure_nlp, trim_span
 from service.models import Entity
 
 

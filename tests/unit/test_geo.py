@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.geo import Countries, Places, load_countries, load_places, name_key
+from service.entities.geo import Countries, Places, load_countries, load_places, name_key
 
 
 @pytest.fixture(scope="module")

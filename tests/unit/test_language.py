@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.language import LanguageDetector, detect_language, is_latin_script
+from service.cleaning.language import LanguageDetector, detect_language, is_latin_script
 
 ENGLISH = [
     "Seoul said on Friday it would respond to the launch.",

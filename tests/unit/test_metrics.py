@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from service import metrics
 from service.deadletters import dead_letter
 from service.errors import Rejected
-from service.lag import LagSampler, RebalanceCounter
+from service.kafka.lag import LagSampler, RebalanceCounter
 from service.models import ArticleRecord, Entity, Event, ModelInfo, Processing
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Tests for service.quantities: numbers as news writes them."""
+"""Tests for service.events.quantities: numbers as news writes them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.quantities import parse_number
+from service.events.quantities import parse_number
 
 
 class TestParseNumber:

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from faststream.kafka.security import parse_security
 
-from service.app import Worker, kafka_security
 from service.cli import CliError, _check_kafka
 from service.config import Settings
 from service.deadletters import dead_letter
 from service.errors import Rejected
+from service.kafka.security import kafka_security
+from service.kafka.worker import Worker
 from service.pipeline import Pipeline, RawMessage, serialize
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

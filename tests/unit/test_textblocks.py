@@ -1,10 +1,10 @@
-"""Tests for service.textblocks: line classification, story selection and the repeat memory."""
+"""Tests for the cleaning stage: line classification, story selection, the repeat memory."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.textblocks import (
+from service.cleaning.textblocks import (
     Block,
     BlockClassifier,
     Kind,

@@ -13,9 +13,15 @@ import trafilatura
 from lxml import etree
 from readability import Document
 
+from service.cleaning.textblocks import (
+    BlockClassifier,
+    Kind,
+    RepeatMemory,
+    normalise_lines,
+    select_story,
+)
 from service.errors import Rejected
 from service.models import Article
-from service.textblocks import BlockClassifier, Kind, RepeatMemory, normalise_lines, select_story
 
 __all__ = ["Cleaned", "Cleaner"]
 

@@ -21,10 +21,11 @@ import orjson
 from pydantic import ValidationError
 
 from service.config import Settings
+from service.kafka.security import client_options
 
 __all__ = ["build_parser", "main"]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SAMPLES = PROJECT_ROOT / "samples" / "articles.jsonl"
 
 
@@ -52,7 +53,7 @@ async def _check_kafka(settings: Settings, timeout_s: float) -> None:
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         request_timeout_ms=int(timeout_s * 1000),
-        **_client_options(settings),
+        **client_options(settings),
     )
     try:
         await _start(admin, settings, timeout_s)
@@ -85,8 +86,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     asyncio.run(_check_kafka(settings, timeout_s=args.connect_timeout))
     _prepare_multiproc_dir(settings)
 
-    from service.httpserver import OpsServer
-    from service.workers import Supervisor
+    from service.runtime.httpserver import OpsServer
+    from service.runtime.supervisor import Supervisor
 
     supervisor = Supervisor(settings)
     stop = threading.Event()
@@ -249,16 +250,6 @@ def _read_messages(path: str) -> list[tuple[bytes | None, bytes]]:
         return pairs
 
 
-def _client_options(settings: Settings) -> dict[str, Any]:
-    """The TLS/SASL keyword arguments aiokafka clients need for this cluster."""
-    from faststream.kafka.security import parse_security
-
-    from service.app import kafka_security
-
-    security = kafka_security(settings)
-    return parse_security(security) if security is not None else {}
-
-
 async def _answer(call: Any, settings: Settings, timeout_s: float) -> Any:
     """Await a client call, or say plainly that the cluster cannot be reached."""
     try:
@@ -284,7 +275,7 @@ async def _publish(settings: Settings, messages: Sequence[tuple[bytes | None, by
         enable_idempotence=settings.kafka_enable_idempotence,
         max_request_size=max(settings.max_message_bytes * 2, 1_048_576),
         linger_ms=5,
-        **_client_options(settings),
+        **client_options(settings),
     )
     await _start(producer, settings)
     try:
@@ -318,7 +309,7 @@ async def _tail(
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
-        **_client_options(settings),
+        **client_options(settings),
     )
     await _start(consumer, settings)
     seen = 0
@@ -348,7 +339,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 # --- broker / demo / schemas ---------------------------------------------------------------
 def cmd_broker(args: argparse.Namespace) -> int:
-    from service.broker import EmbeddedBroker
+    from service.kafka.broker import EmbeddedBroker
 
     broker = EmbeddedBroker(port=args.port, host=args.host, partitions=args.partitions)
     stop = threading.Event()
@@ -365,7 +356,7 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from service.broker import EmbeddedBroker
+    from service.kafka.broker import EmbeddedBroker
 
     samples = Path(args.input)
     if not samples.is_file():

@@ -11,7 +11,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from service.gazetteer import (
+from service.entities.gazetteer import (
     COUNTRY_HOMONYMS,
     FAC_WORDS,
     KEEP_POSSESSIVE,
@@ -21,7 +21,14 @@ from service.gazetteer import (
     PERSON_TITLES,
     SURNAME_WORDS,
 )
-from service.geo import Countries, Places, is_acronym, load_countries, load_places, name_key
+from service.entities.geo import (
+    Countries,
+    Places,
+    is_acronym,
+    load_countries,
+    load_places,
+    name_key,
+)
 from service.models import Entity, Geo
 
 __all__ = ["ENTITY_FIXER", "EntityExtractor", "EntityFixer", "configure_nlp", "trim_span"]

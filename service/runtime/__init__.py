@@ -1,0 +1,1 @@
+"""Process management: the supervisor of worker processes and the operators' HTTP server."""
