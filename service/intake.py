@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
 from service.errors import Rejected
-from service.models import Article
+from service.models import MAX_ID_CHARS, Article, is_article_id
 
-__all__ = ["decode_article"]
+__all__ = ["RawMessage", "decode_article", "read_json_lines"]
 
-# C0 controls other than tab, newline, carriage return and form feed, plus DEL.
+#: C0 controls other than tab, newline, carriage return and form feed, plus DEL: checked here
+#: only, before any stage sees the text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTENT_FIELDS = ("text", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """One message as read from Kafka (or one line of a JSON Lines file)."""
+
+    value: bytes
+    key: bytes | None = None
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
 
 
 def decode_article(raw: bytes, *, max_bytes: int, max_chars: int) -> Article:
@@ -48,11 +62,12 @@ def _check_id(data: dict[str, Any]) -> None:
     if "id" not in data or data["id"] is None:
         raise Rejected("missing_id", "the article has no 'id'")
     article_id = data["id"]
-    if not isinstance(article_id, str) or not 1 <= len(article_id) <= 256:
+    if not is_article_id(article_id):
         shown = type(article_id).__name__ if not isinstance(article_id, str) else "string"
         size = f" of {len(article_id)} characters" if isinstance(article_id, str) else ""
         raise Rejected(
-            "invalid_id", f"'id' must be a string of 1..256 characters, got {shown}{size}"
+            "invalid_id",
+            f"'id' must be a string of 1..{MAX_ID_CHARS} characters, got {shown}{size}",
         )
 
 
@@ -93,3 +108,14 @@ def _rejection_from(exc: ValidationError) -> Rejected:
             f"'published_at' is not an ISO-8601 date-time: {first['msg']}",
         )
     return Rejected("invalid_field", f"'{field}': {first['msg']}")
+
+
+def read_json_lines(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of JSON Lines input, line ends stripped and blank lines skipped.
+
+    Lines are not parsed here: a bad line becomes a dead letter like a bad Kafka message.
+    """
+    for number, line in enumerate(lines, start=1):
+        stripped = line.rstrip(b"\r\n")
+        if stripped.strip():
+            yield number, stripped

@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histo
 
 from service.errors import ERROR_TYPES
 from service.events.lexicon import PLOVER_TYPES
-from service.models import ArticleRecord, DeadLetter
+from service.models import STAGES, ArticleRecord, DeadLetter
 
 __all__ = [
     "ARTICLES_CONSUMED",
@@ -158,7 +158,7 @@ for _error_type in ERROR_TYPES:
     DEAD_LETTERS.labels(_error_type)
 for _event_type in PLOVER_TYPES:
     EVENTS.labels(_event_type)
-for _stage in ("clean", "nlp", "extract", "publish"):
+for _stage in STAGES:
     STAGE_SECONDS.labels(_stage)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Final, Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "MAX_ID_CHARS",
+    "PIPELINE_STAGES",
     "SCHEMA_VERSION",
+    "STAGES",
     "Article",
     "ArticleRecord",
     "CleaningReport",
@@ -21,11 +24,26 @@ __all__ = [
     "ModelInfo",
     "Processing",
     "Quantity",
+    "is_article_id",
 ]
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
 Offsets = tuple[int, int]
+
+#: An article id is a string of 1..MAX_ID_CHARS characters (the Kafka key and idempotency key).
+MAX_ID_CHARS: Final = 256
+
+
+#: The pipeline's stages in order: the keys of its per-batch timings.
+PIPELINE_STAGES: Final = ("clean", "nlp", "extract")
+#: Every value of the `stage` metric label: the pipeline's, then the Kafka worker's publish.
+STAGES: Final = (*PIPELINE_STAGES, "publish")
+
+
+def is_article_id(value: object) -> TypeGuard[str]:
+    """Whether `value` is a valid article id: the one home of the 1..256 rule."""
+    return isinstance(value, str) and 1 <= len(value) <= MAX_ID_CHARS
 
 
 class _Model(BaseModel):
@@ -38,7 +56,10 @@ class Article(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", strict=False)
 
     id: str = Field(
-        min_length=1, max_length=256, description="Article id; the idempotency key.", strict=True
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        description="Article id; the idempotency key.",
+        strict=True,
     )
     text: str | None = Field(
         None, description="Plain text of the article as scraped, boilerplate and all.", strict=True

@@ -20,8 +20,9 @@ from service.entities.extractor import EntityExtractor
 from service.entities.model import load_nlp
 from service.errors import Rejected
 from service.events.extractor import EventExtractor
-from service.intake import decode_article
+from service.intake import RawMessage, decode_article, read_json_lines
 from service.models import (
+    PIPELINE_STAGES,
     Article,
     ArticleRecord,
     CleaningReport,
@@ -61,17 +62,6 @@ def record_id_for(article: Article) -> str:
     digest.update(orjson.dumps(content, option=orjson.OPT_SORT_KEYS))
     digest.update(PIPELINE_VERSION.encode())
     return digest.hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class RawMessage:
-    """One message as read from Kafka (or one line of a JSON Lines file)."""
-
-    value: bytes
-    key: bytes | None = None
-    topic: str | None = None
-    partition: int | None = None
-    offset: int | None = None
 
 
 @dataclass(slots=True)
@@ -153,7 +143,7 @@ class Pipeline:
 
     def _process_slice(self, messages: Sequence[RawMessage]) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(messages)
-        stage = {"clean": 0.0, "nlp": 0.0, "extract": 0.0}
+        stage = dict.fromkeys(PIPELINE_STAGES, 0.0)
         prepared: list[_Prepared] = []
         for index, message in enumerate(messages):
             started = time.perf_counter()
@@ -304,7 +294,5 @@ def serialize(outcome: Outcome) -> bytes:
 
 def iter_lines(lines: Iterable[bytes]) -> Iterable[RawMessage]:
     """JSON Lines input, one message a non-blank line, for the offline path."""
-    for number, line in enumerate(lines, start=1):
-        stripped = line.rstrip(b"\r\n")
-        if stripped.strip():
-            yield RawMessage(value=stripped, offset=number)
+    for number, value in read_json_lines(lines):
+        yield RawMessage(value=value, offset=number)

@@ -25,7 +25,6 @@ from service.models import Article
 
 __all__ = ["Cleaned", "Cleaner"]
 
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 # XML entity tricks (billion laughs, external entities) are refused before any parser runs.
 _UNSAFE: Final = re.compile(r"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 _TAG: Final = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
@@ -114,10 +113,10 @@ class Cleaner:
         self._fallback_gain = fallback_gain
 
     def __call__(self, article: Article) -> Cleaned:
-        """Clean the HTML when there is some, else the text; Rejected when nothing is left."""
-        for field in (article.text, article.html):
-            if field and _CONTROL.search(field):
-                raise Rejected("control_characters", "the article holds NUL or control characters")
+        """Clean the HTML when there is some, else the text; Rejected when nothing is left.
+
+        The article comes from `decode_article`, which has refused control characters.
+        """
         if article.html and article.html.strip():
             # A form feed is whitespace to a reader but a forbidden character to lxml's setters.
             result = self._html_lines(article.html.replace("\f", "\n"), article.title)

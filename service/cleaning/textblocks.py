@@ -162,6 +162,46 @@ class RepeatMemory:
         return repeated
 
 
+def _form_reason(line: str, n: int) -> str | None:
+    """Boilerplate by its form: links, bare symbols, captions, legal lines, menus, bylines."""
+    if _LINKISH.match(line):
+        return "link"
+    if not _LETTER.search(line):
+        return "no_letters"
+    if _OPEN_PAREN_END.search(line) or _CAPTION_CREDIT.search(line):
+        return "caption"
+    if _LEGAL.search(line) and n <= 40:
+        return "legal"
+    if n <= 8 and _NAV_PHRASE.match(line):
+        return "menu"
+    if _CREDIT_LINE.match(line):
+        return "caption"
+    if n <= 8 and not _SENTENCE_END.search(line):
+        if _BYLINE.match(line):
+            return "byline"
+        if _DATELINE.search(line):
+            return "dateline"
+    return None
+
+
+def _pitch_reason(line: str, n: int) -> str | None:
+    """Boilerplate of a short line by what it asks of the reader: pitches and teasers."""
+    if _POINTER_PREFIX.match(line) or _PITCH.search(line):
+        return "call_to_action"
+    imperative = bool(_IMPERATIVE_START.match(line))
+    you = bool(_READER_ADDRESS.search(line))
+    cta = bool(_CTA_WORDS.search(line))
+    if _SENTENCE_END.search(line):
+        # A sentence addressing the reader may be the story's: only the sales pitch goes.
+        if (imperative or n <= 12) and you and cta:
+            return "call_to_action"
+    elif imperative and (n <= 6 or you or cta) or you and cta:
+        return "call_to_action"
+    if _ELLIPSIS_END.search(line) and n <= 15:
+        return "teaser"
+    return None
+
+
 class BlockClassifier:
     """Judges each line by length, sentence shape, stop-word density and call-to-action wording."""
 
@@ -182,41 +222,12 @@ class BlockClassifier:
     def boilerplate_reason(self, line: str, words: Sequence[str]) -> str | None:
         """Why a line is boilerplate by its wording alone, or None."""
         n = len(words)
-        if _LINKISH.match(line):
-            return "link"
-        if not _LETTER.search(line):
-            return "no_letters"
-        if _OPEN_PAREN_END.search(line) or _CAPTION_CREDIT.search(line):
-            return "caption"
-        if _LEGAL.search(line) and n <= 40:
-            return "legal"
-        if n <= 8 and _NAV_PHRASE.match(line):
-            return "menu"
-        if _CREDIT_LINE.match(line):
-            return "caption"
-        if n <= 8 and not _SENTENCE_END.search(line):
-            if _BYLINE.match(line):
-                return "byline"
-            if _DATELINE.search(line):
-                return "dateline"
-        sentence = bool(_SENTENCE_END.search(line))
-        if n <= self._short_max_words and (_POINTER_PREFIX.match(line) or _PITCH.search(line)):
-            return "call_to_action"
-        if n <= self._short_max_words:
-            imperative = bool(_IMPERATIVE_START.match(line))
-            you = bool(_READER_ADDRESS.search(line))
-            cta = bool(_CTA_WORDS.search(line))
-            if sentence:
-                # A sentence addressing the reader may be the story's: only the sales pitch goes.
-                if (imperative or n <= 12) and you and cta:
-                    return "call_to_action"
-            elif imperative and (n <= 6 or you or cta) or you and cta:
-                return "call_to_action"
-            if _ELLIPSIS_END.search(line) and n <= 15:
-                return "teaser"
-        if _SOCIAL_COUNT.search(line) or _doubled(line):
-            return "teaser"
-        return None
+        reason = _form_reason(line, n)
+        if reason is None and n <= self._short_max_words:
+            reason = _pitch_reason(line, n)
+        if reason is None and (_SOCIAL_COUNT.search(line) or _doubled(line)):
+            reason = "teaser"
+        return reason
 
     def kind(self, line: str) -> tuple[Kind, str]:
         """Classify one normalised line."""

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import logging
 import os
-import signal
 import socket
 import subprocess
 import tempfile
@@ -19,12 +17,13 @@ from typing import IO
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from service.runtime.lifeline import die_with_parent
+
 __all__ = ["DEFAULT_TOPICS", "EmbeddedBroker", "ensure_topics", "free_port", "tansu_binary"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOPICS = ("articles.raw", "articles.events", "articles.dlq")
-_PR_SET_PDEATHSIG = 1
 
 
 def tansu_binary() -> str:
@@ -39,12 +38,6 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
-
-
-def _die_with_parent() -> None:
-    """Linux: the broker gets SIGTERM when its parent dies, so no orphan keeps the port."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 async def ensure_topics(
@@ -105,7 +98,7 @@ class EmbeddedBroker:
     def start(self, *, timeout_s: float = 30.0) -> str:
         """Start the broker, wait until it answers, create the topics; returns its address."""
         url = f"tcp://{self.host}:{self.port}"
-        self._log = tempfile.NamedTemporaryFile(prefix="tansu-", suffix=".log", delete=False)  # noqa: SIM115
+        self._log = tempfile.NamedTemporaryFile(prefix="tansu-", suffix=".log", delete=False)
         self._process = subprocess.Popen(
             [
                 tansu_binary(),
@@ -120,7 +113,8 @@ class EmbeddedBroker:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509  # only prctl, no locks
+            # The broker dies with its parent, so no orphan keeps the port (only a prctl call).
+            preexec_fn=die_with_parent,
         )
         try:
             self._wait_listening(timeout_s)

@@ -64,7 +64,7 @@ class OpsServer:
         probes = {"/healthz": alive, "/readyz": ready}
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802  # the http.server API
+            def do_GET(self) -> None:  # the http.server API
                 path = self.path.split("?", 1)[0]
                 if path == "/metrics":
                     self._send(200, generate_latest(_registry(ready)), CONTENT_TYPE_LATEST)
@@ -81,7 +81,7 @@ class OpsServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return  # scrapes every second would drown the logs
 
         self._server = ThreadingHTTPServer((host, port), Handler)

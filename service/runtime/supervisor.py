@@ -7,17 +7,17 @@ same consumer group with its own model; the supervisor serves HTTP and restarts 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
 import signal
 import time
 from dataclasses import dataclass
-from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
+from multiprocessing.sharedctypes import SynchronizedArray
 from typing import TYPE_CHECKING, Any
 
 from service.config import Settings
+from service.runtime.lifeline import die_with_parent
 
 if TYPE_CHECKING:
     from multiprocessing.context import SpawnProcess
@@ -26,7 +26,6 @@ __all__ = ["Supervisor", "WorkerState", "run_worker"]
 
 log = logging.getLogger("entity_service.supervisor")
 
-_PR_SET_PDEATHSIG = 1
 _STARTING, _READY = 0, 1
 
 
@@ -36,7 +35,6 @@ class WorkerState:
 
     ready: SynchronizedArray[int]
     heartbeat: SynchronizedArray[float]
-    stopping: Synchronized[int]
 
     @classmethod
     def create(cls, workers: int) -> WorkerState:
@@ -44,14 +42,7 @@ class WorkerState:
         return cls(
             ready=ctx.Array("i", workers),
             heartbeat=ctx.Array("d", workers),
-            stopping=ctx.Value("i", 0),
         )
-
-
-def _die_with_parent() -> None:
-    """A worker whose supervisor was killed drains and exits instead of living on."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _forget_metrics_of(pid: int | None) -> None:
@@ -66,7 +57,7 @@ def run_worker(settings: Settings, index: int, state: WorkerState) -> None:
     """Entry point of a worker process: a FastStream app until SIGTERM."""
     import asyncio
 
-    _die_with_parent()
+    die_with_parent()  # a worker whose supervisor was killed drains and exits
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the supervisor, which drains us
     logging.basicConfig(
         level=settings.log_level,
@@ -151,7 +142,6 @@ class Supervisor:
 
     def stop(self) -> None:
         """SIGTERM every worker; each drains its batch within the drain timeout."""
-        self.state.stopping.value = 1
         live = [p for p in self._processes if p is not None and p.is_alive()]
         for process in live:
             with contextlib.suppress(ProcessLookupError):
@@ -182,6 +172,3 @@ class Supervisor:
             process is not None and process.is_alive() and self.state.ready[index] == _READY
             for index, process in enumerate(self._processes)
         )
-
-    def worker_pids(self) -> list[int]:
-        return [p.pid for p in self._processes if p is not None and p.pid is not None]

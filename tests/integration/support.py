@@ -15,11 +15,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from service.kafka import clients
 from service.kafka.broker import ensure_topics, free_port
+from service.kafka.clients import Message
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,7 +78,7 @@ class ServiceProcess:
         }
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.log_path = Path(f"/tmp/entity-service-{self.topics.group}-{time.time_ns()}.log")
-        log = open(self.log_path, "wb")  # noqa: SIM115  # the child owns it
+        log = open(self.log_path, "wb")  # the child process owns it
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -143,21 +145,11 @@ class ServiceProcess:
         return self.log_path.read_bytes()[-size:].decode("utf-8", "replace")
 
 
-async def publish_async(
-    bootstrap: str, topic: str, messages: Sequence[tuple[bytes | None, bytes]]
-) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, enable_idempotence=False, max_request_size=16_000_000
-    )
-    await producer.start()
-    try:
-        futures = [await producer.send(topic, value, key=key) for key, value in messages]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
+async def publish_async(bootstrap: str, topic: str, messages: Sequence[Message]) -> None:
+    await clients.publish(bootstrap, topic, messages)
 
 
-def publish(bootstrap: str, topic: str, messages: Sequence[tuple[bytes | None, bytes]]) -> None:
+def publish(bootstrap: str, topic: str, messages: Sequence[Message]) -> None:
     asyncio.run(publish_async(bootstrap, topic, messages))
 
 
@@ -180,32 +172,11 @@ async def read_until(
     settle: float = 0.0,
 ) -> list[Received]:
     """Read from the start until `done(received)` holds (then `settle` s more), or timeout."""
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        max_partition_fetch_bytes=8_000_000,  # dead letters keep up to 64 KiB of the original
-    )
-    await consumer.start()
-    received: list[Received] = []
-    deadline = time.monotonic() + timeout
-    settle_until: float | None = None
-    try:
-        while time.monotonic() < deadline:
-            if settle_until is not None and time.monotonic() > settle_until:
-                break
-            batch = await consumer.getmany(timeout_ms=300)
-            for records in batch.values():
-                for record in records:
-                    received.append(
-                        Received(record.topic, record.key, orjson.loads(record.value or b"null"))
-                    )
-            if settle_until is None and done(received):
-                settle_until = time.monotonic() + settle
-    finally:
-        await consumer.stop()
-    return received
+
+    def parse(record: Any) -> Received:
+        return Received(record.topic, record.key, orjson.loads(record.value or b"null"))
+
+    return await clients.read_until(bootstrap, topics, parse, done, timeout, settle_s=settle)
 
 
 async def collect_async(

@@ -94,7 +94,7 @@ class PrometheusServer:
         }
         config_path = self.workdir / "prometheus.yml"
         config_path.write_text(yaml.safe_dump(config))
-        log = open(self.workdir / "prometheus.log", "wb")  # noqa: SIM115  # the child owns it
+        log = open(self.workdir / "prometheus.log", "wb")  # the child owns it
         self.process = subprocess.Popen(
             [
                 "prometheus",

@@ -164,7 +164,7 @@ class TestCatalogue:
 class _Recorder(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802  # the stdlib's name
+    def do_GET(self) -> None:  # the stdlib's name
         self.hits.append(self.path)
         self.send_response(200)
         self.end_headers()

@@ -64,6 +64,8 @@ class TestDecodeArticle:
             (_json(id="a", text="nul \x00 byte"), "control_characters"),
             (_json(id="a", text="bell \x07 char"), "control_characters"),
             (_json(id="a", html="<p>esc \x1b[31m</p>"), "control_characters"),
+            (_json(id="a", html="<p>start of heading \x01</p>"), "control_characters"),
+            (_json(id="a", text="delete \x7f char"), "control_characters"),
             (_json(id="a", text="x" * 5_001), "text_too_long"),
             (b'{"id": "big", "text": "' + b"y" * 100_001 + b'"}', "message_too_large"),
         ],

@@ -13,7 +13,7 @@ from service import metrics
 from service.deadletters import dead_letter
 from service.errors import Rejected
 from service.kafka.lag import LagSampler, RebalanceCounter
-from service.models import ArticleRecord, Entity, Event, ModelInfo, Processing
+from service.models import STAGES, ArticleRecord, Entity, Event, ModelInfo, Processing
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -114,7 +114,7 @@ class TestLabelSets:
 
     def test_stages_exist_before_the_first_batch(self) -> None:
         """All four stages are exported at 0 from the start, so panels are never empty."""
-        for stage in ("clean", "nlp", "extract", "publish"):
+        for stage in STAGES:
             assert (
                 REGISTRY.get_sample_value("entity_stage_seconds_count", {"stage": stage})
                 is not None
