@@ -14,6 +14,7 @@ import orjson
 from service import __version__
 from service.cleaning.cleaner import Cleaned, Cleaner
 from service.cleaning.language import detect_language, is_latin_script
+from service.cleaning.tokensafe import bound_mark_runs
 from service.config import Settings
 from service.deadletters import dead_letter
 from service.entities.extractor import EntityExtractor
@@ -210,6 +211,8 @@ class Pipeline:
         """nlp.pipe over the batch; if it raises, parse one by one so only the culprit fails."""
         if not texts:
             return []
+        # Floods of punctuation cost the tokenizer their length squared: blanked, same offsets.
+        texts = [bound_mark_runs(text) for text in texts]
         try:
             return list(self.nlp.pipe(texts, batch_size=max(len(texts), 1)))
         except Exception:

@@ -13,6 +13,7 @@ import trafilatura
 from lxml import etree
 from readability import Document
 
+from service.cleaning.htmlcheck import declares_entities, nesting_depth
 from service.cleaning.textblocks import (
     BlockClassifier,
     Kind,
@@ -23,19 +24,15 @@ from service.cleaning.textblocks import (
 from service.errors import Rejected
 from service.models import Article
 
-__all__ = ["Cleaned", "Cleaner"]
+__all__ = ["PARSER_MAX_DEPTH", "Cleaned", "Cleaner"]
 
-# XML entity tricks (billion laughs, external entities) are refused before any parser runs.
-_UNSAFE: Final = re.compile(r"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
-_TAG: Final = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
-# Elements that hold no children, or that HTML parsers close implicitly: they add no depth.
-_FLAT_TAGS: Final = frozenset(
-    "area base br col embed hr img input link meta param source track wbr "
-    "p li dt dd tr td th option optgroup thead tbody tfoot colgroup rp rt".split()
-)
+#: libxml2's HTML parser stops without an exception below this depth (without huge_tree).
+PARSER_MAX_DEPTH: Final = 255
 # What still slips through trafilatura: pitches, pointers, menus and legal lines by wording.
 _HTML_DROP: Final = frozenset({"call_to_action", "menu", "legal", "caption"})
-_TITLE_SPLIT: Final = re.compile(r"\s+[-–—|:·»]\s+")
+# A separator between spaces; the look-behind starts a match only where a space run starts,
+# so a title of spaces is scanned once, not once per space.
+_TITLE_SPLIT: Final = re.compile(r"(?<!\s)\s++[-–—|:·»]\s+")
 _NON_WORD: Final = re.compile(r"\W+")
 _BLOCK_TAGS: Final = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li blockquote pre section article header footer td th dd dt "
@@ -74,23 +71,16 @@ def _safe_parser() -> lxml.html.HTMLParser:
     return parser
 
 
+def _hit_resource_limit(parser: lxml.html.HTMLParser) -> bool:
+    """Whether the last parse stopped at one of libxml2's limits (depth) instead of the end."""
+    return any(
+        "RESOURCE_LIMIT" in error.type_name or "Excessive depth" in error.message
+        for error in parser.error_log.filter_from_fatals()
+    )
+
+
 def _title_key(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip().casefold()
-
-
-def _nesting_depth(html: str, limit: int) -> int:
-    """Approximate element depth from the tags alone, stopping early once past `limit`."""
-    depth = deepest = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _FLAT_TAGS:
-            continue
-        depth = max(0, depth - 1) if closing else depth + 1
-        if depth > deepest:
-            deepest = depth
-            if deepest > limit:
-                break
-    return deepest
 
 
 class Cleaner:
@@ -154,18 +144,24 @@ class Cleaner:
         return self._finish(kept, "text", len(removed), sum(len(r) for r in removed))
 
     def _html_lines(self, html: str, title: str | None) -> _HtmlResult | None:
-        if _UNSAFE.search(html):
+        if declares_entities(html):
             raise Rejected("unsafe_html", "the HTML declares entities or a DOCTYPE internal subset")
-        if _nesting_depth(html, self._max_depth) > self._max_depth:
+        if nesting_depth(html, self._max_depth) > self._max_depth:
             raise Rejected("invalid_html", f"the HTML is nested deeper than {self._max_depth}")
+        parser = _safe_parser()
         try:
-            root = lxml.html.document_fromstring(
-                html.encode("utf-8", "replace"), parser=_safe_parser()
-            )
+            root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
         except etree.ParserError:
             return None  # an empty document: nothing to extract, the text may still serve
         except (etree.LxmlError, ValueError) as exc:
             raise Rejected("invalid_html", f"the HTML cannot be parsed: {exc}") from exc
+        if _hit_resource_limit(parser):
+            # libxml2 stopped there and dropped the rest: refuse rather than lose it silently.
+            raise Rejected(
+                "invalid_html",
+                f"the HTML nests elements deeper than the parser reads ({PARSER_MAX_DEPTH}); "
+                "the content past that depth would be lost",
+            )
         titles = self._page_titles(root, title)
         visible = _visible_lines(root)
         visible_chars = sum(len(v) for v in visible)

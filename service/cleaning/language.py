@@ -8,7 +8,7 @@ from typing import Final
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-__all__ = ["LanguageDetector", "detect_language", "is_latin_script"]
+__all__ = ["LanguageDetector", "detect_language", "is_latin_script", "letters_sample"]
 
 #: Languages news arrives in; leaving out rare ones that short English text is mistaken for
 #: (Tagalog, Breton, Nigerian Pidgin...) makes short English reliable, and any other language
@@ -29,6 +29,14 @@ ENGLISH_WORDS: Final[frozenset[str]] = frozenset(
 MAX_CHARS: Final[int] = 5_000
 
 _WORD = re.compile(r"\b[a-z]+\b")
+# A long stretch without a letter (emoji, symbols, digits, punctuation floods) says nothing
+# about the language and would fill the sample: it is read as one space.
+_NO_LETTERS = re.compile(r"[\W\d_]{16,}")
+
+
+def letters_sample(text: str, limit: int = MAX_CHARS) -> str:
+    """The first `limit` characters of the text once letterless floods are cut out."""
+    return _NO_LETTERS.sub(" ", text)[:limit]
 
 
 class LanguageDetector:
@@ -39,7 +47,7 @@ class LanguageDetector:
         self._model.set_languages([code for code in languages if code in self._model.labels])
 
     def __call__(self, text: str) -> tuple[str, float]:
-        sample = text[:MAX_CHARS]
+        sample = letters_sample(text)
         ranked = self._model.rank(sample)
         code, probability = ranked[0]
         if code != "en" and self._reads_english(sample):

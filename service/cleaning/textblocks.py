@@ -23,11 +23,15 @@ _TERMINAL = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’»)\]]*$")
 # A teaser cut short by the page ("Ministers meet in Gen..", "Troops cross…"): no space before.
 _ELLIPSIS_END = re.compile(r"\w(?:\.\.+|…)[\"'”’»)\]]*$")
-# A caption credit, complete ("(AP Photo/Jane Doe)") or cut mid-word ("(AP Ph").
-_CAPTION_CREDIT = re.compile(
+# A caption credit, complete ("(AP Photo/Jane Doe)") or cut mid-word ("(AP Ph"): the opening
+# is searched only in the line's tail after its last inner ")" (see _caption_credit), so a line
+# of many "(AP " is scanned once.
+_CREDIT_OPEN = re.compile(
     r"\((?:AP|AFP|EPA|Reuters|REUTERS|Getty|Xinhua|Yonhap|Photo|PHOTO|Image|Picture|Credit|File)"
-    r"\b[^)]*\)?\s*$"
-    r"|^(?:[Pp]hoto|[Ii]mage|[Pp]icture|[Cc]redit|[Cc]aption|[Ff]ile photo|[Pp]ictured)s?\s*"
+    r"\b"
+)
+_CREDIT_LEAD = re.compile(
+    r"(?:[Pp]hoto|[Ii]mage|[Pp]icture|[Cc]redit|[Cc]aption|[Ff]ile photo|[Pp]ictured)s?\s*"
     r"(?::|/|by\b)"
 )
 # A parenthesis opened near the end and never closed: a credit cut mid-word.
@@ -100,7 +104,20 @@ _DATELINE = re.compile(
 )
 # "Jane Doe/Reuters": a photo credit on its own line.
 _CREDIT_LINE = re.compile(r"^(?:[A-Z][\w.'-]*\s){1,3}[A-Z][\w.'-]*\s?/\s?[A-Z][\w.& -]{1,30}$")
-_LINKISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
+# Matched whole (fullmatch); the local part of an address stops at its first "@", so there is
+# one way to split a line of "@"s, not one per "@".
+_LINKISH = re.compile(r"(?:https?://|www\.)\S+|[^\s@]+@\S+\.\w+", re.IGNORECASE)
+
+
+def _caption_credit(line: str) -> bool:
+    """A credit in parentheses closing the line ("... (AP Photo/Jane Doe)"), or a credit label.
+
+    The credit's "(" must have no ")" after it but an optional last one, so only the tail after
+    the last inner ")" can hold it.
+    """
+    body = line.rstrip()
+    body = body.removesuffix(")")
+    return bool(_CREDIT_OPEN.search(body, body.rfind(")") + 1) or _CREDIT_LEAD.match(line))
 
 
 def _doubled(line: str) -> bool:
@@ -164,11 +181,11 @@ class RepeatMemory:
 
 def _form_reason(line: str, n: int) -> str | None:
     """Boilerplate by its form: links, bare symbols, captions, legal lines, menus, bylines."""
-    if _LINKISH.match(line):
+    if _LINKISH.fullmatch(line):
         return "link"
     if not _LETTER.search(line):
         return "no_letters"
-    if _OPEN_PAREN_END.search(line) or _CAPTION_CREDIT.search(line):
+    if _OPEN_PAREN_END.search(line) or _caption_credit(line):
         return "caption"
     if _LEGAL.search(line) and n <= 40:
         return "legal"

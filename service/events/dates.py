@@ -100,6 +100,12 @@ class DateResolver:
 
     def resolve_range(self, match: re.Match[str], published_at: datetime | None) -> DateInfo:
         """A `DateInfo` spanning both ends of a range found by `find_range`."""
+        try:
+            return self._resolve_range(match, published_at)
+        except (OverflowError, ValueError):  # a day before 0001-01-01 or after 9999-12-31
+            return DateInfo(text=match.group(0))
+
+    def _resolve_range(self, match: re.Match[str], published_at: datetime | None) -> DateInfo:
         anchor = published_at.date() if published_at else None
         if match.re is _DAY_SPAN_RE:
             month = _month(match["m"])
@@ -124,7 +130,11 @@ class DateResolver:
         """Resolve one date expression; unresolvable text keeps its text with no days."""
         text = " ".join(text.split())
         anchor = published_at.date() if published_at else None
-        span = self._absolute(text, anchor) or self._relative(text, anchor)
+        try:
+            span = self._absolute(text, anchor) or self._relative(text, anchor)
+        except (OverflowError, ValueError):
+            # "yesterday" of 0001-01-01, "tomorrow" of 9999-12-31: a day the calendar lacks.
+            return DateInfo(text=text)
         if (
             span is None
             and published_at is not None

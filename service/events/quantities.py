@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Final
 
@@ -42,7 +43,8 @@ def parse_number(words: list[str]) -> float | None:
             continue
         else:
             return None
-    return value
+    # "1,000,000,...,000" past float range reads as infinity: no number a record can carry.
+    return value if value is None or math.isfinite(value) else None
 
 
 class QuantityReader:

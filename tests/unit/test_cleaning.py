@@ -462,3 +462,45 @@ class TestProperties:
             return
         assert isinstance(result.text, str)
         assert result.text.strip()
+
+
+class TestNesting:
+    """Depth counts real elements; content past the parser's depth is refused, never lost."""
+
+    def test_tags_in_a_comment_are_no_depth(self) -> None:
+        """600 divs inside a comment before the story do not refuse it."""
+        html = (
+            "<!-- " + "<div>" * 600 + " -->" + f"<article><p>{STORY}</p><p>{STORY_2}</p></article>"
+        )
+        assert STORY_2 in Cleaner()(Article(id="a", html=html)).text
+
+    def test_tags_in_a_script_are_no_depth(self) -> None:
+        """Markup inside a script is text to the parser."""
+        html = "<script>" + "<div>" * 900 + f"</script><article><p>{STORY}</p><p>{STORY_2}</p>"
+        assert STORY_2 in Cleaner()(Article(id="a", html=html)).text
+
+    @pytest.mark.parametrize(
+        "middle", ["<div></span>" * 3000, "<section></i>" * 700, "<div>" * 300 + "</div>" * 300]
+    )
+    def test_content_past_parser_depth_refused(self, middle: str) -> None:
+        """Nesting the parser would silently cut is refused with a reason, whatever closes it."""
+        html = f"<html><body><p>{STORY}</p>{middle}<p>{STORY_2}</p></body></html>"
+        with pytest.raises(Rejected) as caught:
+            Cleaner()(Article(id="a", html=html))
+        assert caught.value.error_type == "invalid_html"
+        assert "deeper" in caught.value.message
+
+    def test_unfinished_tags_are_text(self) -> None:
+        """A page followed by thousands of unfinished tags keeps its story."""
+        html = f"<article><p>{STORY}</p><p>{STORY_2}</p></article>" + "<a " * 40_000
+        assert STORY_2 in Cleaner()(Article(id="a", html=html)).text
+
+    def test_title_of_spaces(self) -> None:
+        """A title of 100,000 spaces is no headline and costs one scan."""
+        html = f"<title>{' ' * 100_000}</title><article><p>{STORY}</p><p>{STORY_2}</p></article>"
+        assert STORY in Cleaner()(Article(id="a", html=html)).text
+
+    def test_repeated_doctype_is_not_unsafe(self) -> None:
+        """Thousands of DOCTYPE openers without a subset are refused by nothing."""
+        html = "<!DOCTYPE " * 20_000 + f"<html><body><p>{STORY}</p><p>{STORY_2}</p></body></html>"
+        assert STORY in Cleaner()(Article(id="a", html=html)).text

@@ -110,3 +110,37 @@ class TestRobustness:
         info = DateResolver()(text, PUBLISHED)
         if info.start and info.end:
             assert info.start <= info.end
+
+
+class TestCalendarEnds:
+    """Near 0001-01-01 and 9999-12-31, a relative day resolves or stays unresolved."""
+
+    FIRST = datetime(1, 1, 1, tzinfo=UTC)
+    LAST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+    @pytest.mark.parametrize(
+        "text", ["yesterday", "last week", "last month", "last year", "Tuesday", "Dec. 30", "June"]
+    )
+    def test_before_the_first_day(self, resolve: DateResolver, text: str) -> None:
+        """What would fall before year 1 is unresolved, not an error."""
+        info = resolve(text, self.FIRST)
+        assert info.text == text
+        assert info.start is None or info.start >= date(1, 1, 1)
+
+    @pytest.mark.parametrize("text", ["tomorrow", "next Monday", "this weekend", "in 3 days"])
+    def test_after_the_last_day(self, resolve: DateResolver, text: str) -> None:
+        """What would fall after 9999-12-31 is unresolved, not an error."""
+        info = resolve(text, self.LAST)
+        assert info.end is None or info.end <= date(9999, 12, 31)
+
+    def test_today_still_resolves(self, resolve: DateResolver) -> None:
+        """The calendar's own last day still resolves."""
+        info = resolve("today", self.LAST)
+        assert (info.start, info.end) == (date(9999, 12, 31), date(9999, 12, 31))
+
+    def test_range_past_the_first_year(self, resolve: DateResolver) -> None:
+        """A day span that would need year 0 keeps its text only."""
+        match = resolve.find_range("fighting on Dec. 20-22 was heavy")
+        assert match is not None
+        info = resolve.resolve_range(match, self.FIRST)
+        assert info.start is None

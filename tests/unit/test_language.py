@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.cleaning.language import LanguageDetector, detect_language, is_latin_script
+from service.cleaning.language import (
+    LanguageDetector,
+    detect_language,
+    is_latin_script,
+    letters_sample,
+)
 
 ENGLISH = [
     "Seoul said on Friday it would respond to the launch.",
@@ -81,3 +86,23 @@ class TestIsLatinScript:
     def test_script(self, text: str, latin: bool) -> None:
         """Short texts count as Latin only when most of their letters are."""
         assert is_latin_script(text) is latin
+
+
+class TestLetterFloods:
+    """Floods of emoji, symbols or digits before the text do not decide its language."""
+
+    ENGLISH = (
+        "The government said on Tuesday that it would send more aid to the farmers who have "
+        "been hit by the drought in the south of the country, after weeks of talks."
+    )
+
+    @pytest.mark.parametrize(
+        "flood", ["\U0001f600" * 50_000, "\u2605\u2606 " * 20_000, "7" * 9_000]
+    )
+    def test_flood_skipped(self, flood: str) -> None:
+        """English after a letterless flood is English."""
+        assert detect_language(flood + " " + self.ENGLISH)[0] == "en"
+
+    def test_sample_keeps_ordinary_text(self) -> None:
+        """A sample of ordinary prose is its first characters, unchanged."""
+        assert letters_sample(self.ENGLISH * 100) == (self.ENGLISH * 100)[:5_000]

@@ -39,3 +39,11 @@ class TestParseNumber:
         """Arbitrary words give a number or None."""
         result = parse_number(words)
         assert result is None or isinstance(result, float)
+
+    @pytest.mark.parametrize(
+        "words",
+        [["1" + ",000" * 400], ["9" + ",999" * 150, "billion"], ["1" + "0" * 400], ["1e308"]],
+    )
+    def test_past_float_range_is_no_number(self, words: list[str]) -> None:
+        """A number too large for a float is no number (never infinity, never null)."""
+        assert parse_number(words) is None

@@ -154,3 +154,37 @@ class TestRepeatMemory:
         memory = RepeatMemory(10)
         memory.seen_before("s", ["Menu"])
         assert memory.seen_before("t", ["Menu"]) == set()
+
+
+class TestLinkAndCredit:
+    """Links, addresses and credits are still found, and floods of their markers are plain lines."""
+
+    @pytest.mark.parametrize(
+        ("line", "reason"),
+        [
+            ("https://example.org/a/b?c=1", "link"),
+            ("www.example.org", "link"),
+            ("desk@example.org", "link"),
+            ("a@b@example.org", "link"),
+            ("Ministers arrive for talks in Oslo. (AP Photo/Jane Doe)", "caption"),
+            ("Ministers arrive for talks (in Oslo). (Reuters) ", "caption"),
+            ("Photo: Jane Doe", "caption"),
+            ("@" * 5000, "no_letters"),
+            ("(AP " * 3000, "caption"),
+        ],
+    )
+    def test_reason(self, line: str, reason: str) -> None:
+        """Each line gets its boilerplate reason."""
+        assert BlockClassifier().boilerplate_reason(line, line.split()) == reason
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Ministers met (AP officials said) in Oslo on Monday to sign the treaty.",
+            "(AP Photo) ministers met in Oslo (on Monday) to sign the treaty.",
+            "x@" + "a." * 3000,
+        ],
+    )
+    def test_not_a_credit_or_link(self, line: str) -> None:
+        """A credit not closing the line, or a flood of markers, is neither caption nor link."""
+        assert BlockClassifier().boilerplate_reason(line, line.split()) not in ("caption", "link")
