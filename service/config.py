@@ -110,6 +110,39 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # --- Kafka clients: codecs, stall detection, headers, tracing (issue 14) ------------
+    kafka_compression_type: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
+        "zstd",
+        description="Codec of what the service publishes (every codec is read on input); "
+        "zstd saves the most bytes on records, see BENCHMARKS.md.",
+    )
+    stall_timeout_s: float = Field(
+        300.0,
+        gt=0,
+        description="A partition with lag that has not moved for this long is stalled: "
+        "logged, counted, and /readyz answers 503. Keep it above batch_time_budget_s plus "
+        "the publish retries (max_poll_interval_ms/2), or a slow batch reads as a stall.",
+    )
+    cloudevents_source: str = Field(
+        "/entity-service",
+        min_length=1,
+        description="The `ce_source` header (a URI reference) of every record and dead letter.",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None,
+        validation_alias=AliasChoices(
+            "ENTITY_OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"
+        ),
+        description="OTLP/HTTP collector (e.g. http://otel-collector:4318): spans for consume, "
+        "process and publish are exported there; unset, tracing is off.",
+    )
+    otel_service_name: str = Field(
+        "entity-service",
+        min_length=1,
+        validation_alias=AliasChoices("ENTITY_OTEL_SERVICE_NAME", "OTEL_SERVICE_NAME"),
+        description="The `service.name` of the exported spans.",
+    )
+
     @model_validator(mode="after")
     def _check_security(self) -> Settings:
         if self.kafka_security_protocol.startswith("SASL_"):

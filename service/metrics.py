@@ -24,8 +24,10 @@ __all__ = [
     "DEAD_LETTERS",
     "ENTITIES",
     "EVENTS",
+    "FETCH_ERRORS",
     "IN_FLIGHT",
     "OLDEST_UNPROCESSED_AGE",
+    "PARTITION_STALLED",
     "REBALANCES",
     "RECORDS_PUBLISHED",
     "STAGE_SECONDS",
@@ -137,6 +139,23 @@ WORKER_MEMORY_BYTES = Gauge(
     "Resident memory of a worker process.",
     ["worker"],
     multiprocess_mode="livemax",  # one process per worker label; a dead one drops out
+    registry=registry,
+)
+
+# A partition that cannot make progress (issue 14): why, and which one.
+FETCH_ERRORS = Counter(
+    "entity_consumer_fetch_errors",
+    "Fetches of an input partition that failed (corrupt_record, unsupported_codec, "
+    "topic_authorization_failed, ...); the partition is retried with backoff, never skipped.",
+    ["topic", "partition", "reason"],
+    registry=registry,
+)
+PARTITION_STALLED = Gauge(
+    "entity_consumer_partition_stalled",
+    "1 while a partition has lag but has not moved for ENTITY_STALL_TIMEOUT_S; the reason is "
+    "the last fetch error, or no_progress when none was seen.",
+    ["topic", "partition", "reason"],
+    multiprocess_mode="livemostrecent",  # one owner per partition, as for the lag
     registry=registry,
 )
 

@@ -58,7 +58,31 @@ def _asyncapi() -> dict[str, Any]:
     for name, message in components.get("messages", {}).items():
         if name.startswith("articles:"):
             message["payload"] = {"$ref": "#/components/schemas/Article"}
+    _add_headers(components.get("messages", {}))
     return document
+
+
+def _add_headers(messages: dict[str, Any]) -> None:
+    """The Kafka headers of each output (the contract's Headers section); FastStream's AsyncAPI
+    has no place for a publisher's header schema, so it is written in here."""
+    from service.kafka.headers import DEAD_LETTER_TYPE, RECORD_TYPE, header_schema
+
+    for name, message in messages.items():
+        if name.startswith("records:"):
+            message["headers"] = header_schema(RECORD_TYPE, dead_letter=False)
+        elif name.startswith("dead-letters:"):
+            message["headers"] = header_schema(DEAD_LETTER_TYPE, dead_letter=True)
+        elif name.startswith("articles:"):
+            message["headers"] = {
+                "type": "object",
+                "properties": {
+                    "traceparent": {
+                        "type": "string",
+                        "description": "W3C trace context; carried onto the outputs.",
+                    },
+                    "tracestate": {"type": "string", "description": "W3C tracestate."},
+                },
+            }
 
 
 def render_schemas() -> dict[str, str]:

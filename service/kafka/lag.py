@@ -12,6 +12,7 @@ from typing import Any
 from aiokafka import ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 
 from service import metrics
+from service.kafka.stall import StallWatcher
 
 __all__ = ["LagSampler", "PartitionLag", "RebalanceCounter", "partition_lag"]
 
@@ -39,21 +40,33 @@ async def partition_lag(consumer: Any, tp: TopicPartition) -> int | None:
     can only understate the lag, so the clamp at 0 hides nothing but that staleness. Before
     the group's first commit the committed offset is the partition's beginning.
     """
-    end = consumer.highwater(tp)
-    if end is None:
-        return None
+    return (await _lag_and_committed(consumer, tp))[0]
+
+
+async def _lag_and_committed(consumer: Any, tp: TopicPartition) -> tuple[int | None, int]:
+    """The lag (as `partition_lag` says) and the committed offset it was measured from."""
     committed = await consumer.committed(tp)
     if committed is None:
         committed = (await consumer.beginning_offsets([tp]))[tp]
-    return max(int(end) - int(committed), 0)
+    end = consumer.highwater(tp)
+    if end is None:
+        return None, int(committed)
+    return max(int(end) - int(committed), 0), int(committed)
 
 
 class LagSampler:
     """Samples the lag of the partitions a consumer owns, and remembers the batch in flight."""
 
-    def __init__(self, consumer_of: Callable[[], Any], interval_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        consumer_of: Callable[[], Any],
+        interval_s: float = 2.0,
+        *,
+        watcher: StallWatcher | None = None,
+    ) -> None:
         self._consumer_of = consumer_of  # the subscriber's aiokafka consumer, None before start
         self._interval_s = interval_s
+        self.watcher = watcher if watcher is not None else StallWatcher(float("inf"))
         self._in_flight: dict[TopicPartition, float] = {}  # oldest record timestamp, seconds
         self._last_read: dict[TopicPartition, float] = {}
 
@@ -77,6 +90,8 @@ class LagSampler:
         stay exported by this pod; 0 keeps `sum` and `max` over pods right, since the new
         owner (here a later write, elsewhere another pod's series) reports the real lag.
         """
+        partitions = list(partitions)
+        self.watcher.revoked(partitions)
         for tp in partitions:
             self._in_flight.pop(tp, None)
             self._last_read.pop(tp, None)
@@ -85,14 +100,15 @@ class LagSampler:
             metrics.OLDEST_UNPROCESSED_AGE.labels(*labels).set(0)
 
     async def sample(self) -> list[PartitionLag]:
-        """Measure every assigned partition and set the gauges; returns what it set."""
+        """Measure every assigned partition, set the gauges, feed the stall watcher."""
         consumer = self._consumer_of()
         if consumer is None:
             return []
         now = time.time()
         samples = []
         for tp in sorted(consumer.assignment()):
-            messages = await partition_lag(consumer, tp)
+            messages, committed = await _lag_and_committed(consumer, tp)
+            self.watcher.observe(tp, committed, messages)
             if messages is None:
                 continue
             age = self._age(tp, messages, now)
@@ -138,5 +154,6 @@ class RebalanceCounter(ConsumerRebalanceListener):  # type: ignore[misc]  # aiok
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         metrics.REBALANCES.inc()
+        self._sampler.watcher.assigned(assigned)
         self._assigned |= set(assigned)
         metrics.ASSIGNED_PARTITIONS.set(len(self._assigned))

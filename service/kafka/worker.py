@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
-import random
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,13 +17,19 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.message import StreamMessage
 
 from service import __version__, metrics
 from service.config import Settings
+from service.kafka.fetchguard import FetchGuard
+from service.kafka.headers import trace_context
 from service.kafka.lag import LagSampler, RebalanceCounter
+from service.kafka.publisher import Output, OutputPublisher
 from service.kafka.security import kafka_security
+from service.kafka.stall import StallWatcher
+from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord, DeadLetter
-from service.pipeline import PIPELINE_VERSION, Outcome, Pipeline, RawMessage, serialize
+from service.pipeline import PIPELINE_VERSION, Pipeline, RawMessage
 
 __all__ = ["Worker"]
 
@@ -35,6 +41,30 @@ async def _raw_decoder(message: Any) -> None:
     return None
 
 
+def _readable_headers(record: ConsumerRecord[bytes, bytes]) -> ConsumerRecord[bytes, bytes]:
+    """Kafka header values are any bytes, or null; FastStream's parser `.decode()`s each one.
+
+    A null or non-UTF-8 value (legal Kafka, and librdkafka sends both) would fail the parse of
+    the whole batch; the null ones are dropped and undecodable bytes replaced here instead.
+    """
+    headers = record.headers
+    if all(value is not None and value.isascii() for _, value in headers):
+        return record
+    clean = tuple(
+        (name, value.decode("utf-8", "replace").encode())
+        for name, value in headers
+        if value is not None
+    )
+    return dataclasses.replace(record, headers=clean)
+
+
+async def _lenient_parser(
+    records: tuple[ConsumerRecord[bytes, bytes], ...],
+    parse: Callable[[Any], Awaitable[StreamMessage[Any]]],
+) -> StreamMessage[Any]:
+    return await parse(tuple(_readable_headers(r) for r in records))
+
+
 class Worker:
     """One consumer-group member: its pipeline, its thread for spaCy, its publishing policy."""
 
@@ -44,6 +74,7 @@ class Worker:
         *,
         pipeline_factory: Callable[[Settings], Pipeline] = Pipeline,
         on_ready: Callable[[], None] | None = None,
+        on_stall: Callable[[bool], None] | None = None,
         index: int = 0,
     ) -> None:
         self.settings = settings
@@ -52,6 +83,8 @@ class Worker:
         self.pipeline: Pipeline | None = None
         # One thread: spaCy holds the GIL anyway, and the event loop stays free for heartbeats.
         self._nlp_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+        self.tracing = Tracing(settings)
+        compression = settings.kafka_compression_type
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
             security=kafka_security(settings),
@@ -59,8 +92,12 @@ class Worker:
             client_id=settings.kafka_client_id,
             graceful_timeout=settings.drain_timeout_s,
             acks="all",
+            compression_type=None if compression == "none" else compression,
             logger=log,  # through logging, to stderr: stdout belongs to the CLI's output
-            middlewares=[KafkaPrometheusMiddleware(registry=metrics.registry)],
+            middlewares=[
+                *self.tracing.middlewares,
+                KafkaPrometheusMiddleware(registry=metrics.registry),
+            ],
         )
         self.records_out = self.broker.publisher(
             settings.output_topic,
@@ -74,7 +111,9 @@ class Worker:
             description="One DeadLetter per rejected message, keyed by the input key.",
             schema=DeadLetter,
         )
-        self.lag = LagSampler(self._consumer)
+        self.publisher = OutputPublisher(settings, self.records_out, self.dead_out, self.tracing)
+        self.stalls = StallWatcher(settings.stall_timeout_s, on_change=on_stall or (lambda _: None))
+        self.lag = LagSampler(self._consumer, watcher=self.stalls)
         self._process_sampler = metrics.ProcessSampler(index)
         self._sampling: asyncio.Task[None] | None = None
         self.subscriber = self.broker.subscriber(
@@ -96,10 +135,10 @@ class Worker:
             # raised, which would skip a batch whose outputs were never published.
             ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=_raw_decoder,
+            parser=_lenient_parser,
             listener=RebalanceCounter(self.lag),
         )
         self.subscriber(self.handle)
-        self._publish_failures = 0
 
     async def handle(self, message: KafkaMessage) -> None:
         """One batch: NLP off the loop, publish everything, then commit its offsets."""
@@ -134,7 +173,14 @@ class Worker:
                 metrics.STAGE_SECONDS.labels(stage).observe(seconds)
             done = len(result.outcomes)
             started = time.perf_counter()
-            await self._publish(batch[:done], result.outcomes)
+            await self.publisher.publish(
+                [
+                    Output(raw, outcome, trace_context(record.headers))
+                    for raw, outcome, record in zip(
+                        batch[:done], result.outcomes, records[:done], strict=True
+                    )
+                ]
+            )
             metrics.STAGE_SECONDS.labels("publish").observe(time.perf_counter() - started)
             metrics.observe_outcomes(result.outcomes)
             if done < len(batch):
@@ -180,68 +226,6 @@ class Worker:
         metrics.COMMITS.labels("ok").inc()
         self.lag.batch_committed()
 
-    async def _publish(self, batch: Sequence[RawMessage], outcomes: Sequence[Outcome]) -> None:
-        """Publish all outcomes; retry the failed ones with capped exponential backoff.
-
-        After ``max_poll_interval/2`` of failures it raises: FastStream then seeks back to the
-        batch start without committing, and the next attempt waits first, so there is no hot loop.
-        """
-        if self._publish_failures:
-            await asyncio.sleep(self._backoff(self._publish_failures))
-        pending = list(zip(batch, outcomes, strict=True))
-        give_up_at = time.monotonic() + self.settings.max_poll_interval_ms / 2000
-        while True:
-            results = await asyncio.gather(
-                *(self._publish_one(raw, outcome) for raw, outcome in pending),
-                return_exceptions=True,
-            )
-            failed = [
-                (item, result)
-                for item, result in zip(pending, results, strict=True)
-                if isinstance(result, BaseException)
-            ]
-            if not failed:
-                self._publish_failures = 0
-                return
-            self._publish_failures += 1
-            pending = [item for item, _ in failed]
-            delay = self._backoff(self._publish_failures)
-            log.warning(
-                "publishing %d of %d outputs failed (%s); retry %d in %.2fs",
-                len(failed),
-                len(outcomes),
-                failed[0][1],
-                self._publish_failures,
-                delay,
-            )
-            if time.monotonic() > give_up_at:
-                raise RuntimeError("outputs could not be published; the batch will be re-read")
-            await asyncio.sleep(delay)
-
-    def _backoff(self, failures: int) -> float:
-        delay = min(
-            self.settings.publish_retry_initial_s * 2 ** (failures - 1),
-            self.settings.publish_retry_max_s,
-        )
-        return float(delay * random.uniform(0.8, 1.2))
-
-    async def _publish_one(self, raw: RawMessage, outcome: Outcome) -> None:
-        if isinstance(outcome, ArticleRecord):
-            await self.records_out.publish(
-                serialize(outcome),
-                key=outcome.article_id.encode(),
-                headers={"content-type": "application/json"},
-            )
-        else:
-            await self.dead_out.publish(
-                serialize(outcome),
-                key=raw.key,
-                headers={
-                    "content-type": "application/json",
-                    "error-type": outcome.error.type,
-                },
-            )
-
     @asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
         """Load the model before consuming; shut the NLP thread down after draining."""
@@ -260,8 +244,11 @@ class Worker:
         if self._sampling is not None:
             self._sampling.cancel()
         self._nlp_thread.shutdown(wait=True)
+        self.tracing.shutdown()
 
     async def started(self) -> None:
+        """Guard the consumer's reads, sample lag and stalls, then say the worker is ready."""
+        FetchGuard(self.subscriber.consumer, self.stalls).install()
         self._sampling = asyncio.create_task(self.lag.run(also=self._process_sampler.sample))
         if self._on_ready is not None:
             self._on_ready()

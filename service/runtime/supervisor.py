@@ -31,10 +31,11 @@ _STARTING, _READY = 0, 1
 
 @dataclass(frozen=True)
 class WorkerState:
-    """Shared memory between supervisor and workers: readiness and loop heartbeats."""
+    """Shared memory between supervisor and workers: readiness, stalls and loop heartbeats."""
 
     ready: SynchronizedArray[int]
     heartbeat: SynchronizedArray[float]
+    stalled: SynchronizedArray[int]  # 1 while a partition of the worker's is stalled
 
     @classmethod
     def create(cls, workers: int) -> WorkerState:
@@ -42,6 +43,7 @@ class WorkerState:
         return cls(
             ready=ctx.Array("i", workers),
             heartbeat=ctx.Array("d", workers),
+            stalled=ctx.Array("i", workers),
         )
 
 
@@ -68,8 +70,11 @@ def run_worker(settings: Settings, index: int, state: WorkerState) -> None:
     def ready() -> None:
         state.ready[index] = _READY
 
+    def stall(stalled: bool) -> None:
+        state.stalled[index] = int(stalled)
+
     async def main() -> None:
-        app = create_app(settings, on_ready=ready, index=index)
+        app = create_app(settings, on_ready=ready, on_stall=stall, index=index)
 
         async def beat() -> None:
             while True:
@@ -82,6 +87,7 @@ def run_worker(settings: Settings, index: int, state: WorkerState) -> None:
         finally:
             task.cancel()
             state.ready[index] = _STARTING
+            state.stalled[index] = 0
 
     asyncio.run(main())
 
@@ -103,6 +109,7 @@ class Supervisor:
 
     def _spawn(self, index: int) -> None:
         self.state.ready[index] = _STARTING
+        self.state.stalled[index] = 0
         self.state.heartbeat[index] = time.time()
         process = self._ctx.Process(
             target=run_worker,
@@ -167,8 +174,11 @@ class Supervisor:
         return True
 
     def ready(self) -> bool:
-        """Ready: every worker loaded its model and joined the broker."""
+        """Ready: every worker loaded its model, joined the broker, and has no stalled partition."""
         return all(
-            process is not None and process.is_alive() and self.state.ready[index] == _READY
+            process is not None
+            and process.is_alive()
+            and self.state.ready[index] == _READY
+            and not self.state.stalled[index]
             for index, process in enumerate(self._processes)
         )

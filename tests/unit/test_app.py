@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 import pytest
 from faststream.kafka import TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 
 from service.config import Settings
 from service.kafka.worker import Worker
@@ -50,21 +51,33 @@ class TestHandler:
         assert [d["error"]["type"] for d in dead] == ["not_json"]
         assert {e["name"] for e in records[0]["entities"]} >= {"Chile", "Peru", "Lima"}
 
-    async def test_publish_retries_then_succeeds(self, worker: Worker) -> None:
-        """A failed publish is retried with backoff instead of failing the batch."""
-        attempts = {"n": 0}
-        original = worker._publish_one
+    async def test_outputs_carry_trace_context_and_cloudevents(self, worker: Worker) -> None:
+        """Each output gets its own input's traceparent and the CloudEvents headers."""
+        seen: dict[str, dict[str, str]] = {}
 
-        async def flaky(raw: Any, outcome: Any) -> None:
-            attempts["n"] += 1
-            if attempts["n"] <= 2:
-                raise ConnectionError("broker went away")
-            await original(raw, outcome)
+        @worker.broker.subscriber(worker.settings.output_topic)
+        async def on_record(body: dict[str, Any], message: KafkaMessage) -> None:
+            seen[body["article_id"]] = dict(message.headers)
 
-        worker.settings = worker.settings.model_copy(update={"publish_retry_initial_s": 0.01})
-        worker._publish_one = flaky  # type: ignore[method-assign]
+        @worker.broker.subscriber(worker.settings.dlq_topic)
+        async def on_dead(body: dict[str, Any], message: KafkaMessage) -> None:
+            seen["dead"] = dict(message.headers)
+
+        parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
         async with TestKafkaBroker(worker.broker) as broker:
-            await broker.publish_batch(orjson.dumps(GOOD), topic=worker.settings.input_topic)
-        assert attempts["n"] == 3
-        assert worker._publish_failures == 0
-
+            await broker.publish(
+                orjson.dumps(GOOD),
+                topic=worker.settings.input_topic,
+                headers={"traceparent": parent, "tracestate": "vendor=1"},
+            )
+            await broker.publish(
+                b"{broken", topic=worker.settings.input_topic, headers={"traceparent": parent}
+            )
+            await asyncio.sleep(0)
+        record, dead = seen["w-1"], seen["dead"]
+        assert record["traceparent"] == parent and record["tracestate"] == "vendor=1"
+        assert record["ce_type"] == "org.entityservice.article-record.v1"
+        assert record["ce_specversion"] == "1.0" and record["content-type"] == "application/json"
+        assert dead["traceparent"] == parent and dead["error-type"] == "not_json"
+        assert dead["ce_type"] == "org.entityservice.dead-letter.v1"
+        assert dead["ce_id"].startswith("dl-")
