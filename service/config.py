@@ -102,6 +102,40 @@ class Settings(BaseSettings):
         40, ge=0, description="Shorter texts are too short to judge and taken as English."
     )
 
+    # --- stories (near-duplicate grouping) -------------------------------------------
+    story_window_h: float = Field(
+        72.0,
+        gt=0,
+        le=24 * 365,
+        description="Hours an article stays in the story index: a later copy within this "
+        "window joins its story.",
+    )
+    story_containment: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the shorter text's shingles the longer one must contain for "
+        "two articles to be one story.",
+    )
+    stories_redis_url: SecretStr | None = Field(
+        None,
+        description="redis:// URL of the story index shared by every worker and replica "
+        "(secret: it may hold a password); unset: one local index per worker process.",
+    )
+    stories_redis_prefix: str = Field(
+        "entity-stories", min_length=1, description="Prefix of the index's Redis keys."
+    )
+    stories_redis_timeout_s: float = Field(
+        0.5, gt=0, le=30, description="Socket timeout of each Redis call."
+    )
+    stories_redis_retry_s: float = Field(
+        5.0,
+        gt=0,
+        le=600,
+        description="After a Redis error, articles get fresh stories for this long before the "
+        "index is tried again.",
+    )
+
     # --- HTTP and metrics -------------------------------------------------------------
     metrics_port: int = Field(9000, ge=0, le=65_535)
     metrics_host: str = "0.0.0.0"
@@ -158,6 +192,10 @@ class Settings(BaseSettings):
             raise ValueError("heartbeat_interval_ms must be at most a third of session_timeout_ms")
         if self.batch_time_budget_s * 2000 > self.max_poll_interval_ms:
             raise ValueError("batch_time_budget_s must be at most half of max_poll_interval_ms")
+        if self.stories_redis_url is not None and not (
+            self.stories_redis_url.get_secret_value().startswith(("redis://", "rediss://", "unix://"))
+        ):
+            raise ValueError("stories_redis_url must be a redis://, rediss:// or unix:// URL")
         if self.publish_retry_max_s < self.publish_retry_initial_s:
             raise ValueError("publish_retry_max_s must be >= publish_retry_initial_s")
         return self

@@ -31,6 +31,11 @@ __all__ = [
     "REBALANCES",
     "RECORDS_PUBLISHED",
     "STAGE_SECONDS",
+    "STORIES_OPENED",
+    "STORY_DEGRADED_ARTICLES",
+    "STORY_INDEX_SECONDS",
+    "STORY_JOINS",
+    "STORY_REDIS_ERRORS",
     "WORKER_CPU_SECONDS",
     "WORKER_MEMORY_BYTES",
     "ProcessSampler",
@@ -158,6 +163,34 @@ PARTITION_STALLED = Gauge(
     multiprocess_mode="livemostrecent",  # one owner per partition, as for the lag
     registry=registry,
 )
+# --- stories ------------------------------------------------------------------------------
+STORIES_OPENED = Counter(
+    "entity_stories_opened",
+    "Published records that opened a new story (the first copy of a report seen).",
+    registry=registry,
+)
+STORY_JOINS = Counter(
+    "entity_story_joins",
+    "Published records that joined an existing story (a copy of a report seen before).",
+    registry=registry,
+)
+STORY_INDEX_SECONDS = Histogram(
+    "entity_story_index_seconds",
+    "Time per batch to place its articles in stories, by index backend (local, redis).",
+    ["backend"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+    registry=registry,
+)
+STORY_REDIS_ERRORS = Counter(
+    "entity_story_redis_errors",
+    "Batches whose story lookup failed on Redis (the index then pauses for a few seconds).",
+    registry=registry,
+)
+STORY_DEGRADED_ARTICLES = Counter(
+    "entity_story_degraded_articles",
+    "Articles given a fresh story because the story index was unavailable.",
+    registry=registry,
+)
 
 # FastStream's KafkaPrometheusMiddleware reuses a metric already registered under its name;
 # its in-process gauge would otherwise be exported once per pid, dead workers included.
@@ -179,6 +212,8 @@ for _event_type in PLOVER_TYPES:
     EVENTS.labels(_event_type)
 for _stage in STAGES:
     STAGE_SECONDS.labels(_stage)
+for _backend in ("local", "redis"):
+    STORY_INDEX_SECONDS.labels(_backend)
 
 
 def observe_outcomes(outcomes: Sequence[ArticleRecord | DeadLetter]) -> None:
@@ -186,16 +221,19 @@ def observe_outcomes(outcomes: Sequence[ArticleRecord | DeadLetter]) -> None:
     labels: Tally[str] = Tally()
     types: Tally[str] = Tally()
     errors: Tally[str] = Tally()
-    records = 0
+    records = opened = 0
     for outcome in outcomes:
         if isinstance(outcome, ArticleRecord):
             records += 1
+            opened += outcome.story.size == 1
             ARTICLE_SECONDS.observe(outcome.processing.duration_ms / 1000)
             labels.update(e.label for e in outcome.entities)
             types.update(e.type for e in outcome.events)
         else:
             errors[outcome.error.type] += 1
     RECORDS_PUBLISHED.inc(records)
+    STORIES_OPENED.inc(opened)
+    STORY_JOINS.inc(records - opened)
     for label, count in labels.items():
         ENTITIES.labels(label).inc(count)
     for event_type, count in types.items():

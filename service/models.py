@@ -24,6 +24,8 @@ __all__ = [
     "ModelInfo",
     "Processing",
     "Quantity",
+    "Story",
+    "Tone",
     "is_article_id",
 ]
 
@@ -162,6 +164,27 @@ class Processing(_Model):
     cleaning: CleaningReport | None = Field(None, description="What cleaning removed.")
 
 
+class Story(_Model):
+    """Which report the article is a copy of: every near-duplicate in the window shares it."""
+
+    id: str = Field(
+        description="Shared by every article that reports the same story (a republished wire "
+        "copy, an aggregator's copy, the same page scraped twice)."
+    )
+    first_article_id: str = Field(description="The first article of the story seen.")
+    size: int = Field(
+        ge=1, description="Articles seen in the story so far, this one included."
+    )
+
+
+class Tone(_Model):
+    """How negative or positive the article's wording is (VADER, averaged per sentence)."""
+
+    score: float = Field(ge=-1, le=1, description="-1 (negative) .. 1 (positive) wording.")
+    positive: float = Field(ge=0, le=1, description="Share of the wording that is positive.")
+    negative: float = Field(ge=0, le=1, description="Share of the wording that is negative.")
+
+
 class ArticleRecord(_Model):
     """One structured record per accepted article, published to the output topic."""
 
@@ -179,6 +202,8 @@ class ArticleRecord(_Model):
     text: str = Field(description="The cleaned article body; every offset points into it.")
     entities: list[Entity] = Field(description="Distinct entities with their mentions.")
     events: list[Event] = Field(description="Who-did-what-to-whom events.")
+    story: Story = Field(description="The story this article is a copy of.")
+    tone: Tone = Field(description="Tone of the whole article's wording.")
     processing: Processing = Field(description="How the record was made.")
 
 

@@ -31,6 +31,8 @@ from service.models import (
     ModelInfo,
     Processing,
 )
+from service.stories import StoryIndex, assign_stories, fresh_story
+from service.tone import ToneScorer
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 #: Bump the suffix whenever extraction logic changes what a record says.
-PIPELINE_VERSION = f"{__version__}+p1"
+PIPELINE_VERSION = f"{__version__}+p2"
 
 Outcome = ArticleRecord | DeadLetter
 
@@ -87,10 +89,21 @@ class _Prepared:
 
 
 class Pipeline:
-    """Loads the model and the steps once, then turns batches into records."""
+    """Loads the model and the steps once, then turns batches into records.
 
-    def __init__(self, settings: Settings, nlp: Language | None = None) -> None:
+    With a story index, each batch's records are placed in stories in input order; without one
+    every record is its own story (the offline command places them itself, in one process).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        nlp: Language | None = None,
+        *,
+        stories: StoryIndex | None = None,
+    ) -> None:
         self.settings = settings
+        self.stories = stories
         self.nlp = (
             nlp
             if nlp is not None
@@ -100,6 +113,7 @@ class Pipeline:
         self.clean = Cleaner()
         self.extract_entities = EntityExtractor()
         self.extract_events = EventExtractor() if settings.events_enabled else None
+        self.score_tone = ToneScorer()
         meta = self.nlp.meta
         self.model_info = ModelInfo(
             name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}",
@@ -181,6 +195,8 @@ class Pipeline:
 
         done = [o for o in outcomes if o is not None]
         assert len(done) == len(messages)  # every message has exactly one outcome
+        if self.stories is not None:
+            done = assign_stories(done, self.stories)
         return BatchResult(outcomes=done, stage_seconds=stage)
 
     def _prepare(self, index: int, message: RawMessage) -> _Prepared:
@@ -234,6 +250,7 @@ class Pipeline:
             if doc is not None and self.extract_events is not None
             else []
         )
+        tone = self.score_tone(item.cleaned.text)
         seconds = item.seconds + nlp_share + (time.perf_counter() - started)
         return ArticleRecord(
             record_id=record_id_for(article),
@@ -246,6 +263,8 @@ class Pipeline:
             text=item.cleaned.text,
             entities=entities,
             events=events,
+            story=fresh_story(article.id),
+            tone=tone,
             processing=Processing(
                 pipeline_version=PIPELINE_VERSION,
                 model=self.model_info,

@@ -1,8 +1,9 @@
 """`entity-service process`: the pipeline offline, JSON Lines in, records and dead letters out.
 
 With more than one worker, each worker process loads its own Pipeline once and takes batches
-from a queue; results are written in input order. No module-level state: a worker's pipeline
-lives in its serving loop.
+from a queue; results are written in input order. Stories are placed here, in the parent, in
+input order, so copies read by different workers still share one index. No module-level state:
+a worker's pipeline lives in its serving loop.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ if TYPE_CHECKING:
     from multiprocessing.context import SpawnProcess
     from multiprocessing.queues import Queue
 
-    from service.pipeline import RawMessage
+    from service.pipeline import Outcome, RawMessage
 
 __all__ = ["WorkerPool", "pipeline_handler", "register"]
 
-#: (is a record, serialised outcome) per input line: what a worker sends back.
-Results = list[tuple[bool, bytes]]
+#: One outcome per input line: what a worker sends back.
+Results = list["Outcome"]
 #: What a worker does with one batch.
 Handler = Callable[[list["RawMessage"]], Results]
 
@@ -46,23 +47,26 @@ def register(commands: Any) -> None:
 def cmd_process(args: argparse.Namespace) -> int:
     settings = settings_from(workers=args.workers)
     from service.pipeline import iter_lines
+    from service.stories import assign_stories, open_story_index
 
     source = open_in(args.input)
     out = open_out(args.output, sys.stdout.buffer)
     dead = open_out(args.dead_letters, sys.stderr.buffer)
     counts = {"records": 0, "dead_letters": 0}
     batches = _batches(iter(iter_lines(source)), settings.batch_max_records)
+    stories = open_story_index(settings)
     try:
         if settings.workers > 1:
             load = functools.partial(pipeline_handler, settings)
             with WorkerPool(settings.workers, load) as pool:
                 for results in pool.map(batches):
-                    _write(results, out, dead, counts)
+                    _write(assign_stories(results, stories), out, dead, counts)
         else:
             handle = pipeline_handler(settings)
             for batch in batches:
-                _write(handle(batch), out, dead, counts)
+                _write(assign_stories(handle(batch), stories), out, dead, counts)
     finally:
+        stories.close()
         close_or_flush(source, out, dead)
     print(
         f"entity-service process: {counts['records']} records, "
@@ -78,15 +82,13 @@ def _batches(items: Iterator[RawMessage], size: int) -> Iterator[list[RawMessage
 
 
 def pipeline_handler(settings: Settings) -> Handler:
-    """Load a Pipeline once; the returned function turns a batch into its serialised outcomes."""
-    from service.models import ArticleRecord
-    from service.pipeline import Pipeline, serialize
+    """Load a Pipeline once; the returned function turns a batch into its outcomes."""
+    from service.pipeline import Pipeline
 
     pipeline = Pipeline(settings)
 
     def handle(batch: list[RawMessage]) -> Results:
-        outcomes = pipeline.process(batch).outcomes
-        return [(isinstance(o, ArticleRecord), serialize(o)) for o in outcomes]
+        return list(pipeline.process(batch).outcomes)
 
     return handle
 
@@ -162,8 +164,12 @@ class WorkerPool:
 
 
 def _write(results: Results, out: IO[bytes], dead: IO[bytes], counts: dict[str, int]) -> None:
-    for is_record, payload in results:
-        if is_record:
+    from service.models import ArticleRecord
+    from service.pipeline import serialize
+
+    for outcome in results:
+        payload = serialize(outcome)
+        if isinstance(outcome, ArticleRecord):
             out.write(payload + b"\n")
             counts["records"] += 1
         else:

@@ -30,8 +30,9 @@ from service.kafka.stall import StallWatcher
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord, DeadLetter
 from service.pipeline import PIPELINE_VERSION, Pipeline, RawMessage
+from service.stories import open_story_index
 
-__all__ = ["Worker"]
+__all__ = ["Worker", "service_pipeline"]
 
 log = logging.getLogger("entity_service")
 
@@ -65,6 +66,11 @@ async def _lenient_parser(
     return await parse(tuple(_readable_headers(r) for r in records))
 
 
+def service_pipeline(settings: Settings) -> Pipeline:
+    """The pipeline with the story index the settings name (shared in Redis, or local)."""
+    return Pipeline(settings, stories=open_story_index(settings))
+
+
 class Worker:
     """One consumer-group member: its pipeline, its thread for spaCy, its publishing policy."""
 
@@ -72,7 +78,7 @@ class Worker:
         self,
         settings: Settings,
         *,
-        pipeline_factory: Callable[[Settings], Pipeline] = Pipeline,
+        pipeline_factory: Callable[[Settings], Pipeline] = service_pipeline,
         on_ready: Callable[[], None] | None = None,
         on_stall: Callable[[bool], None] | None = None,
         index: int = 0,
@@ -245,6 +251,8 @@ class Worker:
             self._sampling.cancel()
         self._nlp_thread.shutdown(wait=True)
         self.tracing.shutdown()
+        if self.pipeline.stories is not None:
+            self.pipeline.stories.close()
 
     async def started(self) -> None:
         """Guard the consumer's reads, sample lag and stalls, then say the worker is ready."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from redis_server import RedisServer, redis_available
 from support import Topics, create_topics
 
 from service.kafka.broker import EmbeddedBroker
@@ -29,3 +31,15 @@ def topics(kafka: str) -> Topics:
     names = Topics.fresh()
     create_topics(kafka, names)
     return names
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A fresh real redis-server for one test (skipped where the binary is missing)."""
+    if not redis_available():
+        pytest.skip("redis-server is not installed (apt-get install redis-server; .ci/run does)")
+    server = RedisServer(tmp_path).start()
+    try:
+        yield server
+    finally:
+        server.stop()

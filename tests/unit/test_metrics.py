@@ -13,7 +13,16 @@ from service import metrics
 from service.deadletters import dead_letter
 from service.errors import Rejected
 from service.kafka.lag import LagSampler, RebalanceCounter
-from service.models import STAGES, ArticleRecord, Entity, Event, ModelInfo, Processing
+from service.models import (
+    STAGES,
+    ArticleRecord,
+    Entity,
+    Event,
+    ModelInfo,
+    Processing,
+    Story,
+    Tone,
+)
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -24,7 +33,11 @@ def value(name: str, **labels: str) -> float:
 
 
 def record(
-    article_id: str, labels: list[str], event_types: list[str], duration_ms: float = 40.0
+    article_id: str,
+    labels: list[str],
+    event_types: list[str],
+    duration_ms: float = 40.0,
+    story_size: int = 1,
 ) -> ArticleRecord:
     return ArticleRecord(
         record_id=f"r-{article_id}",
@@ -35,6 +48,8 @@ def record(
             for i, label in enumerate(labels)
         ],
         events=[Event(type=t, trigger="attacked", sentence=(0, 10)) for t in event_types],
+        story=Story(id=f"st-{article_id}", first_article_id=article_id, size=story_size),
+        tone=Tone(score=0.0, positive=0.0, negative=0.0),
         processing=Processing(
             pipeline_version="test",
             model=ModelInfo(name="en_core_web_sm", version="3.8.0"),
@@ -83,6 +98,16 @@ class TestObserveOutcomes:
         assert value("entity_article_processing_seconds_bucket", **bucket) - below == 1
         assert value("entity_article_processing_seconds_count") - total == 2
 
+    def test_stories_opened_and_joined(self) -> None:
+        """A record of size 1 opens a story; a larger one joined an existing story."""
+        opened = value("entity_stories_opened_total")
+        joined = value("entity_story_joins_total")
+        metrics.observe_outcomes(
+            [record("first", [], []), record("copy", [], [], story_size=2), letter("not_json")]  # type: ignore[list-item]  # a DeadLetter
+        )
+        assert value("entity_stories_opened_total") - opened == 1
+        assert value("entity_story_joins_total") - joined == 1
+
     def test_empty_batch_changes_nothing(self) -> None:
         """A batch of nothing publishes nothing."""
         before = value("entity_records_published_total")
@@ -98,6 +123,7 @@ class TestLabelSets:
             (metrics.ENTITIES, ("label",)),
             (metrics.EVENTS, ("type",)),
             (metrics.STAGE_SECONDS, ("stage",)),
+            (metrics.STORY_INDEX_SECONDS, ("backend",)),
             (metrics.CONSUMER_LAG, ("topic", "partition")),
             (metrics.OLDEST_UNPROCESSED_AGE, ("topic", "partition")),
             (metrics.COMMITS, ("result",)),

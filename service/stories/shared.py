@@ -1,0 +1,180 @@
+"""The story index every worker and replica shares, in Redis: LSH band keys that expire.
+
+Layout (all keys under one prefix): ``b:<band>:<hash>`` a sorted set of article ids scored by
+when they were indexed (trimmed to the window), ``a:<article id>`` a hash with the article's
+story, signature and shingle count, ``s:<story id>`` a hash with the story's first article and
+size. Every key expires one window after its last write. A batch is placed under one Redis
+lock, so two copies read at the same moment by two workers still land in one story.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+import redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+from service import metrics
+from service.models import Story
+from service.stories.fingerprint import Fingerprint
+from service.stories.index import Candidate, StoryQuery, best_match, fresh_story, story_id_for
+
+__all__ = ["RedisStoryIndex"]
+
+log = logging.getLogger("entity_service.stories")
+
+#: A lock holder that died frees the lock after this long; a batch takes milliseconds.
+LOCK_TTL_S = 10.0
+
+
+class RedisStoryIndex:
+    """Shared index with a degraded mode: while Redis fails, articles get fresh stories."""
+
+    backend = "redis"
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        window_s: float,
+        containment: float,
+        prefix: str = "entity-stories",
+        retry_s: float = 5.0,
+        lock_wait_s: float = 5.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.window_s = window_s
+        self.containment = containment
+        self.prefix = prefix
+        self.retry_s = retry_s
+        self.lock_wait_s = lock_wait_s
+        self._clock = clock
+        self._retry_at = 0.0
+        self._degraded = False
+
+    @classmethod
+    def from_url(cls, url: str, *, timeout_s: float, **kwargs: float | str) -> RedisStoryIndex:
+        """A client with short timeouts and no retries: a dead Redis costs one timeout."""
+        client = redis.Redis.from_url(
+            url,
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+            retry=Retry(NoBackoff(), 0),
+            health_check_interval=0,
+        )
+        return cls(client, **kwargs)  # type: ignore[arg-type]  # keyword names are checked
+
+    def assign(self, queries: Sequence[StoryQuery]) -> list[Story]:
+        stories: list[Story] = []
+        if time.monotonic() >= self._retry_at:
+            try:
+                lock = self.client.lock(
+                    f"{self.prefix}:lock", timeout=LOCK_TTL_S, blocking_timeout=self.lock_wait_s
+                )
+                with lock:
+                    now = self._clock()
+                    for query in queries:
+                        stories.append(self._assign_one(query, now))
+            except RedisError as exc:
+                self._failed(exc)
+            else:
+                if self._degraded:
+                    log.warning("story index: Redis answers again; grouping resumes")
+                    self._degraded = False
+        missing = queries[len(stories) :]
+        if missing:
+            metrics.STORY_DEGRADED_ARTICLES.inc(len(missing))
+            stories.extend(fresh_story(query.article_id) for query in missing)
+        return stories
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _failed(self, exc: RedisError) -> None:
+        metrics.STORY_REDIS_ERRORS.inc()
+        self._retry_at = time.monotonic() + self.retry_s
+        self._degraded = True
+        log.warning(
+            "story index: Redis failed (%s: %s); articles get fresh stories, retry in %gs",
+            type(exc).__name__,
+            exc,
+            self.retry_s,
+        )
+
+    # --- one article, under the lock ---------------------------------------------------
+    def _key(self, kind: str, name: str) -> str:
+        return f"{self.prefix}:{kind}:{name}"
+
+    def _assign_one(self, query: StoryQuery, now: float) -> Story:
+        bands = [
+            self._key("b", f"{i}:{band.hex()}") for i, band in enumerate(query.fingerprint.bands())
+        ]
+        article_key = self._key("a", query.article_id)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hmget(article_key, "story", "first", "size")
+        for band in bands:
+            pipe.zrangebyscore(band, now - self.window_s, "+inf")
+        known, *found = pipe.execute()
+        if known[0] is not None:  # a redelivery keeps the story it had
+            story_id, first, size = known
+            return Story(id=story_id.decode(), first_article_id=first.decode(), size=int(size))
+        ids = {member.decode() for members in found for member in members}
+        match = best_match(query.fingerprint, self._candidates(ids), self.containment)
+        if match is None:
+            return self._insert(query, bands, story_id_for(query.article_id), query.article_id, now)
+        return self._insert(query, bands, match.story_id, match.first_article_id, now)
+
+    def _candidates(self, ids: set[str]) -> list[Candidate]:
+        if not ids:
+            return []
+        ordered = sorted(ids)
+        pipe = self.client.pipeline(transaction=False)
+        for article_id in ordered:
+            pipe.hmget(self._key("a", article_id), "story", "first", "fp", "n", "at")
+        found: list[Candidate] = []
+        for article_id, (story, first, fp, size, at) in zip(ordered, pipe.execute(), strict=True):
+            if story is None or fp is None:  # expired since the band was read
+                continue
+            fingerprint = Fingerprint.from_bytes(fp, int(size))
+            found.append(
+                Candidate(article_id, story.decode(), first.decode(), fingerprint, float(at))
+            )
+        return found
+
+    def _insert(
+        self, query: StoryQuery, bands: list[str], story_id: str, first: str, now: float
+    ) -> Story:
+        window_ms = int(self.window_s * 1000)
+        story_key = self._key("s", story_id)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hsetnx(story_key, "first", first)
+        pipe.hincrby(story_key, "size", 1)
+        pipe.hget(story_key, "first")
+        pipe.pexpire(story_key, window_ms)
+        *_, size, stored_first, _ = pipe.execute()
+        story = Story(id=story_id, first_article_id=stored_first.decode(), size=int(size))
+        article_key = self._key("a", query.article_id)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(
+            article_key,
+            mapping={
+                "story": story.id,
+                "first": story.first_article_id,
+                "size": story.size,
+                "fp": query.fingerprint.to_bytes(),
+                "n": query.fingerprint.size,
+                "at": now,
+            },
+        )
+        pipe.pexpire(article_key, window_ms)
+        for band in bands:
+            pipe.zadd(band, {query.article_id: now})
+            pipe.zremrangebyscore(band, "-inf", f"({now - self.window_s}")
+            pipe.pexpire(band, window_ms)
+        pipe.execute()
+        return story
