@@ -33,7 +33,7 @@ class RedisServer:
 
     def start(self, timeout: float = 20.0) -> RedisServer:
         self.port = self.port or free_port()
-        log = open(self.workdir / f"redis-{self.port}.log", "ab")  # noqa: SIM115  # the child owns it
+        log = open(self.workdir / f"redis-{self.port}.log", "ab")  # the child owns it
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no", "--dir", str(self.workdir)],

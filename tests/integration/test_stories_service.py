@@ -14,7 +14,7 @@ from support import PROJECT_ROOT, ServiceProcess, Topics, article, collect, publ
 
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.stories_eval import bcubed, invented_articles, run_process  # noqa: E402
+from bench.stories_eval import bcubed, invented_articles, run_process
 
 SIGNS = {"village-attack": -1, "peace-accord": 1}  # pages whose tone has a known sign
 
