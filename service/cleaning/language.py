@@ -1,29 +1,64 @@
-"""Which language an article is in, with py3langid's bundled model and an English word check."""
+"""Which language an article is in: py3langid's bundled model, then an English word check.
+
+The language list and the English words are data (data/languages.json), checked at start-up.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Final
+from pathlib import Path
+from typing import Annotated, Final
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from pydantic import Field, StringConstraints, model_validator
 
-__all__ = ["LanguageDetector", "detect_language", "is_latin_script", "letters_sample"]
+from service.datafiles import DataFile, LowerWord, load_data_file
 
-#: Languages news arrives in; leaving out rare ones that short English text is mistaken for
-#: (Tagalog, Breton, Nigerian Pidgin...) makes short English reliable, and any other language
-#: still maps to a non-English neighbour, so it is still refused.
-NEWS_LANGUAGES: Final[tuple[str, ...]] = tuple(
-    "en fr de es it pt nl ru uk be zh ja ko ar fa ur he tr pl cs sk sl hr sr bs bg mk ro hu el "
-    "sv da no fi et lv lt is ga ca eu gl hi bn ta te mr gu pa ml kn si ne id ms vi th km lo my "
-    "sw af am so ha yo ig zu xh ka hy az kk uz mn ky tg tk ps ku sq mt".split()
-)
+__all__ = [
+    "DATA_FILE",
+    "ENGLISH_WORDS",
+    "NEWS_LANGUAGES",
+    "LanguageDetector",
+    "LanguageTables",
+    "detect_language",
+    "is_latin_script",
+    "letters_sample",
+    "load_language_tables",
+]
 
-#: Words frequent in English and in no other language of the list above.
-ENGLISH_WORDS: Final[frozenset[str]] = frozenset(
-    "the and that with from has have were are would its their this which after who been not "
-    "but said they she his than into about could should there what when while".split()
-)
+DATA_FILE: Final = Path(__file__).with_name("data") / "languages.json"
+
+
+class LanguageTables(DataFile):
+    """The contents of data/languages.json."""
+
+    news_languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]] = Field(
+        min_length=1,
+        description="ISO 639 codes news arrives in. Leaving out rare ones that short English "
+        "is mistaken for (Tagalog, Breton, Nigerian Pidgin...) makes short English reliable; "
+        "any other language still maps to a non-English neighbour, so it is still refused.",
+    )
+    english_words: list[LowerWord] = Field(
+        min_length=1,
+        description="Words frequent in English and in no other language of the list.",
+    )
+
+    @model_validator(mode="after")
+    def _reads_english(self) -> LanguageTables:
+        if "en" not in self.news_languages:
+            raise ValueError("news_languages must include 'en'")
+        return self
+
+
+def load_language_tables(path: Path = DATA_FILE) -> LanguageTables:
+    """The tables in `path`, validated (DataFileError when they are not right)."""
+    return load_data_file(LanguageTables, path)
+
+
+_TABLES = load_language_tables()
+NEWS_LANGUAGES: Final[tuple[str, ...]] = tuple(_TABLES.news_languages)
+ENGLISH_WORDS: Final[frozenset[str]] = frozenset(_TABLES.english_words)
 
 #: Enough text to judge; detection cost grows with length.
 MAX_CHARS: Final[int] = 5_000

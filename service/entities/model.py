@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import spacy
 
-from service.entities.extractor import configure_nlp
+from service.entities.fixer import configure_nlp
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -11,12 +11,12 @@ import shlex
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from dockerfile_support import copy_sources, dockerfile_instructions
 from pydantic import AliasChoices
 
 from service.config import Settings
@@ -165,23 +165,6 @@ def cpu_millicores(quantity: str | int) -> float:
     return float(text[:-1]) if text.endswith("m") else float(text) * 1000
 
 
-def dockerfile_instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) of the Dockerfile, continuation lines joined, comments dropped."""
-    joined: list[str] = []
-    current = ""
-    for line in DOCKERFILE.read_text().splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if stripped.endswith("\\"):
-            current += stripped[:-1] + " "
-            continue
-        joined.append(current + stripped)
-        current = ""
-    assert not current, "the Dockerfile ends in a continuation line"
-    return [(text.split(None, 1)[0].upper(), text.split(None, 1)[1]) for text in joined]
-
-
 def dockerfile_stages() -> list[list[tuple[str, str]]]:
     """The Dockerfile's instructions split into build stages (FROM starts one)."""
     stages: list[list[tuple[str, str]]] = []
@@ -198,16 +181,6 @@ def exec_form(stage: list[tuple[str, str]], instruction: str) -> list[str]:
     values = [json.loads(args) for name, args in stage if name == instruction]
     assert len(values) == 1, f"expected one {instruction} in exec form"
     return list(values[0])
-
-
-def copy_sources() -> list[str]:
-    """The build-context paths the Dockerfile copies (COPY without --from)."""
-    sources: list[str] = []
-    for name, args in dockerfile_instructions():
-        words = shlex.split(args)
-        if name == "COPY" and not any(word.startswith("--from") for word in words):
-            sources += [word for word in words[:-1] if not word.startswith("--")]
-    return sources
 
 
 def dockerignored(relative: str) -> bool:
@@ -755,52 +728,6 @@ class TestDockerfile:
         assert any(req.startswith("en-core-web-sm") for req in requirements)
         assert any(req.startswith("spacy") for req in requirements)
 
-    def test_project_wheel_installs_the_console_script(self, tmp_path: Path) -> None:
-        """The files the Dockerfile copies build a wheel that installs `entity-service`."""
-        context = tmp_path / "context"
-        context.mkdir()
-        for source in copy_sources():
-            path = ROOT / source
-            assert path.exists(), f"the Dockerfile copies {source}, which is missing"
-            if path.is_dir():
-                shutil.copytree(
-                    path, context / source, ignore=shutil.ignore_patterns("__pycache__")
-                )
-            else:
-                shutil.copy(path, context / source)
-        wheels = tmp_path / "wheels"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "wheel",
-                "--no-deps",
-                "-q",
-                str(context),
-                "-w",
-                str(wheels),
-            ],
-            capture_output=True,
-            timeout=120,
-            check=True,
-        )
-        (wheel,) = wheels.glob("entity_service-*.whl")
-        with zipfile.ZipFile(wheel) as archive:
-            names = archive.namelist()
-            entry_points = next(name for name in names if name.endswith("entry_points.txt"))
-            scripts = archive.read(entry_points).decode()
-        assert re.search(r"^entity-service\s*=\s*service\.cli:main$", scripts, re.MULTILINE)
-        assert "service/cli/__init__.py" in names
-        venv = tmp_path / "venv"
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], timeout=60, check=True)
-        subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "-q", "--no-deps", "--no-index", str(wheel)],
-            capture_output=True,
-            timeout=60,
-            check=True,
-        )
-        assert (venv / "bin" / "entity-service").is_file()
 
 
 class TestCommand:

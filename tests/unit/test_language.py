@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +13,9 @@ from service.cleaning.language import (
     detect_language,
     is_latin_script,
     letters_sample,
+    load_language_tables,
 )
+from service.datafiles import DataFileError
 
 ENGLISH = [
     "Seoul said on Friday it would respond to the launch.",
@@ -106,3 +110,26 @@ class TestLetterFloods:
     def test_sample_keeps_ordinary_text(self) -> None:
         """A sample of ordinary prose is its first characters, unchanged."""
         assert letters_sample(self.ENGLISH * 100) == (self.ENGLISH * 100)[:5_000]
+
+
+class TestLanguageTables:
+    def test_shipped_tables_load(self) -> None:
+        """The packaged language list reads English and the English-only words are there."""
+        tables = load_language_tables()
+        assert "en" in tables.news_languages
+        assert "the" in tables.english_words
+
+    @pytest.mark.parametrize(
+        ("content", "fault"),
+        [
+            ('{"news_languages": ["fr"], "english_words": ["the"]}', "must include 'en'"),
+            ('{"news_languages": ["EN"], "english_words": ["the"]}', "news_languages.0"),
+            ('{"news_languages": ["en"], "english_words": []}', "english_words"),
+        ],
+    )
+    def test_bad_tables_fail(self, tmp_path: Path, content: str, fault: str) -> None:
+        """A wrong language table stops loading with the reason."""
+        path = tmp_path / "languages.json"
+        path.write_text(content)
+        with pytest.raises(DataFileError, match=fault):
+            load_language_tables(path)

