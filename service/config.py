@@ -177,6 +177,16 @@ class Settings(BaseSettings):
         description="The `service.name` of the exported spans.",
     )
 
+    # --- the live page (`entity-service ui`) ------------------------------------------
+    ui_host: str = Field("127.0.0.1", min_length=1, description="Address the page listens on.")
+    ui_port: int = Field(8080, ge=0, le=65_535, description="Port of the page (0: any free).")
+    ui_recent: int = Field(
+        200, ge=1, le=100_000, description="Messages per topic the page starts with and keeps."
+    )
+    ui_max_text_chars: int = Field(
+        20_000, ge=100, description="Characters of a record's text the page shows."
+    )
+
     @model_validator(mode="after")
     def _check_security(self) -> Settings:
         if self.kafka_security_protocol.startswith("SASL_"):

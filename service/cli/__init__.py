@@ -29,6 +29,7 @@ COMMAND_GROUPS = (
     "service.cli.broker",
     "service.cli.demo",
     "service.cli.schemas",
+    "service.cli.ui",
 )
 
 
