@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-unit test-integration lint schemas bench bench-smoke soak clean
+.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke soak clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml
 
 demo: setup ## embedded broker + service + the sample articles; prints their records
 	$(VENV)/bin/entity-service demo
+	@echo "watch the records in a browser: make demo-ui (entity-service demo --ui-port 8080), http://127.0.0.1:8080/"
+
+demo-ui: setup ## the demo, plus the live page of its records on http://127.0.0.1:8080/ until Ctrl-C
+	$(VENV)/bin/entity-service demo --ui-port 8080
 
 test: setup ## every test: unit, then integration (real broker, real Prometheus)
 	$(VENV)/bin/pytest

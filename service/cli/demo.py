@@ -17,6 +17,7 @@ import orjson
 from service.cli import PROJECT_ROOT, CliError, settings_from
 from service.cli.files import read_messages
 from service.cli.topics import publish_articles, tail
+from service.cli.ui import start_alongside, stay_up_until_interrupted, stop_child
 
 __all__ = ["register"]
 
@@ -28,6 +29,8 @@ def register(commands: Any) -> None:
     demo.add_argument("--input", default=str(DEFAULT_SAMPLES))
     demo.add_argument("--metrics-port", type=int, default=9000)
     demo.add_argument("--timeout", type=float, default=120.0)
+    demo.add_argument("--ui-port", type=int, default=None,
+                      help="also serve the live page (entity-service ui) and stay up until Ctrl-C")
     demo.set_defaults(func=cmd_demo)
 
 
@@ -45,6 +48,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             [sys.executable, "-m", "service.cli", "run", "--metrics-port", str(args.metrics_port)],
             env=env,
         )
+        page = start_alongside(env, args.ui_port) if args.ui_port is not None else None
         try:
             settings = settings_from(kafka_bootstrap_servers=broker.bootstrap_servers)
             asyncio.run(publish_articles(settings, messages))
@@ -53,7 +57,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             topics = [settings.output_topic, settings.dlq_topic]
             seen = asyncio.run(tail(settings, topics, len(messages), args.timeout, buffer))
             _show_outputs(buffer.getvalue())
+            if page is not None:
+                stay_up_until_interrupted([service, page])
         finally:
+            if page is not None:
+                stop_child(page)
             service.send_signal(signal.SIGTERM)
             try:
                 service.wait(timeout=60)

@@ -6,13 +6,15 @@ import argparse
 import asyncio
 import logging
 import signal
+import subprocess
 import sys
+import threading
 from typing import Any
 
 from service.cli import CliError, settings_from
 from service.kafka.clients import KafkaUnreachable, answer
 
-__all__ = ["cmd_ui", "register"]
+__all__ = ["cmd_ui", "register", "start_alongside", "stay_up_until_interrupted", "stop_child"]
 
 
 def register(commands: Any) -> None:
@@ -70,3 +72,33 @@ def cmd_ui(args: argparse.Namespace) -> int:
     finally:
         sock.close()
     return 0
+
+
+def start_alongside(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`entity-service ui` as a child of another command (the demo), on the same cluster."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "ui", "--port", str(port)], env=env
+    )
+    print(f"watch the records: http://127.0.0.1:{port}/", file=sys.stderr, flush=True)
+    return process
+
+
+def stay_up_until_interrupted(children: list[subprocess.Popen[bytes]]) -> None:
+    """Keep a stack with its page running until Ctrl-C / SIGTERM, or until a child exits."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    print("the page stays up; Ctrl-C to stop", file=sys.stderr, flush=True)
+    while not stop.wait(0.5):
+        if any(child.poll() is not None for child in children):
+            return
+
+
+def stop_child(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -93,11 +93,15 @@ class Browser:
         result: dict[str, Any] = message.get("result", {})
         return result
 
-    def open(self, url: str) -> Page:
+    def open(self, url: str, timeout: float = 20.0) -> Page:
+        """A new tab with `url` loaded (its load event fired)."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})
         page = Page(self, session["sessionId"])
         page.send("Page.navigate", {"url": url})
+        loaded = f"{url} complete"
+        state = page.wait_for("location.href + ' ' + document.readyState", loaded.__eq__, timeout)
+        assert state == loaded, f"{url} not loaded in {timeout} s: {state}"
         return page
 
     def close(self) -> None:

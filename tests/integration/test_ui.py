@@ -9,9 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -75,6 +77,17 @@ DOM_SUMMARY = """(() => {
     pwned: typeof window.__pwned,
   };
 })()"""
+
+
+FILTERED = """(() => ({
+  cards: [...document.querySelectorAll("article.record")].map((card) => ({
+    title: card.querySelector("h3").textContent,
+    events: [...card.querySelectorAll("table.events tbody tr")].map((r) => r.dataset.eventType),
+  })),
+  counts: Object.fromEntries([...document.querySelectorAll("#event-counts li")].map(
+    (li) => [li.dataset.eventType, Number(li.textContent.split(" ").pop())])),
+  errors: [...document.querySelectorAll("#dead-letters .error-type")].map((e) => e.textContent),
+}))()"""
 
 
 @dataclass
@@ -188,6 +201,7 @@ class TestLivePage:
             )
             self._check_rich(summary, _record_of(received, "ui-rich-1"))
             self._check_inert(page, summary)
+            self._check_filters(page)
         finally:
             assert ui.stop() == 0, ui.log()
             service.stop()
@@ -222,6 +236,31 @@ class TestLivePage:
         time.sleep(1.0)  # an onerror would fire on the failed image load: give it the chance
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.evaluate("document.title") == "entity-service: live records"
+
+
+    @staticmethod
+    def _check_filters(page: Page) -> None:
+        """Each filter narrows what is shown, and the counts follow what is shown."""
+
+        def choose(element: str, value: str, shows: Callable[[Any], bool]) -> Any:
+            page.evaluate(
+                f"(() => {{ const e = document.getElementById({element!r}); e.value = {value!r};"
+                " e.dispatchEvent(new Event('input')); })()"
+            )
+            shown = page.wait_for(FILTERED, shows, timeout=5)
+            assert shows(shown), (element, value, shown)
+            return shown
+
+        rich_title = orjson.loads(RICH[1])["title"]
+        choose("filter-entity", "anna kel", lambda s: [c["title"] for c in s["cards"]] == [
+            rich_title
+        ])
+        choose("filter-entity", "", lambda s: len(s["cards"]) == 2)
+        rejects = choose("filter-event", "REJECT", lambda s: len(s["cards"]) == 1)
+        assert all("REJECT" in card["events"] for card in rejects["cards"])
+        assert rejects["counts"] == dict(Counter(rejects["cards"][0]["events"]))
+        choose("filter-event", "", lambda s: len(s["cards"]) == 2)
+        choose("filter-error", "not_json", lambda s: s["errors"] == ["not_json"])
 
 
 class TestRecent:

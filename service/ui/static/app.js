@@ -7,7 +7,7 @@
   const items = new Map(); // key -> item (a record replaces an earlier copy of itself)
   const cards = new Map(); // key -> {item, node}: each card is built once per item version
   let status = { state: "connecting" };
-  let connected = false;
+  let connection = "connecting"; // then "open", or "lost" while EventSource reconnects
   let renderPending = false;
 
   const $ = (id) => document.getElementById(id);
@@ -163,7 +163,9 @@
 
   function renderStatus() {
     const line = $("status");
-    if (!connected) {
+    if (connection === "connecting") {
+      line.textContent = "connecting…";
+    } else if (connection === "lost") {
       line.textContent = "disconnected from the page's server, reconnecting…";
     } else if (status.state === "following") {
       line.textContent = `following ${status.topics.join(", ")} on ${status.bootstrap} `
@@ -175,7 +177,7 @@
     } else {
       line.textContent = "connecting to Kafka…";
     }
-    line.dataset.state = connected ? status.state : "disconnected";
+    line.dataset.state = connection === "open" ? status.state : connection;
   }
 
   function renderCounts(shown) {
@@ -243,9 +245,9 @@
 
   function connect() {
     const source = new EventSource("/stream");
-    source.addEventListener("open", () => { connected = true; scheduleRender(); });
+    source.addEventListener("open", () => { connection = "open"; scheduleRender(); });
     source.addEventListener("item", receive);
-    source.addEventListener("error", () => { connected = false; scheduleRender(); });
+    source.addEventListener("error", () => { connection = "lost"; scheduleRender(); });
   }
 
   document.addEventListener("DOMContentLoaded", () => {
