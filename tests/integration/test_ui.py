@@ -63,6 +63,7 @@ DOM_SUMMARY = """(() => {
     marks: card.querySelectorAll("p.text mark[data-label]").length,
     labels: [...card.querySelectorAll("mark[data-label]")].map((m) => m.dataset.label),
     hovers: [...card.querySelectorAll("mark[title]")].map((m) => m.title),
+    badges: [...card.querySelectorAll(".badge")].map((b) => b.textContent),
     events: [...card.querySelectorAll("table.events tbody tr")].map((r) => r.dataset.eventType),
     elements: [...card.querySelectorAll("*")].map((e) => e.tagName.toLowerCase()),
   }));
@@ -221,6 +222,12 @@ class TestLivePage:
         assert set(card["labels"]) <= {entity["label"] for entity in entities}
         assert any("country DE" in hover for hover in card["hovers"]), card["hovers"]
         assert "{this is not json" in summary["originals"]  # type: ignore[operator]
+        story, tone = record["story"], record["tone"]
+        assert isinstance(story, dict) and isinstance(tone, dict)
+        assert f"story: {story['size']} article(s), first {story['first_article_id']}" in (
+            card["badges"]
+        )
+        assert f"tone {tone['score']:.2f}" in card["badges"]
 
     @staticmethod
     def _check_inert(page: Page, summary: dict[str, object]) -> None:
