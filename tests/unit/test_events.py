@@ -6,17 +6,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.entities.extractor import EntityExtractor
 from service.events.extractor import EventExtractor
-from service.events.lexicon import PLOVER_TYPES, base_forms
-from service.models import Event
+from service.events.inflection import base_forms
+from service.events.lexicon import PLOVER_TYPES
+from service.models import ArticleRecord, Event
+from service.pipeline import RawMessage
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from service.pipeline import Pipeline
 
 PUBLISHED = datetime(2024, 10, 18, tzinfo=UTC)  # a Friday
 
@@ -352,3 +357,73 @@ class TestLexicon:
         verbs = ["shell", "criticise", "deny", "meet", "send", "ban", "agree", "withdraw"]
         table = base_forms(verbs)
         assert table[form] == base
+
+
+class TestDeepTrees:
+    """A tree deeper than Python's stack is coded, never a processing error."""
+
+    DEEP = "The son " + "of the son " * 1500
+
+    def test_deep_article_is_a_record(self, pipeline: Pipeline) -> None:
+        """The 'son of the son ...' article comes out as a record with its text."""
+        text = self.DEEP + "of the king attacked Russia on Tuesday."
+        message = RawMessage(value=orjson.dumps({"id": "deep-1", "text": text}))
+        [outcome] = pipeline.process([message]).outcomes
+        assert isinstance(outcome, ArticleRecord)
+        assert outcome.text == text
+
+    def test_event_through_a_deep_phrase(self, extract: Extract) -> None:
+        """'The son of ... of the king of Spain attacked Russia' is still Spain's assault."""
+        events = extract(self.DEEP + "of the king of Spain attacked Russia on Tuesday.")
+        assert ("ASSAULT", "Spain", "Russia") in triples(events)
+
+
+class _FixedTyper:
+    """A stand-in sentence model: the same scores for every sentence, calls recorded."""
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+        self.calls: list[list[str]] = []
+
+    def predict(self, texts: list[str]) -> list[dict[str, float]]:
+        self.calls.append(texts)
+        return [dict(self.scores) for _ in texts]
+
+
+class TestSentenceTyper:
+    """A learned sentence model plugs in; without one the lexicon alone decides."""
+
+    TEXT = "Russia attacked Ukraine. The weather was mild. Germany sent aid to Ukraine."
+
+    def _run(self, nlp: Language, extractor: EventExtractor) -> set[str]:
+        doc = nlp(self.TEXT)
+        return {e.type for e in extractor(doc, EntityExtractor()(doc), PUBLISHED)}
+
+    def test_one_call_per_doc_on_candidate_sentences(self, events_nlp: Language) -> None:
+        """The model sees the sentences that may hold an event, in one batch."""
+        typer = _FixedTyper({"ASSAULT": 0.9, "AID": 0.9})
+        assert self._run(events_nlp, EventExtractor(typer, min_confidence=0.5)) == {
+            "ASSAULT", "AID",
+        }  # fmt: skip
+        assert typer.calls == [["Russia attacked Ukraine.", "Germany sent aid to Ukraine."]]
+
+    def test_min_confidence_drops_weak_types(self, events_nlp: Language) -> None:
+        """An event whose type the model scores low in its sentence is dropped."""
+        typer = _FixedTyper({"ASSAULT": 0.9, "AID": 0.1})
+        assert self._run(events_nlp, EventExtractor(typer, min_confidence=0.5)) == {"ASSAULT"}
+        assert self._run(events_nlp, EventExtractor(typer)) == {"ASSAULT", "AID"}
+
+    def test_bad_settings_fail_at_construction(self) -> None:
+        """A threshold outside 0..1 is refused when the extractor is built."""
+        with pytest.raises(ValueError, match="min_confidence"):
+            EventExtractor(_FixedTyper({}), min_confidence=1.5)
+
+    def test_typer_must_score_every_sentence(self, events_nlp: Language) -> None:
+        """A model that returns too few scores is an error, not a silent misalignment."""
+
+        class Short(_FixedTyper):
+            def predict(self, texts: list[str]) -> list[dict[str, float]]:
+                return []
+
+        with pytest.raises(ValueError, match="scored 0 of 2"):
+            self._run(events_nlp, EventExtractor(Short({}), min_confidence=0.5))

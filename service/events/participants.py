@@ -1,0 +1,295 @@
+"""Who acts on whom in an event, and who reports it (actor, target, source)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from service.events.index import PLACE_LABELS, EntityIndex
+from service.events.lexicon import Lexicon
+from service.events.phrases import PhraseEntities
+from service.events.tree import (
+    CLAUSE_DEPS,
+    OBJECT_DEPS,
+    SUBJECT_DEPS,
+    Token,
+    children,
+    passive_participle,
+    phrase_tokens,
+)
+from service.events.triggers import Trigger
+from service.models import Entity
+
+__all__ = ["Pair", "Participants"]
+
+Pair = tuple[Entity | None, Entity | None]
+
+_CLAUSES: Final = ("xcomp", "advcl", "ccomp")
+_GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
+_PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
+_SOURCE_HOPS: Final = 5  # how far up the tree a reporting verb is looked for
+_SUBJECT_HOPS: Final = 4  # how far up an xcomp/conj chain a subject is inherited
+
+
+class Participants:
+    """Finds (actor, target) pairs and the source of a trigger; its word lists are set once."""
+
+    def __init__(self, lexicon: Lexicon, speech: Mapping[str, str]) -> None:
+        roles, types = lexicon.roles, lexicon.types
+        self._speech = speech
+        self._phrases = PhraseEntities(roles)
+        self._nouns = lexicon.triggers.noun_types()
+        self._stative = lexicon.modality.stative_passive
+        self._needs_target = lexicon.triggers.needs_target
+        self._reciprocal = lexicon.triggers.reciprocal
+        self._pronouns = roles.pronouns
+        self._domestic_nouns = roles.domestic_nouns
+        self._target_preps = roles.target_preps
+        self._place_preps = roles.place_preps
+        self._home_preps = roles.place_preps | roles.move_preps
+        self._symmetric = types.symmetric
+        self._acted_upon = types.acted_upon
+        self._force = types.force
+        self._troop = types.troop
+
+    def __call__(
+        self, trig: Trigger, type_: str, index: EntityIndex
+    ) -> tuple[list[Pair], Entity | None]:
+        """(actor, target) pairs and the reporting source of one trigger."""
+        token = trig.token
+        source = self.source(token, index)
+        actors, themes = self._actors(trig, type_, index, source)
+        between = self._between(token, index)
+        if passive_participle(token):
+            between = between or self._between(token.head, index)
+        if not actors and len(between) >= 2:
+            actors, between = between, []
+        if not actors:
+            return [], source
+        targets = between or self._targets(trig, themes, index)
+        if not targets and len(actors) < 2 and self._vague(trig):
+            return [], source  # "the troop dispatch", "the service arrived": too vague alone
+        if not targets and len(actors) == 1:
+            targets = self._domestic(trig, type_, actors, index)
+        return self._pairs(trig, type_, actors, targets), source
+
+    # --- actors ---------------------------------------------------------------------------
+
+    def _actors(
+        self, trig: Trigger, type_: str, index: EntityIndex, source: Entity | None
+    ) -> tuple[list[Entity], list[list[Token]]]:
+        """The actors, and the heads that come first as targets (a passive verb's theme)."""
+        token = trig.token
+        group = self._phrases.group
+        if token.tag_.startswith("NN"):
+            actors = group(children(token, ("poss",)), index) or [
+                e for t in children(token, ("amod", "compound"))
+                if (e := index.of(t)) is not None and e.country
+            ][:1]  # fmt: skip
+            return actors, []
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        if passive and trig.base not in self._stative:
+            themes = children(token, ("nsubjpass",))
+            agents = [p for a in children(token, ("agent",)) for p in children(a, ("pobj",))]
+            owners = group(themes, index) if type_ == "MOBILIZE" else []
+            return owners or group(agents, index), ([] if owners else [themes])
+        subjects = self.subjects(token, stative=trig.base in self._stative)
+        if subjects and all(s.lower_ in self._pronouns for s in subjects) and source is not None:
+            return [source], []
+        actors = group(subjects, index, deep=True)
+        if not actors and token.dep_ == "acl" and token.head.dep_ in OBJECT_DEPS:
+            # "issued a declaration demanding ...": the declaration's issuer demands
+            actors = group(self.subjects(token.head.head), index)
+        return actors, []
+
+    @staticmethod
+    def subjects(verb: Token, *, stative: bool = False) -> list[Token]:
+        """Subject heads of a verb, inherited through xcomp/conj chains."""
+        deps = SUBJECT_DEPS | {"nsubjpass"} if stative else SUBJECT_DEPS
+        current = verb
+        for _ in range(_SUBJECT_HOPS):
+            subjects = children(current, deps)
+            if subjects:
+                return subjects
+            if current.dep_ in ("xcomp", "conj", "advcl", "acomp") and current.head is not current:
+                current = current.head
+                continue
+            if current.dep_ in ("acl", "relcl") and not passive_participle(current):
+                return [current.head]
+            break
+        return []
+
+    def _vague(self, trig: Trigger) -> bool:
+        """An event noun or an ambiguous verb alone, which needs a named target to count."""
+        token = trig.token
+        return bool(
+            token.tag_.startswith("NN")
+            or (trig.base in self._needs_target and trig.text == token.text)
+        )
+
+    def _pairs(
+        self, trig: Trigger, type_: str, actors: list[Entity], targets: list[Entity]
+    ) -> list[Pair]:
+        """Actor x target; a joint act of several named sides holds both ways."""
+        if not targets:
+            if len(actors) > 1 and (trig.base in self._reciprocal or type_ in self._symmetric):
+                return [(a, b) for a in actors for b in actors if a is not b]
+            return [(a, None) for a in actors]
+        pairs: list[Pair] = [
+            (a, t) for a in actors for t in targets if a is not t or len(actors) == 1
+        ]
+        if (trig.base in self._reciprocal and type_ in self._symmetric) or (
+            type_ == "AGREE" and trig.type == "CONSULT"
+        ):
+            pairs += [(t, a) for a, t in pairs if a is not t]
+        return pairs
+
+    # --- targets --------------------------------------------------------------------------
+
+    def _between(self, token: Token, index: EntityIndex) -> list[Entity]:
+        for prep in children(token, ("prep",)):
+            if prep.lower_ == "between":
+                return self._phrases.group(children(prep, ("pobj",)), index)
+        return []
+
+    def _targets(self, trig: Trigger, first: list[list[Token]], index: EntityIndex) -> list[Entity]:
+        """The first group of candidate heads that names an entity, preferring countries."""
+        fallback: list[Entity] = []
+        for heads in self._target_groups(trig, first):
+            if not heads:
+                continue
+            found = self._phrases.group(heads, index, outer=trig.type in self._troop)
+            countries = [e for e in found if e.country]
+            if countries:
+                return countries
+            if found and not fallback:
+                fallback = found
+        return fallback or self._governed_country(trig, index)
+
+    def _target_groups(self, trig: Trigger, first: list[list[Token]]) -> list[list[Token]]:
+        """Candidate target heads, nearest first: objects, prepositional objects, the
+        prepositions of objects, then the subjects and objects of governed clauses."""
+        token = trig.token
+        objs = children(token, OBJECT_DEPS)
+        groups: list[list[Token]] = [*first, objs]
+        second: list[list[Token]] = []  # prepositions of prepositional objects come later
+        for prep in children(token, ("prep",)):
+            if prep.lower_ in self._target_preps:
+                pobjs = children(prep, ("pobj", "pcomp"))
+                groups.append(pobjs)
+                second += self._prep_objects(pobjs)
+        for obj in objs:
+            groups += [
+                children(prep, ("pobj",)) for prep in children(obj, ("prep",))
+                if prep.lower_ in self._target_preps or prep.lower_ in ("by", "between")
+            ]  # fmt: skip
+        groups += second
+        if trig.type == "CONSULT":  # "visited Brazil", "arrived in Amman"
+            groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
+                       if p.lower_ == "in"]  # fmt: skip
+        for clause in children(token, _CLAUSES):
+            groups.append(children(clause, ("nsubj", "nsubjpass")))
+            groups.append(children(clause, ("dobj",)))
+            groups += self._prep_objects([clause])
+        return groups
+
+    def _prep_objects(self, heads: list[Token]) -> list[list[Token]]:
+        """The objects of the target prepositions attached to each head."""
+        return [
+            children(p, ("pobj",)) for head in heads for p in children(head, ("prep",))
+            if p.lower_ in self._target_preps
+        ]  # fmt: skip
+
+    def _governed_country(self, trig: Trigger, index: EntityIndex) -> list[Entity]:
+        """Last resort: the first country named in the phrases the verb governs, not in
+        clauses that modify them ("prevented the demonstration staged to protest ...")."""
+        token = trig.token
+        for child in token.children:
+            if child.dep_ not in _GOVERNED_DEPS:
+                continue
+            for t in phrase_tokens(child, _PHRASE_SKIP):
+                entity = index.of(t)
+                if entity is None or not entity.country:
+                    continue
+                if self._venue(trig, t, entity):
+                    continue  # "signed a pact in Riyadh": where, not with whom
+                return [entity]
+        return []
+
+    def _venue(self, trig: Trigger, t: Token, entity: Entity) -> bool:
+        """Where an attack happens is whom it hits; where a pact is signed is a venue."""
+        return bool(
+            entity.label in PLACE_LABELS
+            and t.head.lower_ in self._place_preps
+            and trig.type not in self._force
+            and (t.head.head.i == trig.token.i or t.head.head.lower_ in self._nouns)
+        )
+
+    def _domestic(
+        self, trig: Trigger, type_: str, actors: list[Entity], index: EntityIndex
+    ) -> list[Entity]:
+        """An unnamed target ("banned opposition candidates", "killed 23 people") is coded as
+        the country where it happened, else the actor's own country (PLOVER's domestic code)."""
+        heads = _acted_on(trig.token)
+        if type_ in self._acted_upon:
+            if not heads and type_ != "PROTEST":
+                return []
+        elif not any(h.lower_ in self._domestic_nouns for h in heads):
+            return []  # "opposes intimidation", "convened a meeting": no target, not a domestic one
+        for t in trig.token.sent:
+            entity = index.of(t)
+            if (
+                entity is not None
+                and entity.country
+                and entity.label in PLACE_LABELS
+                and t.head.lower_ in self._home_preps
+                and t.dep_ == "pobj"
+                and entity not in actors
+            ):
+                return [entity]
+        return [a for a in actors if a.country][:1]
+
+    # --- source ---------------------------------------------------------------------------
+
+    def source(self, token: Token, index: EntityIndex) -> Entity | None:
+        """Who reports the event: the subject of a governing speech verb or 'according to X'."""
+        current = token
+        for _ in range(_SOURCE_HOPS):
+            found = self._reporter_below(current, index)
+            if found is not None:
+                return found
+            if current.dep_ in ("ccomp", "parataxis") and current.head.lower_ in self._speech:
+                subjects = self._phrases.group(children(current.head, SUBJECT_DEPS), index)
+                return subjects[0] if subjects else None
+            if current.head is current:
+                break
+            current = current.head
+        return None
+
+    def _reporter_below(self, current: Token, index: EntityIndex) -> Entity | None:
+        """A speech verb or an 'according to' attached below the token, and who it names."""
+        group = self._phrases.group
+        for child in current.children:
+            if child.dep_ in ("parataxis", "ccomp") and child.lower_ in self._speech:
+                found = group(children(child, SUBJECT_DEPS), index)
+                if found:
+                    return found[0]
+            if child.dep_ == "prep" and child.lower_ == "according":
+                for to in child.children:
+                    found = group(children(to, ("pobj",)), index)
+                    if found:
+                        return found[0]
+        return None
+
+
+def _acted_on(token: Token) -> list[Token]:
+    """The heads an act falls on: objects, objects of governed clauses and prepositions."""
+    heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "dative")]
+    for clause in children(token, ("xcomp", "ccomp", "advcl")):
+        heads += children(clause, ("dobj", "nsubj", "nsubjpass"))
+    heads += [
+        gc for c in token.children if c.dep_ == "prep" for gc in c.children if gc.dep_ == "pobj"
+    ]  # fmt: skip
+    heads += [gc for h in list(heads) for c in h.children if c.dep_ == "prep"
+              for gc in c.children if gc.dep_ == "pobj"]  # fmt: skip
+    return heads

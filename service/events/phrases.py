@@ -1,0 +1,115 @@
+"""The entities a noun phrase names, for actors and targets (countries first)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from service.events.index import PLACE_LABELS, EntityIndex
+from service.events.lexicon import RoleWords
+from service.events.tree import Token, children, np_tokens, phrase_tokens, with_conjuncts
+from service.models import Entity
+
+__all__ = ["PhraseEntities"]
+
+
+class PhraseEntities:
+    """Noun phrase -> entities, with the prepositions that may say who a phrase is."""
+
+    def __init__(self, roles: RoleWords) -> None:
+        self._actor_preps = roles.actor_preps
+        self._target_preps = roles.target_np_preps
+
+    def of(
+        self, head: Token, index: EntityIndex, *, outer: bool = False, actor: bool = False
+    ) -> list[Entity]:
+        """The entities a noun phrase names: country-bearing ones first; coordinated modifiers
+        ("Hungarian and Romanian officials") give several; prepositions are a last resort, and
+        for an actor a place says who ("rebels in the Ivory Coast"), for a target only where.
+
+        The prepositional chain is walked with a stack, depth first, in the order a recursion
+        would take: "the son of the son of ... of the king" is as deep as the text is long.
+        """
+        preps = self._actor_preps if actor else self._target_preps
+        stack = [head]
+        while stack:
+            node = stack.pop()
+            found = _named(node, index, outer=outer and node is head)
+            if found:
+                return found
+            stack.extend(reversed([
+                pobj for prep in children(node, ("prep",)) if prep.lower_ in preps
+                for pobj in children(prep, ("pobj",))
+            ]))  # fmt: skip
+        return []
+
+    def group(
+        self, heads: Iterable[Token], index: EntityIndex, *, outer: bool = False,
+        deep: bool = False,
+    ) -> list[Entity]:  # fmt: skip
+        """Entities of coordinated heads, with appositive lists ("The U.S., South Korea");
+        `deep` lets an actor's phrase lend the first country it names ("workers affiliated
+        with the Serbian union")."""
+        out: list[Entity] = []
+        for head in heads:
+            for member in _members(head, index, outer=outer):
+                found = self.of(member, index, outer=outer, actor=deep)
+                if not found and deep:
+                    found = _first_country(member, index)
+                for entity in found:
+                    if entity not in out:
+                        out.append(entity)
+        return out
+
+
+def _members(head: Token, index: EntityIndex, *, outer: bool) -> list[Token]:
+    """A head, its conjuncts, and for a country its appositions ("The U.S., South Korea")."""
+    members = with_conjuncts(head)
+    own = index.of(head)
+    if own is not None and own.country and not outer:
+        members += [a for a in head.children if a.dep_ == "appos"]
+    return members
+
+
+def _first_country(head: Token, index: EntityIndex) -> list[Entity]:
+    return [
+        e for t in phrase_tokens(head) if (e := index.of(t)) is not None and e.country
+    ][:1]  # fmt: skip
+
+
+def _named(head: Token, index: EntityIndex, *, outer: bool) -> list[Entity]:
+    """What the noun phrase itself names, without following its prepositions."""
+    tokens = np_tokens(head)
+    found: list[Entity] = []
+    for token in tokens:
+        entity = index.of(token)
+        if entity is not None and entity not in found:
+            found.append(entity)
+    if outer:
+        found += [
+            e for a in children(head, ("appos",))
+            if (e := index.of(a)) is not None and e.label in PLACE_LABELS and e not in found
+        ]  # fmt: skip
+    countries = [e for e in found if e.country]
+    if countries:
+        return _countries_first(head, tokens, countries, index, outer=outer)
+    for appos in children(head, ("appos",)):
+        inner = [e for t in np_tokens(appos) if (e := index.of(t)) is not None and e.country]
+        if inner:
+            return inner[:1]
+    return found[:1]
+
+
+def _countries_first(
+    head: Token, tokens: list[Token], countries: list[Entity], index: EntityIndex, *,
+    outer: bool,
+) -> list[Entity]:  # fmt: skip
+    """The head's own country, else the first country and those coordinated with it."""
+    own = index.of(head)
+    if own is not None and own.country:
+        if outer and len(countries) > 1:
+            return [countries[-1]]
+        return [own]
+    coordinated = [
+        e for t in tokens if t.dep_ == "conj" and (e := index.of(t)) is not None and e.country
+    ]  # fmt: skip
+    return countries[:1] + [e for e in coordinated if e is not countries[0]]
