@@ -191,25 +191,10 @@ class DateResolver:
         else:
             which = ""
         if len(words) == 1 and words[0] in _WEEKDAYS:
-            back = (anchor.weekday() - _WEEKDAYS[words[0]]) % 7
-            if which == "last" and back == 0:
-                back = 7
-            if which == "next":
-                back = -((_WEEKDAYS[words[0]] - anchor.weekday()) % 7 or 7)
-            day = anchor - timedelta(days=back)
+            day = _weekday(_WEEKDAYS[words[0]], which, anchor)
             return day, day
-        if which == "last" and words == ["week"]:
-            start = anchor - timedelta(days=anchor.weekday() + 7)
-            return start, start + timedelta(days=6)
-        if which == "last" and words == ["month"]:
-            prev = anchor.replace(day=1) - timedelta(days=1)
-            return prev.replace(day=1), prev
-        if which == "last" and words == ["year"]:
-            return date(anchor.year - 1, 1, 1), date(anchor.year - 1, 12, 31)
-        if which == "last" and len(words) == 1 and words[0].rstrip(".")[:3] in _MONTHS:
-            month = _month(words[0])
-            year = anchor.year if month < anchor.month else anchor.year - 1
-            return date(year, month, 1), _month_end(year, month)
+        if which == "last":
+            return _last_period(words, anchor)
         return None
 
     def _dateparser(self, text: str, published_at: datetime) -> tuple[date, date] | None:
@@ -224,3 +209,30 @@ class DateResolver:
             return None
         day = parsed.date()
         return day, day
+
+
+def _weekday(weekday: int, which: str, anchor: date) -> date:
+    """'Tuesday' is the latest Tuesday up to the anchor; 'last'/'next' Tuesday skip today."""
+    back = (anchor.weekday() - weekday) % 7
+    if which == "last" and back == 0:
+        back = 7
+    if which == "next":
+        back = -((weekday - anchor.weekday()) % 7 or 7)
+    return anchor - timedelta(days=back)
+
+
+def _last_period(words: list[str], anchor: date) -> tuple[date, date] | None:
+    """'last week', 'last month', 'last year', 'last June' before the anchor."""
+    if words == ["week"]:
+        start = anchor - timedelta(days=anchor.weekday() + 7)
+        return start, start + timedelta(days=6)
+    if words == ["month"]:
+        prev = anchor.replace(day=1) - timedelta(days=1)
+        return prev.replace(day=1), prev
+    if words == ["year"]:
+        return date(anchor.year - 1, 1, 1), date(anchor.year - 1, 12, 31)
+    if len(words) == 1 and words[0].rstrip(".")[:3] in _MONTHS:
+        month = _month(words[0])
+        year = anchor.year if month < anchor.month else anchor.year - 1
+        return date(year, month, 1), _month_end(year, month)
+    return None
