@@ -1,14 +1,18 @@
-"""Word lists and gazetteers ship as JSON under a `data/` folder, validated when loaded.
+"""Word lists and gazetteers ship as JSON (or YAML) under a `data/` folder, validated when loaded.
 
 Each file has a pydantic model; a file that does not match it stops the process at start-up
-with the file's path and what is wrong, instead of misbehaving later.
+with the file's path and what is wrong, instead of misbehaving later. A YAML file (for lists that
+read better with comments) is held to the same strict rules as JSON: it is read as plain data and
+validated as the JSON it stands for.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 
 __all__ = ["CountryCode", "DataFile", "DataFileError", "LowerWord", "Name", "load_data_file"]
@@ -47,6 +51,8 @@ def load_data_file(model: type[_Model], path: Path) -> _Model:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataFileError(f"cannot read data file {path}: {exc.strerror}") from None
+    if path.suffix in _YAML_SUFFIXES:
+        raw = _yaml_as_json(raw, path)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -55,3 +61,14 @@ def load_data_file(model: type[_Model], path: Path) -> _Model:
             for e in exc.errors(include_url=False)[:5]
         )
         raise DataFileError(f"invalid data file {path}: {reasons}") from None
+
+
+_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+
+
+def _yaml_as_json(raw: bytes, path: Path) -> bytes:
+    """The JSON a YAML file stands for; YAML-only values (dates, binary) are refused."""
+    try:
+        return json.dumps(yaml.safe_load(raw), allow_nan=False).encode()
+    except (yaml.YAMLError, TypeError, ValueError) as exc:
+        raise DataFileError(f"invalid data file {path}: not plain YAML data: {exc}") from None

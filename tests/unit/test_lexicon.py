@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service.events.lexicon import DATA_DIR, PLOVER_TYPES, LexiconError, load_lexicon
+from service.datafiles import DataFileError
+from service.events.lexicon import DATA_DIR, PLOVER_TYPES, load_lexicon
 
 
 @pytest.fixture
@@ -97,14 +98,14 @@ class TestBadFile:
         text = path.read_text(encoding="utf-8")
         assert old in text  # the case edits what it means to edit
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        with pytest.raises(LexiconError, match=f"{name}.yaml") as caught:
+        with pytest.raises(DataFileError, match=f"{name}.yaml") as caught:
             load_lexicon(data)
         assert problem in str(caught.value)
 
     def test_missing_file(self, data: Path) -> None:
         """A missing file is an error naming it."""
         (data / "roles.yaml").unlink()
-        with pytest.raises(LexiconError, match="roles.yaml"):
+        with pytest.raises(DataFileError, match="roles.yaml"):
             load_lexicon(data)
 
     def test_intact_copy_loads(self, data: Path) -> None:
