@@ -38,6 +38,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
     settings = settings_from(ui_port=args.port, ui_host=args.host, ui_recent=args.recent)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s ui %(levelname)s %(message)s")
+    logging.getLogger("aiokafka").setLevel(max(logging.WARNING, logging.root.level))
     try:
         sock = bind(settings.ui_host, settings.ui_port)
     except OSError as exc:
@@ -86,12 +87,16 @@ def start_alongside(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 def stay_up_until_interrupted(children: list[subprocess.Popen[bytes]]) -> None:
     """Keep a stack with its page running until Ctrl-C / SIGTERM, or until a child exits."""
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = [signal.signal(signum, lambda *_: stop.set()) for signum in signals]
     print("the page stays up; Ctrl-C to stop", file=sys.stderr, flush=True)
-    while not stop.wait(0.5):
-        if any(child.poll() is not None for child in children):
-            return
+    try:
+        while not stop.wait(0.5):
+            if any(child.poll() is not None for child in children):
+                return
+    finally:
+        for signum, handler in zip(signals, previous, strict=True):
+            signal.signal(signum, handler)
 
 
 def stop_child(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
 
 import pytest
 
 from service.cli import build_parser, main
+from service.cli.ui import stay_up_until_interrupted, stop_child
 
 
 class TestUiCommand:
@@ -39,3 +45,35 @@ class TestUiCommand:
         monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", address)
         assert main(["ui", "--port", "0", "--connect-timeout", "2"]) == 2
         assert f"cannot connect to Kafka at {address}" in capsys.readouterr().err
+
+
+class TestStayUp:
+    def test_returns_when_a_child_exits(self) -> None:
+        """The demo's stack does not outlive its service or page: a child's exit ends the wait."""
+        child = subprocess.Popen([sys.executable, "-c", "pass"])
+        stay_up_until_interrupted([child])
+        assert child.returncode == 0
+
+    def test_returns_on_sigterm_and_restores_the_handler(self) -> None:
+        """SIGTERM ends the wait (the caller then stops the children); the old handler is back."""
+        before = signal.getsignal(signal.SIGTERM)
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        waiting = threading.Event()
+
+        def terminate_once_waiting() -> None:
+            while signal.getsignal(signal.SIGTERM) is before and not waiting.wait(0.05):
+                pass
+            if not waiting.is_set():
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        killer = threading.Thread(target=terminate_once_waiting)
+        killer.start()
+        try:
+            stay_up_until_interrupted([child])
+            assert child.poll() is None
+        finally:
+            waiting.set()
+            killer.join()
+            stop_child(child, timeout_s=10)
+        assert child.returncode == -signal.SIGTERM
+        assert signal.getsignal(signal.SIGTERM) is before
