@@ -162,6 +162,7 @@ class Received:
     topic: str
     key: bytes | None
     value: dict[str, object]
+    headers: dict[str, bytes] = field(default_factory=dict)
 
 
 async def read_until(
@@ -174,7 +175,8 @@ async def read_until(
     """Read from the start until `done(received)` holds (then `settle` s more), or timeout."""
 
     def parse(record: Any) -> Received:
-        return Received(record.topic, record.key, orjson.loads(record.value or b"null"))
+        value = orjson.loads(record.value or b"null")
+        return Received(record.topic, record.key, value, dict(record.headers))
 
     return await clients.read_until(bootstrap, topics, parse, done, timeout, settle_s=settle)
 
