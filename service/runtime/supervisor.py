@@ -20,6 +20,7 @@ from service.config import Settings
 from service.runtime.lifeline import die_with_parent
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from multiprocessing.context import SpawnProcess
 
 __all__ = ["Supervisor", "WorkerState", "run_worker"]
@@ -95,8 +96,11 @@ def run_worker(settings: Settings, index: int, state: WorkerState) -> None:
 class Supervisor:
     """Starts the workers, restarts one that dies, and stops them all on request."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, target: Callable[[Settings, int, WorkerState], None] = run_worker
+    ) -> None:
         self.settings = settings
+        self._target = target  # what a worker process runs (tests give a stand-in)
         self.state = WorkerState.create(settings.workers)
         self._ctx = multiprocessing.get_context("spawn")
         self._processes: list[SpawnProcess | None] = [None] * settings.workers
@@ -112,7 +116,7 @@ class Supervisor:
         self.state.stalled[index] = 0
         self.state.heartbeat[index] = time.time()
         process = self._ctx.Process(
-            target=run_worker,
+            target=self._target,
             args=(self.settings, index, self.state),
             name=f"entity-worker-{index}",
             daemon=False,

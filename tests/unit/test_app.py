@@ -1,83 +1,19 @@
-"""The worker's handler through FastStream's in-memory TestKafkaBroker (delivery is tested live)."""
+"""app.py is wiring: one FastStream application around one Kafka worker."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
+from faststream import FastStream
 
-import orjson
-import pytest
-from faststream.kafka import TestKafkaBroker
-from faststream.kafka.annotations import KafkaMessage
-
+from service.app import create_app
 from service.config import Settings
-from service.kafka.worker import Worker
-from service.pipeline import Pipeline
-
-GOOD = {
-    "id": "w-1",
-    "text": "Chile and Peru signed a fisheries agreement in Lima on Tuesday, officials said.",
-    "published_at": "2024-03-05T10:00:00Z",
-}
 
 
-@pytest.fixture
-def worker(settings: Settings, pipeline: Pipeline) -> Worker:
-    worker = Worker(settings)
-    worker.pipeline = pipeline
-    return worker
-
-
-class TestHandler:
-    async def test_good_and_bad_messages_each_get_one_output(self, worker: Worker) -> None:
-        """A batch with a bad message still publishes the good one's record."""
-        records: list[Any] = []
-        dead: list[Any] = []
-
-        @worker.broker.subscriber(worker.settings.output_topic)
-        async def on_record(body: dict[str, Any]) -> None:
-            records.append(body)
-
-        @worker.broker.subscriber(worker.settings.dlq_topic)
-        async def on_dead(body: dict[str, Any]) -> None:
-            dead.append(body)
-
-        async with TestKafkaBroker(worker.broker) as broker:
-            await broker.publish_batch(
-                orjson.dumps(GOOD), b"{broken", topic=worker.settings.input_topic
-            )
-            await asyncio.sleep(0)
-        assert [r["article_id"] for r in records] == ["w-1"]
-        assert [d["error"]["type"] for d in dead] == ["not_json"]
-        assert {e["name"] for e in records[0]["entities"]} >= {"Chile", "Peru", "Lima"}
-
-    async def test_outputs_carry_trace_context_and_cloudevents(self, worker: Worker) -> None:
-        """Each output gets its own input's traceparent and the CloudEvents headers."""
-        seen: dict[str, dict[str, str]] = {}
-
-        @worker.broker.subscriber(worker.settings.output_topic)
-        async def on_record(body: dict[str, Any], message: KafkaMessage) -> None:
-            seen[body["article_id"]] = dict(message.headers)
-
-        @worker.broker.subscriber(worker.settings.dlq_topic)
-        async def on_dead(body: dict[str, Any], message: KafkaMessage) -> None:
-            seen["dead"] = dict(message.headers)
-
-        parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-        async with TestKafkaBroker(worker.broker) as broker:
-            await broker.publish(
-                orjson.dumps(GOOD),
-                topic=worker.settings.input_topic,
-                headers={"traceparent": parent, "tracestate": "vendor=1"},
-            )
-            await broker.publish(
-                b"{broken", topic=worker.settings.input_topic, headers={"traceparent": parent}
-            )
-            await asyncio.sleep(0)
-        record, dead = seen["w-1"], seen["dead"]
-        assert record["traceparent"] == parent and record["tracestate"] == "vendor=1"
-        assert record["ce_type"] == "org.entityservice.article-record.v1"
-        assert record["ce_specversion"] == "1.0" and record["content-type"] == "application/json"
-        assert dead["traceparent"] == parent and dead["error-type"] == "not_json"
-        assert dead["ce_type"] == "org.entityservice.dead-letter.v1"
-        assert dead["ce_id"].startswith("dl-")
+class TestCreateApp:
+    def test_app_runs_the_workers_broker(self, settings: Settings) -> None:
+        """The application serves the worker's broker, subscribed to the input topic."""
+        app = create_app(settings)
+        assert isinstance(app, FastStream)
+        broker = app.broker
+        assert broker is not None
+        topics = {name for sub in broker.subscribers for name in sub.topic_names}
+        assert settings.input_topic in topics
