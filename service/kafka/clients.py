@@ -46,8 +46,9 @@ async def answer(call: Awaitable[_T], bootstrap: str, timeout_s: float) -> _T:
     try:
         return await asyncio.wait_for(call, timeout_s)
     except Exception as exc:
+        reason = str(exc) or "timed out"
         raise KafkaUnreachable(
-            f"cannot connect to Kafka at {bootstrap}: {type(exc).__name__}: {exc or 'timed out'}"
+            f"cannot connect to Kafka at {bootstrap}: {type(exc).__name__}: {reason}"
         ) from None
 
 
