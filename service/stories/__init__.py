@@ -29,9 +29,9 @@ def open_story_index(settings: Settings) -> StoryIndex:
     window_s = settings.story_window_h * 3600
     if settings.stories_redis_url is None:
         log.warning(
-            "stories: ENTITY_STORIES_REDIS_URL is not set; this process keeps its own story "
-            "index (window %gh): copies read by other workers or replicas are not grouped "
-            "with these",
+            "stories: ENTITY_STORIES_REDIS_URL is not set; the story index is local to this "
+            "process (window %gh): copies read by other processes or replicas are not grouped "
+            "with the ones read here",
             settings.story_window_h,
         )
         return LocalStoryIndex(window_s=window_s, containment=settings.story_containment)

@@ -3,8 +3,10 @@
 Layout (all keys under one prefix): ``b:<band>:<hash>`` a sorted set of article ids scored by
 when they were indexed (trimmed to the window), ``a:<article id>`` a hash with the article's
 story, signature and shingle count, ``s:<story id>`` a hash with the story's first article and
-size. Every key expires one window after its last write. A batch is placed under one Redis
-lock, so two copies read at the same moment by two workers still land in one story.
+size. Every key expires one window after its last write. Band reads and writes are Lua scripts
+(one call for all bands). A batch is placed under one Redis lock, so two copies read at the same
+moment by two workers still land in one story. Single-node Redis (the scripts and the lock
+touch keys across hash slots, which Redis Cluster refuses).
 """
 
 from __future__ import annotations
@@ -29,6 +31,30 @@ log = logging.getLogger("entity_service.stories")
 
 #: A lock holder that died frees the lock after this long; a batch takes milliseconds.
 LOCK_TTL_S = 10.0
+
+#: KEYS: band keys; ARGV[1]: the oldest score still in the window. The distinct members.
+QUERY_BANDS = """
+local seen, found = {}, {}
+for _, key in ipairs(KEYS) do
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', key, ARGV[1], '+inf')) do
+    if not seen[member] then
+      seen[member] = true
+      found[#found + 1] = member
+    end
+  end
+end
+return found
+"""
+
+#: KEYS: band keys; ARGV: article id, its score (now), the oldest score kept, TTL in ms.
+INDEX_BANDS = """
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, ARGV[2], ARGV[1])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. ARGV[3])
+  redis.call('PEXPIRE', key, ARGV[4])
+end
+return #KEYS
+"""
 
 
 class RedisStoryIndex:
@@ -56,9 +82,21 @@ class RedisStoryIndex:
         self._clock = clock
         self._retry_at = 0.0
         self._degraded = False
+        # Scripts run server-side, one call for all bands; redis-py reloads them after a restart.
+        self._query_bands = client.register_script(QUERY_BANDS)
+        self._index_bands = client.register_script(INDEX_BANDS)
 
     @classmethod
-    def from_url(cls, url: str, *, timeout_s: float, **kwargs: float | str) -> RedisStoryIndex:
+    def from_url(
+        cls,
+        url: str,
+        *,
+        timeout_s: float,
+        window_s: float,
+        containment: float,
+        prefix: str = "entity-stories",
+        retry_s: float = 5.0,
+    ) -> RedisStoryIndex:
         """A client with short timeouts and no retries: a dead Redis costs one timeout."""
         client = redis.Redis.from_url(
             url,
@@ -67,7 +105,9 @@ class RedisStoryIndex:
             retry=Retry(NoBackoff(), 0),
             health_check_interval=0,
         )
-        return cls(client, **kwargs)  # type: ignore[arg-type]  # keyword names are checked
+        return cls(
+            client, window_s=window_s, containment=containment, prefix=prefix, retry_s=retry_s
+        )
 
     def assign(self, queries: Sequence[StoryQuery]) -> list[Story]:
         stories: list[Story] = []
@@ -114,16 +154,14 @@ class RedisStoryIndex:
         bands = [
             self._key("b", f"{i}:{band.hex()}") for i, band in enumerate(query.fingerprint.bands())
         ]
-        article_key = self._key("a", query.article_id)
         pipe = self.client.pipeline(transaction=False)
-        pipe.hmget(article_key, "story", "first", "size")
-        for band in bands:
-            pipe.zrangebyscore(band, now - self.window_s, "+inf")
-        known, *found = pipe.execute()
+        pipe.hmget(self._key("a", query.article_id), "story", "first", "size")
+        self._query_bands(keys=bands, args=[repr(now - self.window_s)], client=pipe)
+        known, members = pipe.execute()
         if known[0] is not None:  # a redelivery keeps the story it had
             story_id, first, size = known
             return Story(id=story_id.decode(), first_article_id=first.decode(), size=int(size))
-        ids = {member.decode() for members in found for member in members}
+        ids = {member.decode() for member in members}
         match = best_match(query.fingerprint, self._candidates(ids), self.containment)
         if match is None:
             return self._insert(query, bands, story_id_for(query.article_id), query.article_id, now)
@@ -172,9 +210,10 @@ class RedisStoryIndex:
             },
         )
         pipe.pexpire(article_key, window_ms)
-        for band in bands:
-            pipe.zadd(band, {query.article_id: now})
-            pipe.zremrangebyscore(band, "-inf", f"({now - self.window_s}")
-            pipe.pexpire(band, window_ms)
+        self._index_bands(
+            keys=bands,
+            args=[query.article_id, repr(now), repr(now - self.window_s), window_ms],
+            client=pipe,
+        )
         pipe.execute()
         return story

@@ -11,6 +11,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 COMPOSE = ROOT / "compose.yaml"
 # kubernetes-validate ships schemas per Kubernetes version; validate for the oldest we target
 KUBERNETES_VERSION = "1.32"
-KUSTOMIZE_TARGETS = ["k8s/base", "k8s/overlays/example", "k8s/strimzi"]
+KUSTOMIZE_TARGETS = ["k8s/base", "k8s/overlays/example", "k8s/strimzi", "k8s/redis"]
 SERVICE_TARGETS = ["k8s/base", "k8s/overlays/example"]
 CUSTOM_KINDS = {
     "ScaledObject",
@@ -258,6 +259,7 @@ class TestKustomize:
                 },
             ),
             ("k8s/strimzi", {"KafkaTopic", "KafkaUser"}),
+            ("k8s/redis", {"Deployment", "Service", "NetworkPolicy"}),
         ],
     )  # fmt: skip
     def test_renders_the_kinds(self, target: str, kinds: set[str]) -> None:
@@ -603,7 +605,7 @@ class TestScaling:
 
 
 class TestNetworkPolicy:
-    """The NetworkPolicy lets in metrics scrapes and lets out DNS and Kafka only."""
+    """The NetworkPolicy lets in metrics scrapes and lets out DNS, Kafka and Redis only."""
 
     def test_ingress_is_the_metrics_port_only(self) -> None:
         """Ingress rules open only the container's metrics port."""
@@ -614,15 +616,28 @@ class TestNetworkPolicy:
         assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
         assert opened == metrics
 
-    def test_egress_is_dns_and_kafka(self) -> None:
-        """Egress rules open DNS and the port of the configured bootstrap servers."""
+    def test_egress_is_dns_kafka_and_redis(self) -> None:
+        """Egress rules open DNS, the bootstrap servers' port and the story index's Redis port."""
         docs = kustomize("k8s/base")
         egress = one(docs, "NetworkPolicy")["spec"]["egress"]
         opened = {port["port"] for rule in egress for port in rule["ports"]}
-        servers = settings_env(docs)["ENTITY_KAFKA_BOOTSTRAP_SERVERS"].split(",")
+        env = settings_env(docs)
+        servers = env["ENTITY_KAFKA_BOOTSTRAP_SERVERS"].split(",")
         kafka_ports = {int(server.rsplit(":", 1)[1]) for server in servers}
-        assert 53 in opened and kafka_ports <= opened
-        assert opened - kafka_ports - {53} <= {9092, 9093}
+        redis_port = urllib.parse.urlsplit(env["ENTITY_STORIES_REDIS_URL"]).port or 6379
+        assert 53 in opened and kafka_ports <= opened and redis_port in opened
+        assert opened - kafka_ports - {53, redis_port} <= {9092, 9093}
+
+    def test_story_index_is_the_redis_target(self) -> None:
+        """The Redis URL names k8s/redis's Service and port, and only the service may reach it."""
+        url = urllib.parse.urlsplit(settings_env(kustomize("k8s/base"))["ENTITY_STORIES_REDIS_URL"])
+        docs = kustomize("k8s/redis")
+        service = one(docs, "Service")
+        assert url.hostname == service["metadata"]["name"]
+        assert url.port in {port["port"] for port in service["spec"]["ports"]}
+        ingress = one(docs, "NetworkPolicy")["spec"]["ingress"]
+        sources = [peer["podSelector"]["matchLabels"] for rule in ingress for peer in rule["from"]]
+        assert sources == [{"app.kubernetes.io/name": "entity-service"}]
 
 
 class TestDockerfile:
