@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     publish_retry_initial_s: float = Field(0.5, gt=0)
     publish_retry_max_s: float = Field(30.0, gt=0)
 
+    # --- hard time limit per article (service/runtime/isolation.py) ------------------
+    article_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        le=3_600,
+        description="An article still being processed after this many seconds (its own "
+        "cleaning, parsing and extraction; a parser batch counts as one) becomes a "
+        "processing_timeout dead letter: the pipeline runs in a child process that is killed "
+        "and restarted, and the rest of the batch goes on.",
+    )
+
     # --- input limits -----------------------------------------------------------------
     max_message_bytes: int = Field(
         2_000_000, ge=1_024, description="Larger messages are refused before parsing."
@@ -209,4 +220,3 @@ class Settings(BaseSettings):
         if self.publish_retry_max_s < self.publish_retry_initial_s:
             raise ValueError("publish_retry_max_s must be >= publish_retry_initial_s")
         return self
-

@@ -27,6 +27,7 @@ ERROR_TYPES: Final[dict[str, str]] = {
     "empty_after_cleaning": "nothing of the article is left once boilerplate is removed",
     "unsupported_language": "the article is in a language the model cannot serve",
     "processing_error": "a pipeline stage raised on this article",
+    "processing_timeout": "the article was still being processed after ENTITY_ARTICLE_TIMEOUT_S",
 }
 
 

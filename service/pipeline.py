@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import orjson
 
-from service import __version__
 from service.cleaning.cleaner import Cleaned, Cleaner
 from service.cleaning.language import detect_language, is_latin_script
 from service.cleaning.tokensafe import bound_mark_runs
@@ -31,6 +30,7 @@ from service.models import (
     ModelInfo,
     Processing,
 )
+from service.outcomes import PIPELINE_VERSION, BatchResult, Outcome, Progress, serialize
 from service.stories import StoryIndex, assign_stories, fresh_story
 from service.tone import ToneScorer
 
@@ -42,6 +42,7 @@ __all__ = [
     "PIPELINE_VERSION",
     "BatchResult",
     "Outcome",
+    "Progress",
     "Pipeline",
     "RawMessage",
     "iter_lines",
@@ -49,10 +50,6 @@ __all__ = [
     "serialize",
 ]
 
-#: Bump the suffix whenever extraction logic changes what a record says.
-PIPELINE_VERSION = f"{__version__}+p2"
-
-Outcome = ArticleRecord | DeadLetter
 
 #: Articles parsed together under a time budget: the budget is checked between slices.
 BUDGET_SLICE = 16
@@ -65,18 +62,6 @@ def record_id_for(article: Article) -> str:
     digest.update(orjson.dumps(content, option=orjson.OPT_SORT_KEYS))
     digest.update(PIPELINE_VERSION.encode())
     return digest.hexdigest()
-
-
-@dataclass(slots=True)
-class BatchResult:
-    """Outcomes in input order, with the time each stage took (for the metrics).
-
-    Under a time budget the outcomes may cover only a prefix of the batch: the first
-    ``len(outcomes)`` messages; the caller hands the rest over again.
-    """
-
-    outcomes: list[Outcome]
-    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -121,15 +106,25 @@ class Pipeline:
         )
         self._supported = frozenset(settings.supported_languages)
 
+    @property
+    def entity_labels(self) -> tuple[str, ...]:
+        """The labels the model's NER can give (for the build-info metric)."""
+        return tuple(self.nlp.pipe_labels.get("ner", ()))
+
     def process(
-        self, messages: Sequence[RawMessage], *, budget_s: float | None = None
+        self,
+        messages: Sequence[RawMessage],
+        *,
+        budget_s: float | None = None,
+        progress: Progress | None = None,
     ) -> BatchResult:
         """Every message ends as exactly one record or one dead letter, in input order.
 
         The batch is taken in slices of at most BUDGET_SLICE messages and about `max_text_chars`
         bytes (one longest article's work), which bounds the memory nlp.pipe holds at once. With
         `budget_s`, no slice starts once the budget is spent, so the result may cover only a
-        prefix (never an empty one).
+        prefix (never an empty one). `progress` hears which article is being worked on and each
+        outcome as soon as it is known (the isolated runner's per-article time limit).
         """
         started = time.perf_counter()
         result = BatchResult(outcomes=[])
@@ -137,7 +132,7 @@ class Pipeline:
             over = budget_s is not None and time.perf_counter() - started > budget_s
             if result.outcomes and over:
                 break
-            part = self._process_slice(piece)
+            part = self._process_slice(piece, _Offset(progress, len(result.outcomes)))
             result.outcomes.extend(part.outcomes)
             for name, seconds in part.stage_seconds.items():
                 result.stage_seconds[name] = result.stage_seconds.get(name, 0.0) + seconds
@@ -156,12 +151,13 @@ class Pipeline:
         if start < len(messages):
             yield messages[start:]
 
-    def _process_slice(self, messages: Sequence[RawMessage]) -> BatchResult:
+    def _process_slice(self, messages: Sequence[RawMessage], progress: _Offset) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(messages)
         stage = dict.fromkeys(PIPELINE_STAGES, 0.0)
         prepared: list[_Prepared] = []
         for index, message in enumerate(messages):
             started = time.perf_counter()
+            progress.started(index)
             try:
                 prepared_one = self._prepare(index, message)
             except Rejected as exc:
@@ -173,10 +169,13 @@ class Pipeline:
                     outcomes[index] = self._unsupported(message, prepared_one)
                 else:
                     prepared.append(prepared_one)
+            progress.finished(index, outcomes[index])
             stage["clean"] += time.perf_counter() - started
 
         started = time.perf_counter()
-        docs = self._parse([p.cleaned.text for p in prepared])
+        docs = self._parse(
+            [p.cleaned.text for p in prepared], [p.index for p in prepared], progress
+        )
         nlp_seconds = time.perf_counter() - started
         stage["nlp"] = nlp_seconds
         total_chars = sum(len(p.cleaned.text) for p in prepared) or 1
@@ -184,6 +183,7 @@ class Pipeline:
         for item, doc in zip(prepared, docs, strict=True):
             message = messages[item.index]
             started = time.perf_counter()
+            progress.started(item.index)
             share = nlp_seconds * len(item.cleaned.text) / total_chars
             try:
                 if isinstance(doc, Exception):
@@ -191,6 +191,7 @@ class Pipeline:
                 outcomes[item.index] = self._record(item, doc, share, started)
             except Exception as exc:
                 outcomes[item.index] = self._dead(message, _stage_error("extraction", exc))
+            progress.finished(item.index, outcomes[item.index])
             stage["extract"] += time.perf_counter() - started
 
         done = [o for o in outcomes if o is not None]
@@ -223,16 +224,17 @@ class Pipeline:
             return "en"
         return detect_language(text)[0]
 
-    def _parse(self, texts: list[str]) -> list[Doc | Exception]:
+    def _parse(
+        self, texts: list[str], indices: list[int], progress: _Offset
+    ) -> list[Doc | Exception]:
         """nlp.pipe over the batch; if it raises, parse one by one so only the culprit fails."""
         if not texts:
             return []
-        # Floods of punctuation cost the tokenizer their length squared: blanked, same offsets.
-        texts = [bound_mark_runs(text) for text in texts]
+        feed = _Feed(texts, indices, progress)
         try:
-            return list(self.nlp.pipe(texts, batch_size=max(len(texts), 1)))
+            return list(self.nlp.pipe(feed, batch_size=max(len(texts), 1)))
         except Exception:
-            return [self._parse_one(text) for text in texts]
+            return [self._parse_one(text) for text in feed]
 
     def _parse_one(self, text: str) -> Doc | Exception:
         try:
@@ -305,13 +307,44 @@ class Pipeline:
         )
 
 
+class _Offset:
+    """Progress of one slice, reported with batch-wide indices (or to nobody)."""
+
+    __slots__ = ("_base", "_progress")
+
+    def __init__(self, progress: Progress | None, base: int) -> None:
+        self._progress, self._base = progress, base
+
+    def started(self, index: int | None) -> None:
+        if self._progress is not None:
+            self._progress.started(None if index is None else self._base + index)
+
+    def finished(self, index: int, outcome: Outcome | None) -> None:
+        if self._progress is not None and outcome is not None:
+            self._progress.finished(self._base + index, outcome)
+
+
+class _Feed:
+    """The texts nlp.pipe reads, each reported as it is taken (spaCy tokenizes it next).
+
+    spaCy takes the whole slice before its components run, so the last text is reported as
+    the slice's: its tokenizing and the components on all of them cannot be told apart.
+    Floods of punctuation cost the tokenizer their length squared, so they are blanked here
+    (same length, same offsets; the record keeps its text). Iterable more than once.
+    """
+
+    def __init__(self, texts: list[str], indices: list[int], progress: _Offset) -> None:
+        self._texts, self._indices, self._progress = texts, indices, progress
+
+    def __iter__(self) -> Iterator[str]:
+        last = len(self._texts) - 1
+        for n, (index, text) in enumerate(zip(self._indices, self._texts, strict=True)):
+            self._progress.started(index if n < last else None)
+            yield bound_mark_runs(text)
+
+
 def _stage_error(stage: str, exc: Exception) -> Rejected:
     return Rejected("processing_error", f"{stage} failed: {type(exc).__name__}: {exc}"[:1000])
-
-
-def serialize(outcome: Outcome) -> bytes:
-    """The bytes published for an outcome (and written by the offline CLI)."""
-    return orjson.dumps(outcome.model_dump(mode="json"))
 
 
 def iter_lines(lines: Iterable[bytes]) -> Iterable[RawMessage]:

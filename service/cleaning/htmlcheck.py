@@ -24,8 +24,9 @@ _FLAT_TAGS: Final = frozenset(
 # Elements whose content is text to the parser, not markup: "<div>" inside a script is no div.
 _RAW_TEXT: Final = frozenset({"script", "style", "textarea", "title", "xmp", "noembed"})
 _RAW_END: Final = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in _RAW_TEXT}
-# Constructs skipped whole: where each ends.
-_SKIPPED: Final = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"), ("<?", ">"))
+# Constructs skipped whole: where each ends. "<![CDATA[" is no CDATA section in HTML: like
+# any "<!" it is a bogus comment up to the first ">", as libxml2 and browsers read it.
+_SKIPPED: Final = (("<!--", "-->"), ("<!", ">"), ("<?", ">"))
 
 
 def declares_entities(html: str) -> bool:
@@ -36,7 +37,7 @@ def declares_entities(html: str) -> bool:
 def nesting_depth(html: str, limit: int) -> int:
     """Element depth as a parser builds it, stopping early once past `limit`.
 
-    Comments, CDATA, declarations and the content of script-like elements hold no elements;
+    Comments, declarations and the content of script-like elements hold no elements;
     an end tag closes up to its open element (the ones inside it too) and a stray one is ignored.
     """
     stack: list[str] = []
@@ -71,7 +72,7 @@ def nesting_depth(html: str, limit: int) -> int:
 
 
 def _skip(html: str, pos: int) -> int | None:
-    """Where a comment, CDATA section or declaration starting at `pos` ends, or None."""
+    """Where a comment or declaration starting at `pos` ends, or None."""
     for opener, closer in _SKIPPED:
         if html.startswith(opener, pos):
             end = html.find(closer, pos + len(opener))

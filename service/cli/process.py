@@ -82,10 +82,13 @@ def _batches(items: Iterator[RawMessage], size: int) -> Iterator[list[RawMessage
 
 
 def pipeline_handler(settings: Settings) -> Handler:
-    """Load a Pipeline once; the returned function turns a batch into its outcomes."""
-    from service.pipeline import Pipeline
+    """Load a Pipeline once; the returned function turns a batch into its outcomes.
 
-    pipeline = Pipeline(settings)
+    The pipeline runs in a child process under the per-article time limit, as in the service.
+    """
+    from service.runtime.isolation import IsolatedPipeline
+
+    pipeline = IsolatedPipeline(settings)
 
     def handle(batch: list[RawMessage]) -> Results:
         return list(pipeline.process(batch).outcomes)
@@ -112,8 +115,9 @@ class WorkerPool:
         self._tasks: Queue[Any] = ctx.Queue()
         self._results: Queue[Any] = ctx.Queue()
         self._window = workers * 2  # batches in flight: bounded memory, busy workers
+        # Not daemonic: each worker starts the child process its pipeline runs in.
         self._workers: list[SpawnProcess] = [
-            ctx.Process(target=_serve, args=(load, self._tasks, self._results), daemon=True)
+            ctx.Process(target=_serve, args=(load, self._tasks, self._results), daemon=False)
             for _ in range(workers)
         ]
 

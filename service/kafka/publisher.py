@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from faststream.kafka.publisher.usecase import DefaultPublisher
 
 from service.config import Settings
+from service.intake import RawMessage
 from service.kafka.headers import dead_letter_headers, record_headers
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord
-from service.pipeline import Outcome, RawMessage, serialize
+from service.outcomes import Outcome, serialize
 
 __all__ = ["Output", "OutputPublisher"]
 

@@ -21,6 +21,7 @@ from faststream.message import StreamMessage
 
 from service import __version__, metrics
 from service.config import Settings
+from service.intake import RawMessage
 from service.kafka.fetchguard import FetchGuard
 from service.kafka.headers import trace_context
 from service.kafka.lag import LagSampler, RebalanceCounter
@@ -29,7 +30,8 @@ from service.kafka.security import kafka_security
 from service.kafka.stall import StallWatcher
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord, DeadLetter
-from service.pipeline import PIPELINE_VERSION, Pipeline, RawMessage
+from service.outcomes import PIPELINE_VERSION
+from service.runtime.isolation import IsolatedPipeline, Runner
 from service.stories import open_story_index
 
 __all__ = ["Worker", "service_pipeline"]
@@ -66,9 +68,10 @@ async def _lenient_parser(
     return await parse(tuple(_readable_headers(r) for r in records))
 
 
-def service_pipeline(settings: Settings) -> Pipeline:
-    """The pipeline with the story index the settings name (shared in Redis, or local)."""
-    return Pipeline(settings, stories=open_story_index(settings))
+def service_pipeline(settings: Settings) -> Runner:
+    """The pipeline in its child process, with the story index the settings name (shared in
+    Redis, or local: kept here, so it outlives a restarted child)."""
+    return IsolatedPipeline(settings, stories=open_story_index(settings))
 
 
 class Worker:
@@ -78,7 +81,7 @@ class Worker:
         self,
         settings: Settings,
         *,
-        pipeline_factory: Callable[[Settings], Pipeline] = service_pipeline,
+        pipeline_factory: Callable[[Settings], Runner] = service_pipeline,
         on_ready: Callable[[], None] | None = None,
         on_stall: Callable[[bool], None] | None = None,
         index: int = 0,
@@ -86,7 +89,7 @@ class Worker:
         self.settings = settings
         self._pipeline_factory = pipeline_factory
         self._on_ready = on_ready
-        self.pipeline: Pipeline | None = None
+        self.pipeline: Runner | None = None
         # One thread: spaCy holds the GIL anyway, and the event loop stays free for heartbeats.
         self._nlp_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
         self.tracing = Tracing(settings)
@@ -244,12 +247,14 @@ class Worker:
             pipeline_version=PIPELINE_VERSION,
             model=self.pipeline.model_info.name,
             model_version=self.pipeline.model_info.version,
-            entity_labels=self.pipeline.nlp.pipe_labels.get("ner", ()),
+            entity_labels=self.pipeline.entity_labels,
         )
         yield
         if self._sampling is not None:
             self._sampling.cancel()
         self._nlp_thread.shutdown(wait=True)
+        if isinstance(self.pipeline, IsolatedPipeline):
+            self.pipeline.close()  # the child process that holds the model
         self.tracing.shutdown()
         if self.pipeline.stories is not None:
             self.pipeline.stories.close()

@@ -42,7 +42,9 @@ class TestNestingDepth:
             ("<div>" * 5 + "</div>" * 5 + "<div>", 5),
             ("<!-- " + "<div>" * 600 + " -->" + "<div>x</div>", 1),
             ("<script>" + "<div>" * 600 + "</script><div>x</div>", 1),
-            ("<![CDATA[" + "<div>" * 600 + "]]><div>x</div>", 1),
+            ("<textarea>" + "<div>" * 600 + "</textarea><div>x</div>", 1),
+            # Not CDATA to an HTML parser: a bogus comment that ends at the first ">".
+            ("<![CDATA[" + "<div>" * 600 + "]]>", 599),
             ("<div></span>" * 40, 40),
             ("<div><b><i></div><div>", 3),
             ("<br/><img src=x><p>" * 50, 0),
