@@ -207,3 +207,14 @@ class TestValidValues:
         for event in record.events:
             if event.quantity is not None:
                 assert math.isfinite(event.quantity.value)
+
+    @TIMEOUT
+    @settings(EXAMPLES, max_examples=4)
+    @given(
+        link=st.sampled_from(["of the son ", "of the daughter ", "of a friend "]),
+        n=st.integers(min_value=1_000, max_value=3_000),
+    )
+    def test_deep_of_chains(self, pipeline: Pipeline, link: str, n: int) -> None:
+        """A chain of n 'of' phrases (deeper than Python's recursion limit): a record."""
+        text = "The son " + link * n + "of the king attacked Russia on Tuesday."
+        _record(_one(pipeline, text=text), "attacked Russia")
