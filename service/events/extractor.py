@@ -110,7 +110,7 @@ class EventExtractor:
         events: list[Event] = []
         seen: set[tuple[str, str | None, str | None]] = set()
         for trig in triggers.values():
-            type_ = self._modality(trig, triggers)
+            type_ = self._modality(trig, triggers, ctx.index)
             if type_ is None:
                 continue
             pairs, source = self._participants(trig, type_, ctx.index)

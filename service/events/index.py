@@ -1,14 +1,18 @@
-"""Which entity each token belongs to, so the tree walks can ask a token who it names."""
+"""Per-doc lookups the tree walks repeat for every trigger, built once: entity of a token,
+children of a token, places a sentence names, and a memo for what the walks conclude about a
+token (so a sentence with thousands of triggers is not walked once per trigger)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final
+from collections.abc import Callable, Sequence
+from typing import Any, Final, TypeVar
 
-from service.events.tree import Token
+from service.events.tree import Span, Token
 from service.models import Entity
 
 __all__ = ["ACTOR_LABELS", "PLACE_LABELS", "EntityIndex"]
+
+_T = TypeVar("_T")
 
 #: entity labels that can act or be acted upon
 ACTOR_LABELS: Final = frozenset({"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"})
@@ -30,7 +34,49 @@ class EntityIndex:
                     continue
                 for token in span:
                     self.by_token.setdefault(token.i, entity)
+        self._children: dict[int, list[Token]] = {}
+        self._places: dict[int, list[tuple[Entity, str]]] = {}
+        self._memo: dict[tuple[str, int], Any] = {}
 
     def of(self, token: Token) -> Entity | None:
         """The entity a token is part of, if any."""
         return self.by_token.get(token.i)
+
+    def children(self, token: Token) -> list[Token]:
+        """The token's children, read from the parse once (a head may have thousands)."""
+        found = self._children.get(token.i)
+        if found is None:
+            found = self._children[token.i] = list(token.children)
+        return found
+
+    def places_in(self, sent: Span) -> list[tuple[Entity, str]]:
+        """(place, preposition) for each place the sentence names as a prepositional object,
+        in order; a repeat of the same place with the same preposition is left out, since it
+        can only be judged as its first mention was."""
+        found = self._places.get(sent.start)
+        if found is None:
+            found = self._places[sent.start] = _places(sent, self)
+        return found
+
+    def cached(self, fact: str, token: Token, compute: Callable[[Token], _T]) -> _T:
+        """`compute(token)` once per fact and token for this doc: for what the walks conclude
+        about a head that every trigger below it would otherwise work out again."""
+        key = (fact, token.i)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[no-any-return]
+        found = self._memo[key] = compute(token)
+        return found
+
+
+def _places(sent: Span, index: EntityIndex) -> list[tuple[Entity, str]]:
+    out: list[tuple[Entity, str]] = []
+    seen: set[tuple[int, str]] = set()
+    for t in sent:
+        entity = index.of(t)
+        if entity is None or entity.label not in PLACE_LABELS or t.dep_ != "pobj":
+            continue
+        prep = t.head.lower_
+        if (id(entity), prep) not in seen:
+            seen.add((id(entity), prep))
+            out.append((entity, prep))
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from service.events.index import EntityIndex
 from service.events.inflection import base_forms
 from service.events.lexicon import Lexicon
 from service.events.tree import Token
@@ -33,14 +34,16 @@ class Modality:
         self._cooperative = lexicon.types.cooperative
         self._hostile = lexicon.types.hostile
 
-    def __call__(self, trig: Trigger, triggers: Mapping[int, Trigger]) -> str | None:
+    def __call__(
+        self, trig: Trigger, triggers: Mapping[int, Trigger], index: EntityIndex
+    ) -> str | None:
         """The type to code, or None when negated, hypothetical, denied or embedded in another
         event ("accused X of attacking": only the accusation is coded)."""
         token = trig.token
         auxiliaries = [c.lower_ for c in token.children if c.dep_ == "aux"]
         if any(aux in self._modals for aux in auxiliaries):
             return None
-        governed = self._governors(token, triggers)
+        governed = self._governors(token, triggers, index)
         if governed is None:
             return None
         planned, refused = governed
@@ -48,13 +51,15 @@ class Modality:
         future = planned or any(aux in self._future_aux for aux in auxiliaries)
         return self._recode(trig.type, negated=negated, future=future)
 
-    def _governors(self, token: Token, triggers: Mapping[int, Trigger]) -> tuple[bool, bool] | None:
+    def _governors(
+        self, token: Token, triggers: Mapping[int, Trigger], index: EntityIndex
+    ) -> tuple[bool, bool] | None:
         """Walks up the heads that embed the act: None if one makes it hypothetical, denied or
         part of another event, else (planned, plan negated)."""
         planned = refused = False
         current = token
         for _ in range(_EMBEDDING_HOPS):
-            if any(c.dep_ == "mark" and c.lower_ in self._marks for c in current.children):
+            if index.cached("conditional", current, lambda t: self._conditional(t, index)):
                 return None
             if current.dep_ == "conj" and current.head is not current:
                 current = current.head  # a conjunct shares its head's embedding
@@ -66,11 +71,15 @@ class Modality:
                 return None
             if current.dep_ == "xcomp" and head.lower_ in self._future_heads:
                 planned = True
-                refused = refused or any(c.dep_ == "neg" for c in head.children)
+                refused = refused or any(c.dep_ == "neg" for c in index.children(head))
             if current.dep_ == "ccomp" and head.lower_ in self._speech:
                 break
             current = head
         return planned, refused
+
+    def _conditional(self, token: Token, index: EntityIndex) -> bool:
+        """'if', 'unless' ... below the token: what it heads is a condition."""
+        return any(c.dep_ == "mark" and c.lower_ in self._marks for c in index.children(token))
 
     def _recode(self, type_: str, *, negated: bool, future: bool) -> str | None:
         """A refused cooperation is a REJECT; a promise is an AGREE, a threat a THREATEN."""

@@ -93,22 +93,26 @@ class Participants:
             agents = [p for a in children(token, ("agent",)) for p in children(a, ("pobj",))]
             owners = group(themes, index) if type_ == "MOBILIZE" else []
             return owners or group(agents, index), ([] if owners else [themes])
-        subjects = self.subjects(token, stative=trig.base in self._stative)
+        subjects = self.subjects(token, index, stative=trig.base in self._stative)
         if subjects and all(s.lower_ in self._pronouns for s in subjects) and source is not None:
             return [source], []
         actors = group(subjects, index, deep=True)
         if not actors and token.dep_ == "acl" and token.head.dep_ in OBJECT_DEPS:
             # "issued a declaration demanding ...": the declaration's issuer demands
-            actors = group(self.subjects(token.head.head), index)
+            actors = group(self.subjects(token.head.head, index), index)
         return actors, []
 
     @staticmethod
-    def subjects(verb: Token, *, stative: bool = False) -> list[Token]:
+    def subjects(verb: Token, index: EntityIndex, *, stative: bool = False) -> list[Token]:
         """Subject heads of a verb, inherited through xcomp/conj chains."""
         deps = SUBJECT_DEPS | {"nsubjpass"} if stative else SUBJECT_DEPS
         current = verb
         for _ in range(_SUBJECT_HOPS):
-            subjects = children(current, deps)
+            subjects = index.cached(
+                "stative subjects" if stative else "subjects",
+                current,
+                lambda t: [c for c in index.children(t) if c.dep_ in deps],
+            )
             if subjects:
                 return subjects
             if current.dep_ in ("xcomp", "conj", "advcl", "acomp") and current.head is not current:
@@ -236,16 +240,8 @@ class Participants:
                 return []
         elif not any(h.lower_ in self._domestic_nouns for h in heads):
             return []  # "opposes intimidation", "convened a meeting": no target, not a domestic one
-        for t in trig.token.sent:
-            entity = index.of(t)
-            if (
-                entity is not None
-                and entity.country
-                and entity.label in PLACE_LABELS
-                and t.head.lower_ in self._home_preps
-                and t.dep_ == "pobj"
-                and entity not in actors
-            ):
+        for entity, prep in index.places_in(trig.token.sent):
+            if entity.country and prep in self._home_preps and entity not in actors:
                 return [entity]
         return [a for a in actors if a.country][:1]
 
@@ -255,11 +251,12 @@ class Participants:
         """Who reports the event: the subject of a governing speech verb or 'according to X'."""
         current = token
         for _ in range(_SOURCE_HOPS):
-            found = self._reporter_below(current, index)
+            found = index.cached("reporter", current, lambda t: self._reporter_below(t, index))
             if found is not None:
                 return found
             if current.dep_ in ("ccomp", "parataxis") and current.head.lower_ in self._speech:
-                subjects = self._phrases.group(children(current.head, SUBJECT_DEPS), index)
+                heads = [c for c in index.children(current.head) if c.dep_ in SUBJECT_DEPS]
+                subjects = self._phrases.group(heads, index)
                 return subjects[0] if subjects else None
             if current.head is current:
                 break
@@ -269,7 +266,7 @@ class Participants:
     def _reporter_below(self, current: Token, index: EntityIndex) -> Entity | None:
         """A speech verb or an 'according to' attached below the token, and who it names."""
         group = self._phrases.group
-        for child in current.children:
+        for child in index.children(current):
             if child.dep_ in ("parataxis", "ccomp") and child.lower_ in self._speech:
                 found = group(children(child, SUBJECT_DEPS), index)
                 if found:

@@ -34,15 +34,8 @@ class Places:
         """A place the sentence puts the event in ("in X", "at X"; "to X" for movements) that
         is not a party to it, else the dateline."""
         preps = self._movement_preps if type_ in self._movements else self._preps
-        for t in sent:
-            entity = index.of(t)
-            if (
-                entity is not None
-                and entity.label in PLACE_LABELS
-                and entity.name not in used
-                and t.dep_ == "pobj"
-                and t.head.lower_ in preps
-            ):
+        for entity, prep in index.places_in(sent):
+            if entity.name not in used and prep in preps:
                 return entity
         return dateline(doc, index)
 

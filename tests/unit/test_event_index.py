@@ -44,3 +44,42 @@ class TestEntityIndex:
         police = Entity(name="Kenyan police", label="ORG", count=1, mentions=[(0, 13)])
         index = EntityIndex(doc, [kenya, police])
         assert (index.of(doc[0]), index.of(doc[1])) == (kenya, police)
+
+
+class TestPerDocLookups:
+    """Children, places and conclusions about a token are worked out once per doc."""
+
+    def test_children_read_once(self, tree: Tree) -> None:
+        """The same list comes back for the same token."""
+        doc = tree("Spain and Italy", heads=[0, 0, 0], deps=["ROOT", "cc", "conj"])
+        index = EntityIndex(doc, [])
+        assert [t.text for t in index.children(doc[0])] == ["and", "Italy"]
+        assert index.children(doc[0]) is index.children(doc[0])
+
+    def test_places_in_sentence(self, tree: Tree) -> None:
+        """Places named as prepositional objects, first of each (place, preposition) pair."""
+        doc = tree(
+            "fought in Kyiv in Kyiv near Kyiv to Rome",
+            heads=[0, 0, 1, 0, 3, 0, 5, 0, 7],
+            deps=["ROOT", "prep", "pobj", "prep", "pobj", "prep", "pobj", "prep", "pobj"],
+        )
+        kyiv = Entity(name="Kyiv", label="GPE", count=3, mentions=[(10, 14), (18, 22), (28, 32)],
+                      country="UA")  # fmt: skip
+        rome = Entity(name="Rome", label="GPE", count=1, mentions=[(36, 40)], country="IT")
+        index = EntityIndex(doc, [kyiv, rome])
+        [sent] = list(doc.sents)
+        assert index.places_in(sent) == [(kyiv, "in"), (kyiv, "near"), (rome, "to")]
+
+    def test_cached_once_per_token(self, tree: Tree) -> None:
+        """A fact about a token is computed once; another token or fact is computed anew."""
+        doc = _flat(tree, "a b")
+        index = EntityIndex(doc, [])
+        calls: list[int] = []
+
+        def fact(token: Any) -> int:
+            calls.append(token.i)
+            return token.i * 10
+
+        assert [index.cached("f", doc[0], fact), index.cached("f", doc[0], fact)] == [0, 0]
+        assert (index.cached("f", doc[1], fact), index.cached("g", doc[0], fact)) == (10, 0)
+        assert calls == [0, 1, 0]

@@ -359,8 +359,8 @@ class TestLexicon:
         assert table[form] == base
 
 
-class TestDeepTrees:
-    """A tree deeper than Python's stack is coded, never a processing error."""
+class TestHostileTrees:
+    """A tree deeper than Python's stack, or wider than any sentence, is coded all the same."""
 
     DEEP = "The son " + "of the son " * 1500
 
@@ -376,6 +376,13 @@ class TestDeepTrees:
         """'The son of ... of the king of Spain attacked Russia' is still Spain's assault."""
         events = extract(self.DEEP + "of the king of Spain attacked Russia on Tuesday.")
         assert ("ASSAULT", "Spain", "Russia") in triples(events)
+
+    @pytest.mark.timeout(60)  # a safety net: per-trigger walks over the sentence took minutes
+    def test_sentence_with_thousands_of_triggers(self, extract: Extract) -> None:
+        """A 'sentence' of 2,000 coordinated attacks is coded, each pair once."""
+        events = extract("Russia attacked Ukraine and " * 2000 + "Spain attacked Italy.")
+        assert ("ASSAULT", "Russia", "Ukraine") in triples(events)
+        assert len(events) == len({(e.type, e.actor, e.target) for e in events})
 
 
 class _FixedTyper:

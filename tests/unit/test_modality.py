@@ -22,11 +22,11 @@ def coded(parse: Parse) -> Callable[[str], dict[str, str | None]]:
     modality = Modality(lexicon, typer.speech)
 
     def run(text: str) -> dict[str, str | None]:
-        doc, _ = parse(text)
+        doc, index = parse(text)
         out: dict[str, str | None] = {}
         for sent in doc.sents:
             triggers = typer.find(sent)
-            out |= {t.text: modality(t, triggers) for t in triggers.values()}
+            out |= {t.text: modality(t, triggers, index) for t in triggers.values()}
         return out
 
     return run

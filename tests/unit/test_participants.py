@@ -29,7 +29,7 @@ def roles(parse: Parse) -> Callable[[str, str], Roles]:
         for sent in doc.sents:
             triggers = typer.find(sent)
             for trig in triggers.values():
-                type_ = modality(trig, triggers)
+                type_ = modality(trig, triggers, index)
                 if trig.text == trigger and type_ is not None:
                     pairs, source = participants(trig, type_, index)
                     named = {(a.name if a else None, t.name if t else None) for a, t in pairs}
