@@ -81,3 +81,21 @@ class TestHandler:
         assert dead["traceparent"] == parent and dead["error-type"] == "not_json"
         assert dead["ce_type"] == "org.entityservice.dead-letter.v1"
         assert dead["ce_id"].startswith("dl-")
+
+
+class TestLenientParser:
+    async def test_null_and_binary_header_values_do_not_fail_the_batch(self) -> None:
+        """FastStream's parser fails on a null or non-UTF-8 header; ours drops or replaces them."""
+        from aiokafka import ConsumerRecord
+        from faststream.kafka.parser import AioKafkaBatchParser
+
+        from service.kafka.worker import _lenient_parser
+
+        headers = (("traceparent", b"00-ab"), ("x-null", None), ("x-bin", b"\xff\xfe"))
+        record = ConsumerRecord("in", 0, 7, 0, 0, b"k", b"{}", None, 1, 2, headers)
+        parser = AioKafkaBatchParser(msg_class=KafkaMessage, regex=None)
+        with pytest.raises((AttributeError, UnicodeDecodeError)):
+            await parser.parse_batch((record,))
+        message = await _lenient_parser((record,), parser.parse_batch)
+        assert message.batch_headers == [{"traceparent": "00-ab", "x-bin": "\ufffd\ufffd"}]
+        assert message.raw_message[0].offset == 7
