@@ -99,6 +99,21 @@ class Settings(BaseSettings):
         65_536, ge=0, description="How much of a rejected message its dead letter keeps."
     )
 
+    # --- dead-letter operations (dlq redrive, replay) ----------------------------------
+    max_redrives: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description="How many times `dlq redrive` may send one message back to the input topic "
+        "(its entity-redrive-count header); after that it is refused, so nothing loops.",
+    )
+    redrive_group_id: str = Field(
+        "entity-service-redrive",
+        min_length=1,
+        description="Prefix of the consumer groups in which `dlq redrive` keeps its position on "
+        "the dead-letter topic, one group per error type (<prefix>.<error type>).",
+    )
+
     # --- NLP --------------------------------------------------------------------------
     spacy_model: str = Field(
         "en_core_web_sm", min_length=1, description="Installed spaCy pipeline to load."

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
 import orjson
 
 from service.errors import Rejected
-from service.models import DeadLetter, ErrorInfo, is_article_id
+from service.models import DeadLetter, ErrorInfo, MessageHeader, is_article_id
 
 __all__ = ["dead_letter", "peek_article_id"]
 
@@ -24,6 +25,7 @@ def dead_letter(
     partition: int | None = None,
     offset: int | None = None,
     article_id: str | None = None,
+    headers: Sequence[tuple[str, bytes | None]] = (),
 ) -> DeadLetter:
     """Keep enough of the original to debug it, and its size and hash to identify it."""
     cut = raw[:max_original_bytes]
@@ -36,6 +38,8 @@ def dead_letter(
             original, encoding = cut[: exc.start].decode("utf-8"), "utf-8"
         else:
             original, encoding = base64.b64encode(cut).decode("ascii"), "base64"
+    # Headers are kept whole or not at all (a half set could not be sent again as it was).
+    headers_fit = sum(len(k) + len(v or b"") for k, v in headers) <= max_original_bytes
     return DeadLetter(
         error=ErrorInfo(type=error.error_type, message=error.message),
         article_id=article_id if article_id is not None else peek_article_id(raw),
@@ -48,7 +52,20 @@ def dead_letter(
         partition=partition,
         offset=offset,
         failed_at=datetime.now(UTC),
+        original_headers=[_header(k, v) for k, v in headers] if headers_fit else [],
+        original_headers_truncated=not headers_fit,
     )
+
+
+def _header(key: str, value: bytes | None) -> MessageHeader:
+    if value is None:
+        return MessageHeader(key=key, value=None)
+    try:
+        return MessageHeader(key=key, value=value.decode("utf-8"))
+    except UnicodeDecodeError:
+        return MessageHeader(
+            key=key, value=base64.b64encode(value).decode("ascii"), encoding="base64"
+        )
 
 
 def peek_article_id(raw: bytes) -> str | None:

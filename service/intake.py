@@ -30,6 +30,7 @@ class RawMessage:
     topic: str | None = None
     partition: int | None = None
     offset: int | None = None
+    headers: tuple[tuple[str, bytes | None], ...] = ()
 
 
 def decode_article(raw: bytes, *, max_bytes: int, max_chars: int) -> Article:

@@ -21,6 +21,7 @@ __all__ = [
     "ErrorInfo",
     "Event",
     "Geo",
+    "MessageHeader",
     "ModelInfo",
     "Processing",
     "Quantity",
@@ -214,6 +215,16 @@ class ErrorInfo(_Model):
     message: str = Field(description="Human-readable explanation.")
 
 
+class MessageHeader(_Model):
+    """One Kafka header of a rejected message, kept so the message can be sent again as it was."""
+
+    key: str = Field(description="Header name.")
+    value: str | None = Field(
+        description="Header value as text, or base64 when it is not UTF-8; null when null."
+    )
+    encoding: Literal["utf-8", "base64"] = Field("utf-8", description="How 'value' is encoded.")
+
+
 class DeadLetter(_Model):
     """A message that could not be turned into a record, with the reason."""
 
@@ -234,3 +245,11 @@ class DeadLetter(_Model):
     partition: int | None = Field(None, description="Partition it was read from.")
     offset: int | None = Field(None, description="Offset it was read from.")
     failed_at: datetime = Field(description="When it was rejected (UTC).")
+    original_headers: list[MessageHeader] = Field(
+        default_factory=list,
+        description="The original message's headers in order (what `dlq redrive` republishes).",
+    )
+    original_headers_truncated: bool = Field(
+        False,
+        description="Whether the headers were too large to keep ('original_headers' is empty).",
+    )

@@ -304,6 +304,7 @@ class Pipeline:
             partition=message.partition,
             offset=message.offset,
             article_id=article_id,
+            headers=message.headers,
         )
 
 

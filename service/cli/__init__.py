@@ -30,6 +30,7 @@ COMMAND_GROUPS = (
     "service.cli.demo",
     "service.cli.schemas",
     "service.cli.ui",
+    "service.cli.ops",
 )
 
 

@@ -76,6 +76,7 @@ async def publish(
     rate: float | None = None,
     progress: bool = False,
     timeout_s: float = 15.0,
+    headers: Sequence[tuple[str, bytes]] | None = None,
     **options: Any,
 ) -> list[float]:
     """Publish every message and wait for the broker's acks; returns each one's send time.
@@ -105,7 +106,7 @@ async def publish(
                     if delay > 0:
                         await asyncio.sleep(delay)
                 sent.append(time.time())
-                futures.append(await producer.send(topic, value, key=key))
+                futures.append(await producer.send(topic, value, key=key, headers=headers))
                 bar.update(1)
         await asyncio.gather(*futures)
     finally:

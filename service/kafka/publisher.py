@@ -17,6 +17,7 @@ from service.kafka.headers import dead_letter_headers, record_headers
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord
 from service.outcomes import Outcome, serialize
+from service.ops.headers import redrive_count_header
 
 __all__ = ["Output", "OutputPublisher"]
 
@@ -109,6 +110,8 @@ class OutputPublisher:
                 )
             else:
                 headers = dead_letter_headers(outcome, self.settings, output.trace)
+                # so `dlq redrive` counts the round trips of a message (no redrive loops)
+                headers.update(redrive_count_header(output.raw.headers))
                 await self._dead_letters.publish(
                     serialize(outcome),
                     key=output.raw.key,

@@ -22,6 +22,7 @@ from faststream.message import StreamMessage
 from service import __version__, metrics
 from service.config import Settings
 from service.intake import RawMessage
+from service.kafka.compat import leave_group_in_generation_zero
 from service.kafka.fetchguard import FetchGuard
 from service.kafka.headers import trace_context
 from service.kafka.lag import LagSampler, RebalanceCounter
@@ -87,6 +88,7 @@ class Worker:
         index: int = 0,
     ) -> None:
         self.settings = settings
+        leave_group_in_generation_zero()  # so a stopped worker leaves the group on Tansu too
         self._pipeline_factory = pipeline_factory
         self._on_ready = on_ready
         self.pipeline: Runner | None = None
@@ -162,6 +164,7 @@ class Worker:
                 topic=r.topic,
                 partition=r.partition,
                 offset=r.offset,
+                headers=tuple(r.headers or ()),
             )
             for r in records
         ]

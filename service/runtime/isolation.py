@@ -250,6 +250,7 @@ class IsolatedPipeline:
             topic=message.topic,
             partition=message.partition,
             offset=message.offset,
+            headers=message.headers,
         )
 
     # --- the child ----------------------------------------------------------------------

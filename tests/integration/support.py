@@ -145,12 +145,22 @@ class ServiceProcess:
         return self.log_path.read_bytes()[-size:].decode("utf-8", "replace")
 
 
-async def publish_async(bootstrap: str, topic: str, messages: Sequence[Message]) -> None:
-    await clients.publish(bootstrap, topic, messages)
+async def publish_async(
+    bootstrap: str,
+    topic: str,
+    messages: Sequence[Message],
+    headers: Sequence[tuple[str, bytes]] | None = None,
+) -> None:
+    await clients.publish(bootstrap, topic, messages, headers=headers)
 
 
-def publish(bootstrap: str, topic: str, messages: Sequence[Message]) -> None:
-    asyncio.run(publish_async(bootstrap, topic, messages))
+def publish(
+    bootstrap: str,
+    topic: str,
+    messages: Sequence[Message],
+    headers: Sequence[tuple[str, bytes]] | None = None,
+) -> None:
+    asyncio.run(publish_async(bootstrap, topic, messages, headers))
 
 
 def article(article_id: str, text: str, **fields: object) -> tuple[bytes, bytes]:

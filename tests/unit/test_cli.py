@@ -43,7 +43,8 @@ class TestCommandGroups:
         parser = build_parser()
         commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
         assert set(commands) == {
-            "run", "process", "publish", "tail", "broker", "demo", "schemas", "ui",
+            "run", "process", "publish", "tail", "broker", "demo", "schemas", "ui", "dlq",
+            "replay",
         }
         for name in COMMAND_GROUPS:
             assert callable(importlib.import_module(name).register)

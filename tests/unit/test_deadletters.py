@@ -41,6 +41,27 @@ class TestDeadLetter:
         assert letter.original_size == 10_000
         assert letter.original_sha256 == hashlib.sha256(raw).hexdigest()
 
+    def test_headers_kept_in_order(self) -> None:
+        """The original's headers are kept in order, binary values as base64."""
+        headers = (("traceparent", b"00-ab-01"), ("bin", b"\xff"), ("traceparent", b"2"))
+        letter = dead_letter(b"{}", ERROR, max_original_bytes=1000, headers=headers)
+        assert [(h.key, h.value, h.encoding) for h in letter.original_headers] == [
+            ("traceparent", "00-ab-01", "utf-8"),
+            ("bin", base64.b64encode(b"\xff").decode(), "base64"),
+            ("traceparent", "2", "utf-8"),
+        ]
+        assert not letter.original_headers_truncated
+
+    def test_null_header_value_kept_as_null(self) -> None:
+        """A header with a null value stays null (not an empty string)."""
+        letter = dead_letter(b"{}", ERROR, max_original_bytes=1000, headers=(("x", None),))
+        assert letter.original_headers[0].value is None
+
+    def test_oversized_headers_dropped_whole(self) -> None:
+        """Headers larger than the original's limit are not kept, and that is said."""
+        letter = dead_letter(b"{}", ERROR, max_original_bytes=10, headers=(("h", b"x" * 20),))
+        assert letter.original_headers == [] and letter.original_headers_truncated
+
     def test_cut_inside_multibyte_character_stays_text(self) -> None:
         """Cutting UTF-8 mid-character drops the partial character instead of going base64."""
         raw = ("é" * 100).encode()

@@ -82,6 +82,23 @@ class TestHandler:
         assert dead["ce_type"] == "org.entityservice.dead-letter.v1"
         assert dead["ce_id"].startswith("dl-")
 
+    async def test_dead_letter_keeps_headers_and_redrive_count(self, worker: Worker) -> None:
+        """A dead letter keeps the input's headers and carries its entity-redrive-count on."""
+        seen: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+        @worker.broker.subscriber(worker.settings.dlq_topic)
+        async def on_dead(body: dict[str, Any], message: KafkaMessage) -> None:
+            seen.append((body, dict(message.headers)))
+
+        headers = {"entity-redrive-count": "2", "traceparent": "00-ab-cd-01"}
+        async with TestKafkaBroker(worker.broker) as broker:
+            await broker.publish(b"{broken", topic=worker.settings.input_topic, headers=headers)
+            await asyncio.sleep(0)
+        ((body, dead_headers),) = seen
+        assert dead_headers["entity-redrive-count"] == "2"
+        kept = {h["key"]: h["value"] for h in body["original_headers"]}
+        assert kept["entity-redrive-count"] == "2" and kept["traceparent"] == "00-ab-cd-01"
+
 
 class TestLenientParser:
     async def test_null_and_binary_header_values_do_not_fail_the_batch(self) -> None:
