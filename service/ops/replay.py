@@ -117,7 +117,11 @@ async def _plans(
         offset = found.offset if found is not None else None
         found_by = "broker"
         if not await _holds(consumer, tp, offset, at_ms, beginning[tp], ends[tp], timeout_s):
-            stop = ends[tp] if committed is None else min(committed, ends[tp])
+            # past where the group stands it would not move: read no further than that
+            if committed is not None:
+                stop = min(committed, ends[tp])
+            else:
+                stop = beginning[tp] if settings.auto_offset_reset == "earliest" else ends[tp]
             offset = await _scan_for(consumer, tp, at_ms, beginning[tp], stop, timeout_s)
             found_by = "timestamp scan"
         plans.append(
