@@ -16,8 +16,8 @@ from service.intake import RawMessage
 from service.kafka.headers import dead_letter_headers, record_headers
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord
-from service.outcomes import Outcome, serialize
 from service.ops.headers import redrive_count_header
+from service.outcomes import Outcome, serialize
 
 __all__ = ["Output", "OutputPublisher"]
 
