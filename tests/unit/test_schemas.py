@@ -45,3 +45,18 @@ class TestCommittedSchemas:
         assert "Article" in document["components"]["schemas"]
         assert "ArticleRecord" in document["components"]["schemas"]
         assert "DeadLetter" in document["components"]["schemas"]
+
+
+class TestAsyncApiHeaders:
+    def test_outputs_list_the_contract_headers(self) -> None:
+        """Records and dead letters document their CloudEvents and trace headers."""
+        messages = yaml.safe_load(render_schemas()["asyncapi.yaml"])["components"]["messages"]
+        record = messages["records:Message"]["headers"]
+        dead = messages["dead-letters:Message"]["headers"]
+        contract = {"ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type"}
+        assert contract <= set(record["required"])
+        assert contract | {"error-type"} <= set(dead["required"])
+        assert record["properties"]["ce_type"]["const"] == "org.entityservice.article-record.v1"
+        assert dead["properties"]["ce_type"]["const"] == "org.entityservice.dead-letter.v1"
+        for headers in (record, dead, messages["articles:SubscribeMessage"]["headers"]):
+            assert {"traceparent", "tracestate"} <= set(headers["properties"])
