@@ -142,4 +142,9 @@ def header_schema(ce_type: str, *, dead_letter: bool) -> dict[str, Any]:
     if dead_letter:
         properties["error-type"] = {"type": "string", "description": "The error.type."}
         required.append("error-type")
+        properties["entity-redrive-count"] = {
+            "type": "string",
+            "pattern": "^[0-9]+$",
+            "description": "How often `dlq redrive` sent the original back (copied from it).",
+        }
     return {"type": "object", "properties": properties, "required": required}

@@ -160,3 +160,21 @@ class TestReplay:
         for r in records:
             ids.setdefault(str(r.value["article_id"]), set()).add(r.value["record_id"])
         assert all(len(v) == 1 for v in ids.values())
+
+
+class TestClearErrors:
+    def test_missing_topics_exit_2(self, kafka: str, topics: Topics) -> None:
+        """A dead-letter or input topic that does not exist is named, with exit 2."""
+        missing = Topics(
+            input="no-such-input", output=topics.output, dlq="no-such-dlq", group=topics.group
+        )
+        stats = cli(kafka, missing, "dlq", "stats")
+        assert stats.returncode == 2 and "no such topic 'no-such-dlq'" in stats.stderr
+        replay = cli(kafka, missing, "replay", "--since", "2026-12-01T00:00Z")
+        assert replay.returncode == 2 and "no such topic 'no-such-input'" in replay.stderr
+
+    def test_nothing_to_redrive_exits_0(self, kafka: str, topics: Topics) -> None:
+        """An empty dead-letter topic: nothing sent, exit 0, a summary line."""
+        run = cli(kafka, topics, "dlq", "redrive", "--error-type", "not_json")
+        assert run.returncode == 0, run.stderr
+        assert "scanned 0 dead letters; 0 sent" in run.stderr
