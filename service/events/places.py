@@ -37,7 +37,7 @@ class Places:
         for entity, prep in index.places_in(sent):
             if entity.name not in used and prep in preps:
                 return entity
-        return dateline(doc, index)
+        return index.cached("dateline", doc[0], lambda _: dateline(doc, index))
 
 
 def dateline(doc: Any, index: EntityIndex) -> Entity | None:
