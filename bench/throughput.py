@@ -552,11 +552,11 @@ def component_times(
         else:
             docs = [component(doc) for doc in docs]
         times[name] = time.perf_counter() - started
-    prefilter = getattr(events, "_prefilter", None)
+    triggers = getattr(events, "_triggers", None)  # events/triggers.py's TriggerTyper
     sentences = [sent for doc in docs for sent in doc.sents]
     share = float("nan")
-    if prefilter is not None and sentences:
-        hits = sum(1 for sent in sentences if any(t.lower_ in prefilter for t in sent))
+    if triggers is not None and sentences:
+        hits = sum(1 for sent in sentences if triggers.may_hold_event(sent))
         share = hits / len(sentences)
     return {k: v / len(texts) * 1000 for k, v in times.items()}, share
 
