@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from service.errors import Rejected
 from service.models import MAX_ID_CHARS, Article, is_article_id
 
-__all__ = ["RawMessage", "decode_article", "read_json_lines"]
+__all__ = ["RawMessage", "decode_article", "iter_lines", "read_json_lines"]
 
 #: C0 controls other than tab, newline, carriage return and form feed, plus DEL: checked here
 #: only, before any stage sees the text.
@@ -120,3 +120,9 @@ def read_json_lines(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
         stripped = line.rstrip(b"\r\n")
         if stripped.strip():
             yield number, stripped
+
+
+def iter_lines(lines: Iterable[bytes]) -> Iterator[RawMessage]:
+    """JSON Lines input, one message a non-blank line, for the offline path."""
+    for number, value in read_json_lines(lines):
+        yield RawMessage(value=value, offset=number)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ from service.entities.extractor import EntityExtractor
 from service.entities.model import load_nlp
 from service.errors import Rejected
 from service.events.extractor import EventExtractor
-from service.intake import RawMessage, decode_article, read_json_lines
+from service.intake import RawMessage, decode_article, iter_lines
 from service.models import (
     PIPELINE_STAGES,
     Article,
@@ -169,7 +169,6 @@ class Pipeline:
                     outcomes[index] = self._unsupported(message, prepared_one)
                 else:
                     prepared.append(prepared_one)
-            progress.finished(index, outcomes[index])
             stage["clean"] += time.perf_counter() - started
 
         started = time.perf_counter()
@@ -191,13 +190,14 @@ class Pipeline:
                 outcomes[item.index] = self._record(item, doc, share, started)
             except Exception as exc:
                 outcomes[item.index] = self._dead(message, _stage_error("extraction", exc))
-            progress.finished(item.index, outcomes[item.index])
             stage["extract"] += time.perf_counter() - started
 
         done = [o for o in outcomes if o is not None]
         assert len(done) == len(messages)  # every message has exactly one outcome
         if self.stories is not None:
             done = assign_stories(done, self.stories)
+        for index, outcome in enumerate(done):  # final once the slice's stories are placed
+            progress.finished(index, outcome)
         return BatchResult(outcomes=done, stage_seconds=stage)
 
     def _prepare(self, index: int, message: RawMessage) -> _Prepared:
@@ -320,8 +320,8 @@ class _Offset:
         if self._progress is not None:
             self._progress.started(None if index is None else self._base + index)
 
-    def finished(self, index: int, outcome: Outcome | None) -> None:
-        if self._progress is not None and outcome is not None:
+    def finished(self, index: int, outcome: Outcome) -> None:
+        if self._progress is not None:
             self._progress.finished(self._base + index, outcome)
 
 
@@ -346,9 +346,3 @@ class _Feed:
 
 def _stage_error(stage: str, exc: Exception) -> Rejected:
     return Rejected("processing_error", f"{stage} failed: {type(exc).__name__}: {exc}"[:1000])
-
-
-def iter_lines(lines: Iterable[bytes]) -> Iterable[RawMessage]:
-    """JSON Lines input, one message a non-blank line, for the offline path."""
-    for number, value in read_json_lines(lines):
-        yield RawMessage(value=value, offset=number)

@@ -46,7 +46,7 @@ def register(commands: Any) -> None:
 
 def cmd_process(args: argparse.Namespace) -> int:
     settings = settings_from(workers=args.workers)
-    from service.pipeline import iter_lines
+    from service.intake import iter_lines
     from service.stories import assign_stories, open_story_index
 
     source = open_in(args.input)

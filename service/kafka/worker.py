@@ -32,8 +32,7 @@ from service.kafka.stall import StallWatcher
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord, DeadLetter
 from service.outcomes import PIPELINE_VERSION
-from service.runtime.isolation import IsolatedPipeline, Runner
-from service.stories import open_story_index
+from service.runtime.isolation import IsolatedPipeline, Runner, build_service_pipeline
 
 __all__ = ["Worker", "service_pipeline"]
 
@@ -70,9 +69,8 @@ async def _lenient_parser(
 
 
 def service_pipeline(settings: Settings) -> Runner:
-    """The pipeline in its child process, with the story index the settings name (shared in
-    Redis, or local: kept here, so it outlives a restarted child)."""
-    return IsolatedPipeline(settings, stories=open_story_index(settings))
+    """The pipeline in its child process, with the story index the settings name."""
+    return IsolatedPipeline(settings, factory=build_service_pipeline)
 
 
 class Worker:

@@ -30,15 +30,15 @@ from service.intake import RawMessage
 from service.models import ModelInfo
 from service.outcomes import BatchResult, Outcome
 from service.runtime.lifeline import die_with_parent
-from service.stories import StoryIndex, assign_stories
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import SpawnProcess
 
     from service.pipeline import Pipeline
+    from service.stories import StoryIndex
 
-__all__ = ["IsolatedPipeline", "Runner", "build_pipeline"]
+__all__ = ["IsolatedPipeline", "Runner", "build_pipeline", "build_service_pipeline"]
 
 log = logging.getLogger("entity_service.isolation")
 
@@ -66,7 +66,8 @@ class Runner(Protocol):
     def entity_labels(self) -> tuple[str, ...]: ...
 
     @property
-    def stories(self) -> StoryIndex | None: ...
+    def stories(self) -> StoryIndex | None:
+        """An index this process must close at the end (None when the child owns it)."""
 
     def process(
         self, messages: Sequence[RawMessage], *, budget_s: float | None = None
@@ -78,6 +79,18 @@ def build_pipeline(settings: Settings) -> Pipeline:
     from service.pipeline import Pipeline
 
     return Pipeline(settings)
+
+
+def build_service_pipeline(settings: Settings) -> Pipeline:
+    """The service's pipeline in the child: with the story index the settings name.
+
+    The index lives in the child with the model, so the worker imports neither. A local one
+    (no ENTITY_STORIES_REDIS_URL) starts empty again when a timeout restarts the child.
+    """
+    from service.pipeline import Pipeline
+    from service.stories import open_story_index
+
+    return Pipeline(settings, stories=open_story_index(settings))
 
 
 @dataclass(slots=True)
@@ -100,11 +113,8 @@ class IsolatedPipeline:
         settings: Settings,
         *,
         factory: Callable[[Settings], Pipeline] = build_pipeline,
-        stories: StoryIndex | None = None,
     ) -> None:
         self.settings = settings
-        #: Stories are assigned here, in input order, as the in-process pipeline does per slice.
-        self._stories = stories
         self._factory = factory
         self._ctx = multiprocessing.get_context("spawn")
         self._process: SpawnProcess | None = None
@@ -125,7 +135,7 @@ class IsolatedPipeline:
 
     @property
     def stories(self) -> StoryIndex | None:
-        return self._stories
+        return None  # the child's pipeline holds its index and closes it
 
     @property
     def child_pid(self) -> int | None:
@@ -178,8 +188,6 @@ class IsolatedPipeline:
         outcomes: list[Outcome] = []
         while len(outcomes) in done:
             outcomes.append(done[len(outcomes)])
-        if self._stories is not None:
-            outcomes = assign_stories(outcomes, self._stories)
         return BatchResult(outcomes=outcomes, stage_seconds=stage)
 
     def _run(self, messages: list[RawMessage], budget_s: float | None) -> _Pass:
@@ -341,6 +349,8 @@ def _child_main(conn: Connection, settings: Settings, factory: Callable[[Setting
         except EOFError:
             return
         if job is None:
+            if pipeline.stories is not None:
+                pipeline.stories.close()
             return
         messages, budget_s = job
         result = pipeline.process(messages, budget_s=budget_s, progress=reporter)
