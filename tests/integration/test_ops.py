@@ -40,12 +40,13 @@ SHORT = [
 HEADERS = [("traceparent", b"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")]
 
 
-def cli(kafka: str, topics: Topics, *args: str) -> subprocess.CompletedProcess[str]:
+def cli(
+    kafka: str, topics: Topics, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`entity-service ARGS` as a real child process, on the test's topics and group."""
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka, **topics.env()}
     return subprocess.run(
         [sys.executable, "-m", "service.cli", *args],
-        env=env,
+        env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka, **topics.env(), **(env or {})},
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -113,6 +114,34 @@ class TestDeadLetterStatsAndRedrive:
 
         after = orjson.loads(cli(kafka, topics, "dlq", "stats", "--json").stdout)
         assert after["types"]["text_too_long"]["count"] == 3  # the dead letters stay
+
+    def test_refusals_and_the_redrive_loop_guard(self, kafka: str, topics: Topics) -> None:
+        """Cut and base64 originals are refused; a message failing again stops at the limit."""
+        limits = {"ENTITY_MAX_TEXT_CHARS": "1000", "ENTITY_DLQ_ORIGINAL_MAX_BYTES": "3000"}
+        strict = ServiceProcess(kafka, topics, extra_env=limits).start()
+        env = {"ENTITY_MAX_REDRIVES": "2"}
+        try:
+            fits, cut = article("fits", PARAGRAPH * 4), article("cut", PARAGRAPH * 12)
+            publish(kafka, topics.input, [fits, cut, (b"bin", b"\xff\xfe binary")])
+            collect(kafka, [topics.dlq], 3, timeout=120)
+            first = cli(kafka, topics, "dlq", "redrive", "--error-type", "text_too_long", env=env)
+            assert first.returncode == 1, first.stderr  # partial: one refused
+            assert "1 sent" in first.stderr and "1 refused: original cut" in first.stderr
+            collect(kafka, [topics.dlq], 4, timeout=120)  # rejected again: count 1
+            second = cli(kafka, topics, "dlq", "redrive", "--error-type", "text_too_long", env=env)
+            assert second.returncode == 0 and "1 sent" in second.stderr, second.stderr
+            letters = collect(kafka, [topics.dlq], 5, timeout=120)  # rejected again: count 2
+            third = cli(kafka, topics, "dlq", "redrive", "--error-type", "text_too_long", env=env)
+            assert third.returncode == 1, third.stderr
+            assert "0 sent" in third.stderr and "1 refused: redriven ENTITY_MAX_REDRIVES" in (
+                third.stderr
+            )
+        finally:
+            strict.stop()
+        counts = [r.headers.get("entity-redrive-count") for r in letters if r.key == b"fits"]
+        assert sorted(counts, key=str) == [None, b"1", b"2"]
+        binary = cli(kafka, topics, "dlq", "redrive", "--error-type", "not_utf8")
+        assert binary.returncode == 1 and "1 refused: original stored as base64" in binary.stderr
 
 
 class TestReplay:
