@@ -66,9 +66,11 @@ def scraped_text(title: str, site: str, paragraphs: Sequence[str]) -> str:
     )  # fmt: skip
 
 
-def aggregator_copy(title: str, site: str, paragraphs: Sequence[str]) -> str:
-    """An aggregator's shorter copy: the lead three fifths of the body in its own frame."""
-    keep = max(1, -(-len(paragraphs) * 3 // 5))
+def aggregator_copy(
+    title: str, site: str, paragraphs: Sequence[str], keep: int | None = None
+) -> str:
+    """An aggregator's shorter copy: the lead three fifths (or `keep` paragraphs) of the body."""
+    keep = keep or max(1, -(-len(paragraphs) * 3 // 5))
     return "\n".join(
         [*AGGREGATOR_HEAD, title, f"Originally published by {site}", *paragraphs[:keep],
          f"Continue reading on {site}", *AGGREGATOR_FOOT]
@@ -90,7 +92,7 @@ def invented_articles(path: Path = PAGES) -> list[dict[str, str]]:
     return [form for page in pages for form in page_forms(page)]
 
 
-def dev_articles(folder: Path) -> list[dict[str, str]]:
+def dev_articles(folder: Path, keep: int | None = None) -> list[dict[str, str]]:
     """The dev pages as HTML and scraped text, and an aggregator copy of the true body."""
 
     def read(name: str) -> dict[str, dict[str, str]]:
@@ -105,7 +107,10 @@ def dev_articles(folder: Path) -> list[dict[str, str]]:
         articles += [
             {"id": f"{page_id}/html", "html": page["html"]},
             {"id": f"{page_id}/text", "text": texts[page_id]["text"]},
-            {"id": f"{page_id}/aggregator", "text": aggregator_copy(body[0][:80], "a site", body)},
+            {
+                "id": f"{page_id}/aggregator",
+                "text": aggregator_copy(body[0][:80], "a site", body, keep),
+            },
         ]
     return articles
 
@@ -146,8 +151,14 @@ def main() -> None:
     parser.add_argument("--dev", type=Path, default=None, help="folder of the dev cleaning set")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--lead-paragraphs",
+        type=int,
+        default=None,
+        help="dev pages: the aggregator keeps only this many lead paragraphs",
+    )
     args = parser.parse_args()
-    articles = dev_articles(args.dev) if args.dev else invented_articles()
+    articles = dev_articles(args.dev, args.lead_paragraphs) if args.dev else invented_articles()
     random.Random(args.seed).shuffle(articles)
     records = run_process(articles, args.workers)
     # Scored over the records: a dead-lettered form (a page not in English) has no story.

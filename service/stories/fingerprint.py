@@ -11,7 +11,9 @@ import numpy.typing as npt
 from datasketch import MinHash
 
 __all__ = [
+    "ANCHOR_EVERY",
     "BANDS",
+    "MAX_ANCHORS",
     "NUM_PERM",
     "ROWS",
     "SHINGLE_WORDS",
@@ -28,6 +30,10 @@ NUM_PERM = 128
 #: 64 bands of 2 rows: a copy holding a fifth of the full text (Jaccard 0.2) becomes a
 #: candidate with probability 1 - (1 - 0.2**2)**64 = 0.93; the containment check then decides.
 BANDS, ROWS = 64, 2
+#: Anchors: the shingles whose hash falls in 1/16 of the hash space, at most 48 (the lowest).
+#: A copy's anchors are anchors of the full text too, whatever their sizes, so a short copy
+#: (a lead paragraph: Jaccard 0.05, beyond what the bands catch) still finds its article.
+ANCHOR_EVERY, MAX_ANCHORS = 16, 48
 _SEED = 1
 _SCHEME = "affine32"  # datasketch's default; stored signatures must be read back with it
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -39,6 +45,7 @@ class Fingerprint:
 
     minhash: MinHash
     size: int
+    anchors: tuple[bytes, ...] = ()
 
     @property
     def hashvalues(self) -> npt.NDArray[np.uint64]:
@@ -72,10 +79,17 @@ def shingles(text: str) -> set[str]:
 
 def fingerprint(text: str) -> Fingerprint:
     """MinHash (datasketch) of the text's shingles."""
-    grams = shingles(text)
+    grams = [g.encode() for g in shingles(text)]
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
-    minhash.update_batch([g.encode() for g in grams])
-    return Fingerprint(minhash, len(grams))
+    minhash.update_batch(grams)
+    return Fingerprint(minhash, len(grams), _anchors(grams))
+
+
+def _anchors(grams: list[bytes]) -> tuple[bytes, ...]:
+    """The sampled shingles (consistent: a hash, not a position, decides), as 8-byte keys."""
+    digests = (hashlib.blake2b(g, digest_size=8).digest() for g in grams)
+    sampled = sorted(d for d in digests if int.from_bytes(d[:2]) % ANCHOR_EVERY == 0)
+    return tuple(sampled[:MAX_ANCHORS])
 
 
 def overlap(a: Fingerprint, b: Fingerprint) -> float:

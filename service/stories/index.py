@@ -11,6 +11,7 @@ from service.models import Story
 from service.stories.fingerprint import Fingerprint, overlap
 
 __all__ = [
+    "ANCHOR_FANOUT",
     "Candidate",
     "StoryIndex",
     "StoryQuery",
@@ -18,6 +19,10 @@ __all__ = [
     "fresh_story",
     "story_id_for",
 ]
+
+#: An anchor shared by more articles than this is a common phrase, not a copy: only its most
+#: recent holders become candidates, which bounds the work per query.
+ANCHOR_FANOUT = 32
 
 
 @dataclass(frozen=True, slots=True)

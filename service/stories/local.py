@@ -11,7 +11,13 @@ from datasketch import MinHashLSH
 
 from service.models import Story
 from service.stories.fingerprint import BANDS, NUM_PERM, ROWS
-from service.stories.index import Candidate, StoryQuery, best_match, story_id_for
+from service.stories.index import (
+    ANCHOR_FANOUT,
+    Candidate,
+    StoryQuery,
+    best_match,
+    story_id_for,
+)
 
 __all__ = ["LocalStoryIndex"]
 
@@ -42,6 +48,8 @@ class LocalStoryIndex:
         self._entries: dict[str, tuple[Candidate, Story]] = {}
         self._stories: dict[str, _StoryState] = {}
         self._order: deque[tuple[float, str]] = deque()
+        # anchor -> article ids holding it, oldest first (dicts keep insertion order)
+        self._anchors: dict[bytes, dict[str, None]] = {}
 
     def assign(self, queries: Sequence[StoryQuery]) -> list[Story]:
         now = self._clock()
@@ -58,7 +66,11 @@ class LocalStoryIndex:
         known = self._entries.get(query.article_id)
         if known is not None:
             return known[1]
-        candidates = (self._entries[key][0] for key in self._lsh.query(query.fingerprint.minhash))
+        keys = set(self._lsh.query(query.fingerprint.minhash))
+        for anchor in query.fingerprint.anchors:
+            holders = list(self._anchors.get(anchor, ()))
+            keys.update(holders[-ANCHOR_FANOUT:])  # a common phrase: its latest holders only
+        candidates = (self._entries[key][0] for key in sorted(keys))
         match = best_match(query.fingerprint, candidates, self.containment)
         if match is None:
             story_id = story_id_for(query.article_id)
@@ -74,6 +86,8 @@ class LocalStoryIndex:
         )
         self._entries[query.article_id] = (entry, story)
         self._lsh.insert(query.article_id, query.fingerprint.minhash, check_duplication=False)
+        for anchor in query.fingerprint.anchors:
+            self._anchors.setdefault(anchor, {})[query.article_id] = None
         self._order.append((now, query.article_id))
         return story
 
@@ -83,6 +97,11 @@ class LocalStoryIndex:
             _, article_id = self._order.popleft()
             entry, _ = self._entries.pop(article_id)
             self._lsh.remove(article_id)
+            for anchor in entry.fingerprint.anchors:
+                holders = self._anchors[anchor]
+                holders.pop(article_id, None)
+                if not holders:
+                    del self._anchors[anchor]
             state = self._stories[entry.story_id]
             state.indexed -= 1
             if not state.indexed:

@@ -1,7 +1,8 @@
 """The story index every worker and replica shares, in Redis: LSH band keys that expire.
 
-Layout (all keys under one prefix): ``b:<band>:<hash>`` a sorted set of article ids scored by
-when they were indexed (trimmed to the window), ``a:<article id>`` a hash with the article's
+Layout (all keys under one prefix): ``b:<band>:<hash>`` (an LSH band) and ``h:<hash>`` (an
+anchor shingle) sorted sets of article ids scored by when they were indexed (trimmed to the
+window), ``a:<article id>`` a hash with the article's
 story, signature and shingle count, ``s:<story id>`` a hash with the story's first article and
 size. Every key expires one window after its last write. Band reads and writes are Lua scripts
 (one call for all bands). A batch is placed under one Redis lock, so two copies read at the same
@@ -22,8 +23,15 @@ from redis.retry import Retry
 
 from service import metrics
 from service.models import Story
-from service.stories.fingerprint import Fingerprint
-from service.stories.index import Candidate, StoryQuery, best_match, fresh_story, story_id_for
+from service.stories.fingerprint import BANDS, Fingerprint
+from service.stories.index import (
+    ANCHOR_FANOUT,
+    Candidate,
+    StoryQuery,
+    best_match,
+    fresh_story,
+    story_id_for,
+)
 
 __all__ = ["RedisStoryIndex"]
 
@@ -32,11 +40,19 @@ log = logging.getLogger("entity_service.stories")
 #: A lock holder that died frees the lock after this long; a batch takes milliseconds.
 LOCK_TTL_S = 10.0
 
-#: KEYS: band keys; ARGV[1]: the oldest score still in the window. The distinct members.
+#: KEYS: band keys, then anchor keys; ARGV: the oldest score still in the window, the number of
+#: band keys, the anchor fan-out. The distinct members (an anchor's most recent ones only).
 QUERY_BANDS = """
 local seen, found = {}, {}
-for _, key in ipairs(KEYS) do
-  for _, member in ipairs(redis.call('ZRANGEBYSCORE', key, ARGV[1], '+inf')) do
+local bands = tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  local members
+  if i <= bands then
+    members = redis.call('ZRANGEBYSCORE', key, ARGV[1], '+inf')
+  else
+    members = redis.call('ZREVRANGEBYSCORE', key, '+inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+  end
+  for _, member in ipairs(members) do
     if not seen[member] then
       seen[member] = true
       found[#found + 1] = member
@@ -46,7 +62,7 @@ end
 return found
 """
 
-#: KEYS: band keys; ARGV: article id, its score (now), the oldest score kept, TTL in ms.
+#: KEYS: band and anchor keys; ARGV: article id, its score (now), the oldest score kept, TTL (ms).
 INDEX_BANDS = """
 for _, key in ipairs(KEYS) do
   redis.call('ZADD', key, ARGV[2], ARGV[1])
@@ -151,12 +167,16 @@ class RedisStoryIndex:
         return f"{self.prefix}:{kind}:{name}"
 
     def _assign_one(self, query: StoryQuery, now: float) -> Story:
-        bands = [
-            self._key("b", f"{i}:{band.hex()}") for i, band in enumerate(query.fingerprint.bands())
-        ]
+        fingerprint = query.fingerprint
+        bands = [self._key("b", f"{i}:{band.hex()}") for i, band in enumerate(fingerprint.bands())]
+        bands += [self._key("h", anchor.hex()) for anchor in fingerprint.anchors]
         pipe = self.client.pipeline(transaction=False)
         pipe.hmget(self._key("a", query.article_id), "story", "first", "size")
-        self._query_bands(keys=bands, args=[repr(now - self.window_s)], client=pipe)
+        self._query_bands(
+            keys=bands,
+            args=[repr(now - self.window_s), BANDS, ANCHOR_FANOUT],
+            client=pipe,
+        )
         known, members = pipe.execute()
         if known[0] is not None:  # a redelivery keeps the story it had
             story_id, first, size = known

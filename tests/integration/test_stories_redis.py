@@ -11,7 +11,8 @@ from redis_server import RedisServer
 
 from service.models import Story
 from service.stories import RedisStoryIndex, StoryQuery, fresh_story, story_id_for
-from service.stories.fingerprint import fingerprint
+from service.stories.fingerprint import Fingerprint, fingerprint
+from service.stories.index import ANCHOR_FANOUT
 
 REPORTS = [
     "Heavy rain sent the Varen river over its banks on Sunday night, cutting off fourteen "
@@ -52,6 +53,29 @@ class TestSharedIndex:
         assert first == Story(id=story_id_for("a"), first_article_id="a", size=1)
         assert copy == Story(id=first.id, first_article_id="a", size=2)
         assert other.id != first.id
+
+    def test_lead_only_copy_joins_through_anchors(self, redis_server: RedisServer) -> None:
+        """A lead-paragraph copy (~3% of a long article's shingles) joins it across workers."""
+        long_text = REPORTS[0] + "\n" + " ".join(random.Random(5).choices(VOCABULARY, k=1500))
+        one, two = index(redis_server), index(redis_server)
+        (first,) = one.assign([query("long", long_text)])
+        (copy,) = two.assign([query("lead", "NewsHub\nTop stories\n" + REPORTS[0][:300])])
+        assert copy == Story(id=first.id, first_article_id="long", size=2)
+
+    def test_common_anchor_gives_only_its_latest_holders(self, redis_server: RedisServer) -> None:
+        """An anchor held by many articles yields only its ANCHOR_FANOUT most recent holders."""
+        shared = index(redis_server)
+        anchors = fingerprint(REPORTS[1]).anchors
+        for i in range(ANCHOR_FANOUT + 5):
+            holder = Fingerprint(fingerprint(f"other {i}").minhash, 1, anchors)
+            shared.assign([StoryQuery(f"h{i:02d}", holder)])
+        members = shared._query_bands(
+            keys=[shared._key("h", anchor.hex()) for anchor in anchors[:1]],
+            args=[0, 0, ANCHOR_FANOUT],
+        )
+        assert sorted(m.decode() for m in members) == [
+            f"h{i:02d}" for i in range(5, ANCHOR_FANOUT + 5)
+        ]
 
     def test_redelivery_keeps_its_story_on_any_worker(self, redis_server: RedisServer) -> None:
         """An article read again, by any worker, gets the story it had and adds nothing."""

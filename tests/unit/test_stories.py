@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,9 @@ from service.stories import (
     open_story_index,
     story_id_for,
 )
-from service.stories.fingerprint import fingerprint, overlap, shingles
+from service.stories import fingerprint as fingerprint_module
+from service.stories.fingerprint import MAX_ANCHORS, Fingerprint, fingerprint, overlap, shingles
+from service.stories.index import ANCHOR_FANOUT, Candidate
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -47,6 +50,13 @@ SAME_TOPIC = (
     "of the flood, and that hundreds of cattle drowned or were moved to higher pastures."
 )
 AGGREGATOR_BOILERPLATE = "NewsHub\nTop stories\n{body}\nContinue reading on the Herald\nTerms"
+
+
+#: A long article whose lead paragraph is REPORT: a lead-only copy holds ~3% of its shingles.
+LONG_REPORT = REPORT + "\n" + " ".join(
+    random.Random(5).choices(sorted(set(SAME_TOPIC.lower().split())), k=1500)
+)
+LEAD_COPY = AGGREGATOR_BOILERPLATE.format(body=REPORT[:300])
 
 
 def value(name: str, **labels: str) -> float:
@@ -86,6 +96,13 @@ class TestFingerprint:
         """Another report on the same flood shares almost nothing."""
         assert overlap(fingerprint(SAME_TOPIC), fingerprint(REPORT)) < 0.2
 
+    def test_anchors_of_a_copy_are_anchors_of_the_whole(self) -> None:
+        """Anchors are chosen by hash, not position: a lead copy's anchors are the article's too."""
+        copy, whole = fingerprint(REPORT[:300]), fingerprint(LONG_REPORT)
+        assert copy.anchors
+        assert set(copy.anchors) <= set(whole.anchors) or len(whole.anchors) == MAX_ANCHORS
+        assert set(copy.anchors) & set(whole.anchors)
+
     def test_signature_round_trips_through_bytes(self) -> None:
         """A stored signature compares like the original."""
         original = fingerprint(REPORT)
@@ -104,6 +121,35 @@ class TestLocalStoryIndex:
         first, second = self.index().assign([query("full", REPORT), query("copy", copy)])
         assert first == Story(id=story_id_for("full"), first_article_id="full", size=1)
         assert second == Story(id=first.id, first_article_id="full", size=2)
+
+    def test_lead_only_copy_joins_through_anchors(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A lead-paragraph copy of a long article joins it; without anchors the bands miss it."""
+        first, copy = self.index().assign([query("long", LONG_REPORT), query("lead", LEAD_COPY)])
+        assert copy == Story(id=first.id, first_article_id="long", size=2)
+        monkeypatch.setattr(fingerprint_module, "_anchors", lambda grams: ())
+        first, copy = self.index().assign([query("long", LONG_REPORT), query("lead", LEAD_COPY)])
+        assert copy.id != first.id
+
+    def test_common_anchor_gives_only_its_latest_holders(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An anchor many articles hold (a stock phrase) yields its ANCHOR_FANOUT latest only."""
+        index = self.index()
+        anchors = fingerprint(REPORT).anchors
+        index.assign(
+            [
+                StoryQuery(f"h{i}", Fingerprint(fingerprint(f"other {i}").minhash, 1, anchors))
+                for i in range(ANCHOR_FANOUT + 5)
+            ]
+        )
+        seen: list[str] = []
+
+        def spy(fp: Fingerprint, candidates: Iterable[Candidate], containment: float) -> None:
+            seen.extend(c.article_id for c in candidates)
+
+        monkeypatch.setattr("service.stories.local.best_match", spy)
+        index.assign([query("probe", REPORT)])
+        assert sorted(seen) == sorted(f"h{i}" for i in range(5, ANCHOR_FANOUT + 5))
 
     def test_same_topic_stays_apart(self) -> None:
         """A different report on the same event opens its own story."""
