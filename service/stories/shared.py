@@ -1,11 +1,10 @@
 """The story index every worker and replica shares, in Redis: LSH band keys that expire.
 
 Layout (all keys under one prefix): ``b:<band>:<hash>`` (an LSH band) and ``h:<hash>`` (an
-anchor shingle) sorted sets of article ids scored by when they were indexed (trimmed to the
-window), ``a:<article id>`` a hash with the article's
-story, signature and shingle count, ``s:<story id>`` a hash with the story's first article and
-size. Every key expires one window after its last write. Band reads and writes are Lua scripts
-(one call for all bands). A batch is placed under one Redis lock, so two copies read at the same
+anchor shingle), sorted sets of article ids scored by when they were indexed (trimmed to the
+window); ``a:<article id>``, a hash with the article's story, signature and shingle count;
+``s:<story id>``, a hash with the story's first article and size. Every key expires one window
+after its last write. Band and anchor reads and writes are Lua scripts (one call each). A batch is placed under one Redis lock, so two copies read at the same
 moment by two workers still land in one story. Single-node Redis (the scripts and the lock
 touch keys across hash slots, which Redis Cluster refuses).
 """
