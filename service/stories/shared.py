@@ -4,9 +4,10 @@ Layout (all keys under one prefix): ``b:<band>:<hash>`` (an LSH band) and ``h:<h
 anchor shingle), sorted sets of article ids scored by when they were indexed (trimmed to the
 window); ``a:<article id>``, a hash with the article's story, signature and shingle count;
 ``s:<story id>``, a hash with the story's first article and size. Every key expires one window
-after its last write. Band and anchor reads and writes are Lua scripts (one call each). A batch is placed under one Redis lock, so two copies read at the same
-moment by two workers still land in one story. Single-node Redis (the scripts and the lock
-touch keys across hash slots, which Redis Cluster refuses).
+after its last write. Band and anchor reads and writes are Lua scripts (one call each). A
+batch is placed under one Redis lock, so two copies read at the same moment by two workers
+still land in one story. Single-node Redis (the scripts and the lock touch keys across hash
+slots, which Redis Cluster refuses).
 """
 
 from __future__ import annotations
