@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke soak clean
+.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke soak clean train-events
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -49,6 +49,10 @@ bench-smoke: setup ## the same benchmark on 40 articles (checks it runs; figures
 
 soak: setup ## the soak benchmark: 20,000 articles through one worker (tens of minutes)
 	$(PY) bench/soak.py
+
+train-events: setup ## rebuild the event typer and derived lexicon: make train-events DATA=../shared/data/events
+	@test -n "$(DATA)" || { echo "usage: make train-events DATA=<folder with synthetic_stories.jsonl>"; exit 2; }
+	$(PY) -m service.events.train --data $(DATA)
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

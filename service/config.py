@@ -162,6 +162,19 @@ class Settings(BaseSettings):
         "index is tried again.",
     )
 
+    # --- learned event typing (issue 12) -----------------------------------------------
+    events_typer: bool = Field(
+        True,
+        description="Type and score events with the shipped sentence typer and derived "
+        "lexicon; off codes with the hand lexicon alone (every confidence 1).",
+    )
+    events_min_confidence: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Events whose confidence is below this are dropped (0 keeps every one).",
+    )
+
     # --- HTTP and metrics -------------------------------------------------------------
     metrics_port: int = Field(9000, ge=0, le=65_535)
     metrics_host: str = "0.0.0.0"

@@ -138,6 +138,13 @@ class Event(_Model):
     date: DateInfo | None = Field(None, description="When it happened.")
     quantity: Quantity | None = Field(None, description="A number stated with the event.")
     sentence: Offsets = Field(description="[start, end] of the sentence in the record's text.")
+    confidence: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description="0..1: how sure the coder is of the event's type and roles; "
+        "consumers filter on it.",
+    )
 
 
 class ModelInfo(_Model):

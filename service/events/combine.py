@@ -1,0 +1,90 @@
+"""How the learned sentence typer and the trigger lexicon decide an event's type and confidence.
+
+The lexicon says what a trigger word usually signals; the typer says what the sentence as a
+whole (and, in a story, the rest of the story) reports. The type is the best of
+`log p(type | sentence) + document * log p(type | other sentences) + lexicon * [type is the
+trigger's]`, so the typer overrides the lexicon only when it is clearly surer; the confidence is
+that type's share of the combined score, lowered for a word the lexicon did not know by hand, a
+type the typer imposed and an event with no target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import numpy as np
+
+__all__ = ["DocTypes", "Source", "Weights"]
+
+Source = Literal["hand", "stories", "wordnet"]
+_FLOOR: Final = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The combination's knobs; the defaults were chosen by the k-fold runs in BENCHMARKS.md."""
+
+    lexicon: float = 2.5  # log-score bonus of the trigger's own type
+    document: float = 1.0  # weight of the rest of the story
+    untargeted: float = 0.85  # confidence factor of an event without a target
+    retyped: float = 0.8  # confidence factor when the typer overrides the lexicon
+    stories: float = 0.9  # confidence factor of a trigger derived from the stories
+    wordnet: float = 0.85  # ... and of a WordNet synonym
+    fallback: float = 0.5  # confidence factor of the event coded for a story without one
+
+    def source(self, source: Source) -> float:
+        return {"hand": 1.0, "stories": self.stories, "wordnet": self.wordnet}[source]
+
+
+class DocTypes:
+    """The typer's scores for a doc's candidate sentences, and each one's story context (the
+    other sentences, earlier ones weighing more); a one-sentence doc has no context."""
+
+    def __init__(
+        self, types: Sequence[str], rows: Sequence[dict[str, float]], weights: Weights
+    ) -> None:
+        self.types = tuple(types)
+        self._column = {t: i for i, t in enumerate(self.types)}
+        self._weights = weights
+        probs = np.array([[row.get(t, 0.0) for t in self.types] for row in rows], dtype=float)
+        self._log = np.log(probs + _FLOOR)
+        self._context: list[np.ndarray | None] = [None] * len(rows)
+        if len(rows) > 1 and weights.document:
+            w = np.linspace(1.0, 0.5, len(rows))
+            total = (probs * w[:, None]).sum(axis=0)
+            for i in range(len(rows)):
+                rest = (total - w[i] * probs[i]) / (w.sum() - w[i])
+                self._context[i] = np.log(rest / max(rest.sum(), _FLOOR) + _FLOOR)
+
+    def _combined(self, i: int) -> np.ndarray:
+        score = self._log[i].copy()
+        context = self._context[i]
+        if context is not None:
+            score += self._weights.document * context
+        return score
+
+    @staticmethod
+    def _share(score: np.ndarray, k: int) -> float:
+        exp = np.exp(score - score.max())
+        return float(exp[k] / exp.sum())
+
+    def choose(self, i: int, lexicon_type: str, source: Source) -> tuple[str, float]:
+        """(type, confidence) for a trigger of sentence i that the lexicon types."""
+        score = self._combined(i)
+        own = self._column.get(lexicon_type)
+        if own is not None:
+            score[own] += self._weights.lexicon
+        k = int(score.argmax())
+        type_ = self.types[k]
+        confidence = self._share(score, k) * self._weights.source(source)
+        if type_ != lexicon_type:
+            confidence *= self._weights.retyped
+        return type_, confidence
+
+    def best(self, i: int) -> tuple[str, float]:
+        """(type, confidence) of sentence i by the typer alone, for the fallback event."""
+        score = self._combined(i)
+        k = int(score.argmax())
+        return self.types[k], self._share(score, k) * self._weights.fallback

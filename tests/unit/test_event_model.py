@@ -1,0 +1,121 @@
+"""The learned part of event coding: the shipped typer, its file format, the derived lexicon,
+and the training script on a tiny invented data set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from service.events.combine import DocTypes, Weights
+from service.events.derived import DerivedLexicon, shipped_lexicon
+from service.events.typer import NONE, SentenceTyper, TypeModelFile, features, shipped_typer
+
+PLOVER = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)  # fmt: skip
+
+#: invented sentences, one per type, worded as wire copy would word them
+INVENTED = {
+    "AGREE": "The two governments signed a deal to end the border dispute after months of talks.",
+    "CONSULT": "The foreign minister met his counterpart in the capital for talks on trade.",
+    "SUPPORT": "The president praised the neighbouring country for its steadfast friendship.",
+    "CONCEDE": "The government agreed to lift the curfew after weeks of pressure.",
+    "COOPERATE": "The two navies will hold joint exercises and share intelligence.",
+    "AID": "The agency delivered food aid and medicine to the flooded region.",
+    "RETREAT": "The army withdrew its troops from the disputed town on Monday.",
+    "REQUEST": "The opposition urged the government to release the detained journalists.",
+    "ACCUSE": "The ministry accused the rebels of war crimes and condemned the massacre.",
+    "REJECT": "The parliament rejected the proposal and refused any compromise.",
+    "THREATEN": "The general threatened to retaliate if the shelling did not stop.",
+    "PROTEST": "Thousands of protesters marched through the streets chanting slogans.",
+    "SANCTION": "The union imposed sanctions and froze the assets of the ruling party.",
+    "MOBILIZE": "The country deployed thousands of troops and tanks to the border.",
+    "COERCE": "Police arrested dozens of activists and banned the opposition newspaper.",
+    "ASSAULT": "Gunmen attacked a police station, killing five officers in the ambush.",
+}
+
+
+class TestSentenceTyper:
+    """The shipped model file and its predictor."""
+
+    def test_shipped_model_scores_every_type(self) -> None:
+        """Each prediction holds all 16 types with probabilities that sum to at most 1."""
+        typer = shipped_typer()
+        rows = typer.predict(list(INVENTED.values()))
+        assert len(rows) == len(INVENTED)
+        for row in rows:
+            assert set(row) == set(PLOVER)
+            assert all(0.0 <= p <= 1.0 for p in row.values())
+            assert sum(row.values()) <= 1.0 + 1e-9
+
+    def test_shipped_model_ranks_the_intended_type_high(self) -> None:
+        """For most invented sentences the intended type is among the model's top three."""
+        rows = shipped_typer().predict(list(INVENTED.values()))
+        ranked = [sorted(row, key=row.__getitem__, reverse=True)[:3] for row in rows]
+        hits = [t for t, top in zip(INVENTED, ranked, strict=True) if t in top]
+        assert len(hits) >= 12, f"only {hits} in the top three"
+
+    def test_features_fold_digits_and_add_bigrams(self) -> None:
+        """Numbers become one symbol; bigrams follow the unigrams."""
+        assert features("Killed 23 people", 2) == ["killed", "0", "people", "killed 0", "0 people"]
+
+    def test_model_file_shapes_are_checked(self) -> None:
+        """A file whose weights do not match its vocabulary is refused."""
+        with pytest.raises(ValidationError):
+            TypeModelFile(labels=["A", "B"], ngram=1, vocabulary=["x"], idf=[1.0],
+                          coef=[[1.0]], intercept=[0.0, 0.0])  # fmt: skip
+
+    def test_probabilities_follow_the_weights(self) -> None:
+        """A two-word model: the word with the positive weight pulls its label up."""
+        model = TypeModelFile(labels=["ASSAULT", NONE], ngram=1, vocabulary=["shelled", "tea"],
+                              idf=[1.0, 1.0], coef=[[2.0, -2.0], [-2.0, 2.0]],
+                              intercept=[0.0, 0.0])  # fmt: skip
+        typer = SentenceTyper(model)
+        hostile, calm = typer.predict(["They shelled it", "They drank tea"])
+        assert hostile["ASSAULT"] > 0.9 > 0.1 > calm["ASSAULT"]
+        assert set(hostile) == {"ASSAULT"}  # NONE is left out
+
+
+class TestDerivedLexicon:
+    """The trigger words the training script derived."""
+
+    def test_shipped_lexicon_has_verbs_for_many_types(self) -> None:
+        """The shipped lexicon validates and covers most types with verbs."""
+        lexicon = shipped_lexicon()
+        assert len({w.type for w in lexicon.verbs.values()}) >= 10
+        assert {w.source for w in lexicon.verbs.values()} == {"stories", "wordnet"}
+
+    def test_bad_file_is_refused(self, tmp_path: Path) -> None:
+        """An unknown source fails validation at load time."""
+        path = tmp_path / "lexicon.json"
+        path.write_text(json.dumps({"verbs": {"x": {"type": "ASSAULT", "source": "guess",
+                                                     "score": 1.0, "stories": 1}}}))  # fmt: skip
+        with pytest.raises(ValidationError):
+            DerivedLexicon.load(path)
+
+
+class TestDocTypes:
+    """How lexicon and typer decide a type and confidence together."""
+
+    def test_lexicon_type_wins_unless_the_typer_is_much_surer(self) -> None:
+        """A mild disagreement keeps the lexicon's type; a strong one overrides it."""
+        mild = DocTypes(["ACCUSE", "ASSAULT"], [{"ACCUSE": 0.3, "ASSAULT": 0.6}], Weights())
+        assert mild.choose(0, "ACCUSE", "hand")[0] == "ACCUSE"
+        strong = DocTypes(["ACCUSE", "ASSAULT"], [{"ACCUSE": 0.001, "ASSAULT": 0.99}], Weights())
+        type_, confidence = strong.choose(0, "ACCUSE", "hand")
+        assert type_ == "ASSAULT"
+        assert 0.0 <= confidence <= Weights().retyped
+
+    def test_derived_words_are_less_sure(self) -> None:
+        """The same sentence gives a WordNet synonym less confidence than a hand-listed verb."""
+        doc = DocTypes(["ACCUSE", "ASSAULT"], [{"ACCUSE": 0.5, "ASSAULT": 0.5}], Weights())
+        assert doc.choose(0, "ACCUSE", "wordnet")[1] < doc.choose(0, "ACCUSE", "hand")[1]
+
+    def test_story_context_moves_an_unclear_sentence(self) -> None:
+        """An even sentence leans to the type the rest of the story reports."""
+        rows = [{"ACCUSE": 0.5, "ASSAULT": 0.5}, {"ACCUSE": 0.05, "ASSAULT": 0.9}]
+        assert DocTypes(["ACCUSE", "ASSAULT"], rows, Weights()).best(0)[0] == "ASSAULT"
