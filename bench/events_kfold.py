@@ -70,7 +70,8 @@ def prepare(rows: Sequence[dict[str, Any]], nlp: Any, settings: Settings) -> lis
         except Rejected:
             texts.append("")
     docs = list(nlp.pipe(texts, batch_size=64))
-    return [Item(str(r["id"]), d, entities(d) if len(d) else []) for r, d in zip(rows, docs)]
+    pairs = zip(rows, docs, strict=True)
+    return [Item(str(r["id"]), d, entities(d) if len(d) else []) for r, d in pairs]
 
 
 def fold_of(item_id: str, folds: int) -> int:

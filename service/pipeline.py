@@ -19,7 +19,9 @@ from service.deadletters import dead_letter
 from service.entities.extractor import EntityExtractor
 from service.entities.model import load_nlp
 from service.errors import Rejected
+from service.events.derived import shipped_lexicon
 from service.events.extractor import EventExtractor
+from service.events.typer import shipped_typer
 from service.intake import RawMessage, decode_article, iter_lines
 from service.models import (
     PIPELINE_STAGES,
@@ -97,7 +99,7 @@ class Pipeline:
         )
         self.clean = Cleaner()
         self.extract_entities = EntityExtractor()
-        self.extract_events = EventExtractor() if settings.events_enabled else None
+        self.extract_events = _event_extractor(settings) if settings.events_enabled else None
         self.score_tone = ToneScorer()
         meta = self.nlp.meta
         self.model_info = ModelInfo(
@@ -342,6 +344,13 @@ class _Feed:
         for n, (index, text) in enumerate(zip(self._indices, self._texts, strict=True)):
             self._progress.started(index if n < last else None)
             yield bound_mark_runs(text)
+def _event_extractor(settings: Settings) -> EventExtractor:
+    """The event coder with the shipped typer and derived lexicon (loaded once per process)."""
+    if not settings.events_typer:
+        return EventExtractor(min_confidence=settings.events_min_confidence)
+    return EventExtractor(
+        shipped_typer(), derived=shipped_lexicon(), min_confidence=settings.events_min_confidence
+    )
 
 
 def _stage_error(stage: str, exc: Exception) -> Rejected:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 import numpy as np
 
-__all__ = ["DocTypes", "Source", "Weights"]
+__all__ = ["DocTypes", "Weights"]
 
-Source = Literal["hand", "stories", "wordnet"]
 _FLOOR: Final = 1e-6
 
 
@@ -27,6 +26,8 @@ class Weights:
     """The combination's knobs; the defaults were chosen by the k-fold runs in BENCHMARKS.md."""
 
     lexicon: float = 2.5  # log-score bonus of the trigger's own type
+    lead_lexicon: float = 0.5  # ... in a story's lead, where the typer knows the story best
+    lead_sentences: int = 3  # a doc this long is a story with a lead
     document: float = 1.0  # weight of the rest of the story
     untargeted: float = 0.85  # confidence factor of an event without a target
     retyped: float = 0.8  # confidence factor when the typer overrides the lexicon
@@ -34,8 +35,9 @@ class Weights:
     wordnet: float = 0.85  # ... and of a WordNet synonym
     fallback: float = 0.5  # confidence factor of the event coded for a story without one
 
-    def source(self, source: Source) -> float:
-        return {"hand": 1.0, "stories": self.stories, "wordnet": self.wordnet}[source]
+    def source(self, source: str) -> float:
+        """Confidence factor of a trigger by where its word came from."""
+        return {"stories": self.stories, "wordnet": self.wordnet}.get(source, 1.0)
 
 
 class DocTypes:
@@ -59,7 +61,7 @@ class DocTypes:
                 self._context[i] = np.log(rest / max(rest.sum(), _FLOOR) + _FLOOR)
 
     def _combined(self, i: int) -> np.ndarray:
-        score = self._log[i].copy()
+        score: np.ndarray = self._log[i].copy()
         context = self._context[i]
         if context is not None:
             score += self._weights.document * context
@@ -70,12 +72,14 @@ class DocTypes:
         exp = np.exp(score - score.max())
         return float(exp[k] / exp.sum())
 
-    def choose(self, i: int, lexicon_type: str, source: Source) -> tuple[str, float]:
+    def choose(
+        self, i: int, lexicon_type: str, source: str, *, lead: bool = False
+    ) -> tuple[str, float]:
         """(type, confidence) for a trigger of sentence i that the lexicon types."""
         score = self._combined(i)
         own = self._column.get(lexicon_type)
         if own is not None:
-            score[own] += self._weights.lexicon
+            score[own] += self._weights.lead_lexicon if lead else self._weights.lexicon
         k = int(score.argmax())
         type_ = self.types[k]
         confidence = self._share(score, k) * self._weights.source(source)
@@ -83,8 +87,10 @@ class DocTypes:
             confidence *= self._weights.retyped
         return type_, confidence
 
-    def best(self, i: int) -> tuple[str, float]:
-        """(type, confidence) of sentence i by the typer alone, for the fallback event."""
+    def best(self, i: int, *, lead: bool) -> tuple[str, float]:
+        """(type, confidence) of sentence i by the typer alone: a story's lead event, or the
+        fallback event of a short doc in which no trigger coded one (less sure)."""
         score = self._combined(i)
         k = int(score.argmax())
-        return self.types[k], self._share(score, k) * self._weights.fallback
+        factor = 1.0 if lead else self._weights.fallback
+        return self.types[k], self._share(score, k) * factor

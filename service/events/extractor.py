@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from service.events.combine import DocTypes, Weights
 from service.events.dates import DateResolver
+from service.events.derived import DerivedLexicon
 from service.events.index import EntityIndex
-from service.events.lexicon import Lexicon, load_lexicon
+from service.events.lead import LeadParties
+from service.events.lexicon import PLOVER_TYPES, Lexicon, load_lexicon
 from service.events.modality import Modality
 from service.events.participants import Pair, Participants
+from service.events.phrases import PhraseEntities
 from service.events.places import Places
 from service.events.quantities import QuantityReader
 from service.events.tree import Span, Token, children
@@ -31,21 +35,26 @@ class SentenceTyper(Protocol):
 
 @dataclass(slots=True)
 class _Sentence:
-    """One sentence being coded; its date is resolved once, only if an event needs it."""
+    """One sentence being coded; its date is resolved once, only if an event needs it.
+    `row` is its row in the typer's scores (None when the typer did not score it)."""
 
     doc: Any
     sent: Span
     index: EntityIndex
     published_at: datetime | None
+    row: int | None = None
+    lead: bool = False
     dates: list[DateInfo | None] = field(default_factory=list)
 
 
 class EventExtractor:
     """Finds PLOVER events in a doc; the lexicon and its inflections are built once here.
 
-    With a `typer`, each sentence that holds a candidate event is scored by it (one call per
-    doc), and events whose type scores below `min_confidence` in their sentence are dropped.
-    Without one, nothing is scored and nothing dropped: the lexicon alone decides.
+    With a `typer`, the sentences that may hold an event (and a story's lead) are scored by it
+    in one call per doc, and each trigger's type and confidence come from the lexicon and the
+    typer together (service.events.combine); a story whose lead holds no coded event gets one
+    there. Without one, the lexicon alone decides and confidence reflects the roles found.
+    Events below `min_confidence` are dropped.
     """
 
     def __init__(
@@ -54,15 +63,19 @@ class EventExtractor:
         *,
         min_confidence: float | None = None,
         lexicon: Lexicon | None = None,
+        derived: DerivedLexicon | None = None,
+        weights: Weights | None = None,
     ) -> None:
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be within 0..1, not {min_confidence}")
         lexicon = lexicon if lexicon is not None else load_lexicon()
         self._typer = typer
-        self._min_confidence = min_confidence
-        self._triggers = TriggerTyper(lexicon)
+        self._min_confidence = min_confidence or 0.0
+        self._weights = weights or Weights()
+        self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
+        self._lead = LeadParties(PhraseEntities(lexicon.roles))
         self._location = Places(lexicon)
         self._dates = DateResolver()
         self._quantities = QuantityReader()
@@ -73,56 +86,99 @@ class EventExtractor:
         """All events of the doc, sentence by sentence, with duplicates in a sentence merged."""
         if not doc.has_annotation("DEP") or not len(doc):
             return []
-        candidates = [sent for sent in doc.sents if self._triggers.may_hold_event(sent)]
-        if not candidates:
+        sents = list(doc.sents)
+        candidates = [i for i, sent in enumerate(sents) if self._triggers.may_hold_event(sent)]
+        lead = self._lead_index(sents)
+        if not candidates and lead is None:
             return []
         index = EntityIndex(doc, entities)
-        scores = self._scores(candidates)
+        scored = sorted(set(candidates) | self._lead_window(lead, len(sents)))
+        types = self._scores([sents[i] for i in scored])
+        rows = {i: row for row, i in enumerate(scored)} if types is not None else {}
         events: list[Event] = []
-        for i, sent in enumerate(candidates):
-            found = self._sentence(_Sentence(doc, sent, index, published_at))
-            if scores is not None:
-                found = self._confident(found, scores[i])
-            events.extend(found)
-        return events
+        for i in candidates:
+            ctx = _Sentence(doc, sents[i], index, published_at, rows.get(i), lead == i)
+            events.extend(self._sentence(ctx, types))
+        if types is not None and lead is not None:
+            if not any(e.sentence[0] == sents[lead].start_char for e in events):
+                window = sorted(self._lead_window(lead, len(sents)))
+                events = self._untriggered(doc, sents, window, index, published_at, rows, types,
+                                           lead=True) + events  # fmt: skip
+        elif types is not None and not events:
+            events = self._untriggered(doc, sents, scored[:1], index, published_at, rows, types,
+                                       lead=False)  # fmt: skip
+        return [e for e in events if e.confidence >= self._min_confidence]
 
     # --- the learned part -----------------------------------------------------------------
 
-    def _scores(self, sents: list[Span]) -> list[dict[str, float]] | None:
-        if self._typer is None:
+    def _lead_index(self, sents: list[Span]) -> int | None:
+        """A story's lead: its first real sentence, in a doc long enough to be a story."""
+        if self._typer is None or len(sents) < self._weights.lead_sentences:
+            return None
+        return next((i for i, s in enumerate(sents) if sum(t.is_alpha for t in s) >= 4), None)
+
+    @staticmethod
+    def _lead_window(lead: int | None, count: int) -> set[int]:
+        """The lead and the two sentences after it, where a lead event may be coded."""
+        return set() if lead is None else set(range(lead, min(lead + 3, count)))
+
+    def _scores(self, sents: list[Span]) -> DocTypes | None:
+        if self._typer is None or not sents:
             return None
         scores = self._typer.predict([sent.text for sent in sents])
         if len(scores) != len(sents):
             raise ValueError(f"the typer scored {len(scores)} of {len(sents)} sentences")
-        return scores
+        return DocTypes(PLOVER_TYPES, scores, self._weights)
 
-    def _confident(self, events: list[Event], scores: dict[str, float]) -> list[Event]:
-        """The events whose type the typer scores at least `min_confidence` in the sentence."""
-        if self._min_confidence is None:
-            return events
-        return [e for e in events if scores.get(e.type, 0.0) >= self._min_confidence]
+    def _typed(self, ctx: _Sentence, trig: Trigger, types: DocTypes | None) -> tuple[Trigger,
+                                                                                      float]:
+        """The trigger with the type lexicon and typer agree on, and how sure that is."""
+        source = self._triggers.source(trig)
+        if types is None or ctx.row is None:
+            return trig, self._weights.source(source)
+        type_, confidence = types.choose(ctx.row, trig.type, source, lead=ctx.lead)
+        return (trig if type_ == trig.type else replace(trig, type=type_)), confidence
+
+    def _untriggered(
+        self, doc: Any, sents: list[Span], window: list[int], index: EntityIndex,
+        published_at: datetime | None, rows: dict[int, int], types: DocTypes, *, lead: bool,
+    ) -> list[Event]:  # fmt: skip
+        """One event typed by the typer alone in the first sentence of `window` that names an
+        actor: a story's lead event, or the fallback of a doc no trigger coded."""
+        for i in window:
+            if i not in rows:
+                continue
+            type_, confidence = types.best(rows[i], lead=lead)
+            found = self._lead(sents[i], index, type_)
+            if found is not None:
+                trig, pair = found
+                ctx = _Sentence(doc, sents[i], index, published_at, rows[i], lead)
+                return self._events(ctx, trig, type_, [pair], None, set(), confidence)
+        return []
 
     # --- per sentence ---------------------------------------------------------------------
 
-    def _sentence(self, ctx: _Sentence) -> list[Event]:
+    def _sentence(self, ctx: _Sentence, types: DocTypes | None) -> list[Event]:
         """Events of one sentence; a trigger embedded in another is coded through it."""
-        triggers = self._triggers.find(ctx.sent)
+        found = self._triggers.find(ctx.sent)
+        typed = {i: self._typed(ctx, trig, types) for i, trig in found.items()}
+        triggers = {i: trig for i, (trig, _) in typed.items()}
         events: list[Event] = []
         seen: set[tuple[str, str | None, str | None]] = set()
-        for trig in triggers.values():
+        for trig, confidence in typed.values():
             type_ = self._modality(trig, triggers, ctx.index)
             if type_ is None:
                 continue
             pairs, source = self._participants(trig, type_, ctx.index)
             if pairs:
-                events += self._events(ctx, trig, type_, pairs, source, seen)
+                events += self._events(ctx, trig, type_, pairs, source, seen, confidence)
         # "killed one soldier and wounded two others": the untargeted twin adds nothing
         targeted = {(e.type, e.actor) for e in events if e.target is not None}
         return [e for e in events if e.target is not None or (e.type, e.actor) not in targeted]
 
     def _events(
         self, ctx: _Sentence, trig: Trigger, type_: str, pairs: list[Pair],
-        source: Entity | None, seen: set[tuple[str, str | None, str | None]],
+        source: Entity | None, seen: set[tuple[str, str | None, str | None]], confidence: float,
     ) -> list[Event]:  # fmt: skip
         """One event per (actor, target) pair not yet coded in the sentence."""
         if not ctx.dates:
@@ -151,9 +207,15 @@ class EventExtractor:
                     date=ctx.dates[0],
                     quantity=quantity,
                     sentence=(ctx.sent.start_char, ctx.sent.end_char),
+                    confidence=self._confidence(confidence, target is not None),
                 )
             )
         return out
+
+    def _confidence(self, confidence: float, targeted: bool) -> float:
+        """0..1, rounded; an event with no target is less sure of its roles."""
+        factor = 1.0 if targeted else self._weights.untargeted
+        return round(min(max(confidence * factor, 0.0), 1.0), 3)
 
     def _date(self, ctx: _Sentence, token: Token) -> DateInfo | None:
         """The date nearest the trigger: an explicit range first, else a DATE entity."""

@@ -24,12 +24,17 @@ from pathlib import Path
 from typing import Any, Final
 
 from service.events.derived import DerivedLexicon, DerivedWord
-from service.events.lexicon import LIGHT_VERBS, NOUN_TRIGGERS, SPEECH_VERBS, VERB_TYPES
+from service.events.lexicon import load_lexicon
 from service.events.typer import NONE, SentenceTyper, TypeModelFile, features
 from service.events.wordnet import WordNet
 
 __all__ = ["Params", "Story", "derive_lexicon", "fit", "main", "parse_stories", "train_typer"]
 
+_HAND = load_lexicon()
+VERB_TYPES: Final = _HAND.triggers.verb_types()
+NOUN_TRIGGERS: Final = _HAND.triggers.noun_types()
+LIGHT_VERBS: Final = _HAND.triggers.light_verbs
+SPEECH_VERBS: Final = _HAND.roles.speech_verbs
 _STOP_VERBS: Final = frozenset(
     "be have do get go come make take give say tell see know think want use become seem "
     "include continue add keep put leave find try call show need mean remain hold".split()
@@ -185,8 +190,11 @@ def _pick(
 
 
 def _synonyms(
-    wordnet: WordNet, scores: dict[str, dict[str, float]], counts: dict[str, Counter[str]],
-    params: Params, taken: set[str],
+    wordnet: WordNet,
+    scores: dict[str, dict[str, float]],
+    counts: dict[str, Counter[str]],
+    params: Params,
+    taken: set[str],
 ) -> dict[str, DerivedWord]:
     """Synonyms of the hand verbs in their commonest senses, unless the stories tie the word
     more to another type, or two types claim it."""
@@ -289,8 +297,9 @@ def _check_same(model: TypeModelFile, expected: Any, texts: Sequence[str]) -> No
         raise RuntimeError(f"exported model disagrees with scikit-learn by {worst:.4f}")
 
 
-def fit(stories: Sequence[Story], params: Params, wordnet: WordNet) -> tuple[TypeModelFile,
-                                                                           DerivedLexicon]:
+def fit(
+    stories: Sequence[Story], params: Params, wordnet: WordNet
+) -> tuple[TypeModelFile, DerivedLexicon]:
     """Both artefacts from parsed stories."""
     lexicon = derive_lexicon(stories, params, wordnet)
     texts, labels = weak_labels(stories, lexicon, params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from service.events.derived import DerivedLexicon
 from service.events.inflection import base_forms
 from service.events.lexicon import Lexicon
 from service.events.tree import Span, Token, passive_participle, with_conjuncts
@@ -50,9 +51,13 @@ def objects_of(verb: Token) -> tuple[Token, ...]:
 
 
 class TriggerTyper:
-    """Types trigger tokens; every inflected form of the lexicon's verbs is tabled once here."""
+    """Types trigger tokens; every inflected form of the lexicon's verbs is tabled once here.
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    A `derived` lexicon (service.events.train's) adds verbs and nouns the hand lexicon lacks;
+    the hand lexicon wins where both list a word.
+    """
+
+    def __init__(self, lexicon: Lexicon, derived: DerivedLexicon | None = None) -> None:
         words = lexicon.triggers
         irregular = lexicon.inflection.irregular
         self.verb_types = words.verb_types()
@@ -67,6 +72,19 @@ class TriggerTyper:
             | {verb for verb, _ in self.particle_types}
             | {verb for verb, _ in self.prep_types}
         )
+        #: base form or noun -> "stories" / "wordnet" for the words the derived lexicon added
+        self.derived: dict[str, str] = {}
+        if derived is not None:
+            for verb, word in derived.verbs.items():
+                if verb not in verbs:
+                    self.verb_types[verb] = word.type
+                    self.derived[verb] = word.source
+            verbs |= set(self.derived)
+            for noun, word in derived.nouns.items():
+                for form in (noun, noun + "s"):
+                    if form not in self.noun_types:
+                        self.noun_types[form] = word.type
+                        self.derived[form] = word.source
         #: inflected form -> base form, for every verb the lexicon knows
         self.verbs = base_forms(verbs, irregular)
         self.speech = base_forms(lexicon.roles.speech_verbs, irregular)
@@ -75,6 +93,13 @@ class TriggerTyper:
         self._prefilter = frozenset(self.verbs) | frozenset(self.noun_types) | self._obligation
         #: every word that can be a trigger itself (a speech verb only with "must" below it)
         self._words = frozenset(self.verbs) | frozenset(self.noun_types) | frozenset(self.speech)
+
+    def source(self, trig: Trigger) -> str:
+        """Where the trigger's type comes from: "hand", or the derived lexicon's source (a
+        phrase is always the hand lexicon's)."""
+        if trig.text != trig.token.text:
+            return "hand"
+        return self.derived.get(trig.base, "hand")
 
     def may_hold_event(self, sent: Span) -> bool:
         """A cheap test on the words alone: could any token of the sentence be a trigger?"""

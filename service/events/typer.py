@@ -19,7 +19,14 @@ from typing import Final
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["NONE", "SentenceTyper", "TypeModelFile", "default_model_path", "features"]
+__all__ = [
+    "NONE",
+    "SentenceTyper",
+    "TypeModelFile",
+    "default_model_path",
+    "features",
+    "shipped_typer",
+]
 
 #: The label of sentences that report no event (kept out of `predict`'s dicts).
 NONE: Final = "NONE"
@@ -108,9 +115,7 @@ class SentenceTyper:
     def predict(self, texts: list[str]) -> list[dict[str, float]]:
         """Type -> probability for each text (the hook EventExtractor's `model` expects)."""
         probs = self.probabilities(texts)
-        return [
-            {self.labels[i]: float(row[i]) for i in self._keep} for row in probs
-        ]
+        return [{self.labels[i]: float(row[i]) for i in self._keep} for row in probs]
 
 
 @lru_cache(maxsize=1)

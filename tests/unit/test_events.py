@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.entities.extractor import EntityExtractor
+from service.events.combine import Weights
 from service.events.extractor import EventExtractor
 from service.events.inflection import base_forms
 from service.events.lexicon import PLOVER_TYPES
@@ -398,27 +399,63 @@ class _FixedTyper:
 
 
 class TestSentenceTyper:
-    """A learned sentence model plugs in; without one the lexicon alone decides."""
+    """A learned sentence model plugs in: it types with the lexicon, and scores every event."""
 
     TEXT = "Russia attacked Ukraine. The weather was mild. Germany sent aid to Ukraine."
 
-    def _run(self, nlp: Language, extractor: EventExtractor) -> set[str]:
-        doc = nlp(self.TEXT)
-        return {e.type for e in extractor(doc, EntityExtractor()(doc), PUBLISHED)}
+    def _events(self, nlp: Language, extractor: EventExtractor, text: str = TEXT) -> list[Event]:
+        doc = nlp(text)
+        return extractor(doc, EntityExtractor()(doc), PUBLISHED)
 
-    def test_one_call_per_doc_on_candidate_sentences(self, events_nlp: Language) -> None:
-        """The model sees the sentences that may hold an event, in one batch."""
+    def _run(self, nlp: Language, extractor: EventExtractor) -> set[str]:
+        return {e.type for e in self._events(nlp, extractor)}
+
+    def test_one_call_per_doc_on_candidate_and_lead_sentences(self, events_nlp: Language) -> None:
+        """The model sees, in one batch, the sentences that may hold an event and a story's
+        lead window (its first three sentences)."""
         typer = _FixedTyper({"ASSAULT": 0.9, "AID": 0.9})
-        assert self._run(events_nlp, EventExtractor(typer, min_confidence=0.5)) == {
+        assert self._run(events_nlp, EventExtractor(typer, min_confidence=0.1)) == {
             "ASSAULT", "AID",
         }  # fmt: skip
-        assert typer.calls == [["Russia attacked Ukraine.", "Germany sent aid to Ukraine."]]
+        assert typer.calls == [
+            ["Russia attacked Ukraine.", "The weather was mild.", "Germany sent aid to Ukraine."]
+        ]
 
-    def test_min_confidence_drops_weak_types(self, events_nlp: Language) -> None:
-        """An event whose type the model scores low in its sentence is dropped."""
-        typer = _FixedTyper({"ASSAULT": 0.9, "AID": 0.1})
-        assert self._run(events_nlp, EventExtractor(typer, min_confidence=0.5)) == {"ASSAULT"}
-        assert self._run(events_nlp, EventExtractor(typer)) == {"ASSAULT", "AID"}
+    def test_min_confidence_drops_weak_events(self, events_nlp: Language) -> None:
+        """With an undecided model the lexicon's types stand at middling confidence: a low
+        threshold keeps them, a high one drops them."""
+        typer = _FixedTyper(dict.fromkeys(PLOVER_TYPES, 1 / 16))
+        kept = self._events(events_nlp, EventExtractor(typer, min_confidence=0.3))
+        assert {e.type for e in kept} == {"ASSAULT", "AID"}
+        assert all(0.3 <= e.confidence < 0.6 for e in kept)
+        assert self._events(events_nlp, EventExtractor(typer, min_confidence=0.6)) == []
+
+    def test_a_sure_model_overrides_the_lexicon(self, events_nlp: Language) -> None:
+        """A trigger the model is sure means something else takes the model's type, less sure."""
+        scores = {"AID": 0.001, "ASSAULT": 0.98}
+        events = self._events(
+            events_nlp, EventExtractor(_FixedTyper(scores)), "Germany sent aid to Ukraine."
+        )
+        assert [(e.type, e.actor, e.target) for e in events] == [("ASSAULT", "Germany", "Ukraine")]
+        assert events[0].confidence <= Weights().retyped
+
+    def test_a_story_lead_without_trigger_gets_the_typed_event(self, events_nlp: Language) -> None:
+        """News reports the main event first: a lead no trigger codes still yields an event of
+        the model's type, actor its subject, and it comes first."""
+        text = (
+            "Russian tanks rolled across the border into Ukraine on Monday. "
+            "Officials gave no figures. Germany sent aid to Ukraine."
+        )
+        events = self._events(events_nlp, EventExtractor(_FixedTyper({"ASSAULT": 0.9})), text)
+        assert (events[0].type, events[0].actor, events[0].target) == (
+            "ASSAULT", "Russian", "Ukraine",
+        )  # fmt: skip
+        assert events[0].sentence[0] == 0
+
+    def test_without_model_confidence_is_the_lexicon_s(self, events_nlp: Language) -> None:
+        """No model: hand-lexicon events with both parties are certain."""
+        events = self._events(events_nlp, EventExtractor())
+        assert {(e.type, e.confidence) for e in events} == {("ASSAULT", 1.0), ("AID", 1.0)}
 
     def test_bad_settings_fail_at_construction(self) -> None:
         """A threshold outside 0..1 is refused when the extractor is built."""
@@ -432,5 +469,5 @@ class TestSentenceTyper:
             def predict(self, texts: list[str]) -> list[dict[str, float]]:
                 return []
 
-        with pytest.raises(ValueError, match="scored 0 of 2"):
+        with pytest.raises(ValueError, match="scored 0 of 3"):
             self._run(events_nlp, EventExtractor(Short({}), min_confidence=0.5))
