@@ -169,7 +169,7 @@ class Settings(BaseSettings):
         "lexicon; off codes with the hand lexicon alone (every confidence 1).",
     )
     events_min_confidence: float = Field(
-        0.2,
+        0.1,
         ge=0.0,
         le=1.0,
         description="Events whose confidence is below this are dropped (0 keeps every one).",

@@ -25,10 +25,10 @@ _FLOOR: Final = 1e-6
 class Weights:
     """The combination's knobs; the defaults were chosen by the k-fold runs in BENCHMARKS.md."""
 
-    lexicon: float = 2.5  # log-score bonus of the trigger's own type
-    lead_lexicon: float = 0.5  # ... in a story's lead, where the typer knows the story best
+    lexicon: float = 3.5  # log-score bonus of the trigger's own type
+    lead_lexicon: float | None = 0.5  # ... for a one-word trigger in a story's lead (None: same)
     lead_sentences: int = 3  # a doc this long is a story with a lead
-    document: float = 1.0  # weight of the rest of the story
+    document: float = 0.5  # weight of the rest of the story
     untargeted: float = 0.85  # confidence factor of an event without a target
     retyped: float = 0.8  # confidence factor when the typer overrides the lexicon
     stories: float = 0.9  # confidence factor of a trigger derived from the stories
@@ -79,7 +79,8 @@ class DocTypes:
         score = self._combined(i)
         own = self._column.get(lexicon_type)
         if own is not None:
-            score[own] += self._weights.lead_lexicon if lead else self._weights.lexicon
+            bonus = self._weights.lead_lexicon if lead else None
+            score[own] += self._weights.lexicon if bonus is None else bonus
         k = int(score.argmax())
         type_ = self.types[k]
         confidence = self._share(score, k) * self._weights.source(source)

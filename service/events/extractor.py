@@ -115,7 +115,7 @@ class EventExtractor:
         """A story's lead: its first real sentence, in a doc long enough to be a story."""
         if self._typer is None or len(sents) < self._weights.lead_sentences:
             return None
-        return next((i for i, s in enumerate(sents) if sum(t.is_alpha for t in s) >= 4), None)
+        return next((i for i, s in enumerate(sents) if sum(t.is_alpha for t in s) >= 3), None)
 
     @staticmethod
     def _lead_window(lead: int | None, count: int) -> set[int]:
@@ -136,7 +136,9 @@ class EventExtractor:
         source = self._triggers.source(trig)
         if types is None or ctx.row is None:
             return trig, self._weights.source(source)
-        type_, confidence = types.choose(ctx.row, trig.type, source, lead=ctx.lead)
+        # in a lead the typer may overrule a bare word, not a phrase ("sent troops")
+        lead = ctx.lead and trig.text == trig.token.text
+        type_, confidence = types.choose(ctx.row, trig.type, source, lead=lead)
         return (trig if type_ == trig.type else replace(trig, type=type_)), confidence
 
     def _untriggered(

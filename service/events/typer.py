@@ -30,13 +30,18 @@ __all__ = [
 
 #: The label of sentences that report no event (kept out of `predict`'s dicts).
 NONE: Final = "NONE"
-_TOKEN_RE: Final = re.compile(r"[a-z]+(?:['\u2019-][a-z]+)*|\d+")
+_TOKEN_RE: Final = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*|\d+")
 _MODEL_FILE: Final = "type_model.json"
 
 
 def features(text: str, ngram: int = 2) -> list[str]:
-    """Lower-cased word n-grams (1..ngram) with digits folded to one symbol."""
-    tokens = ["0" if t[0].isdigit() else t for t in _TOKEN_RE.findall(text.lower())]
+    """Lower-cased word n-grams (1..ngram), digits folded to one symbol and capitalised words
+    after the first (names: countries, people, months) folded to another, so the model learns
+    how events are worded, not who took part in the stories it was trained on."""
+    tokens = [
+        "0" if t[0].isdigit() else ("N" if i and t[0].isupper() else t.lower())
+        for i, t in enumerate(_TOKEN_RE.findall(text))
+    ]
     out = list(tokens)
     for n in range(2, ngram + 1):
         out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import orjson
 import pytest
 from pydantic import ValidationError
 
+from service.config import Settings
 from service.events.combine import DocTypes, Weights
 from service.events.derived import DerivedLexicon, shipped_lexicon
 from service.events.typer import NONE, SentenceTyper, TypeModelFile, features, shipped_typer
+from service.models import ArticleRecord, Event
+from service.pipeline import Pipeline, RawMessage
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 PLOVER = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -119,3 +127,45 @@ class TestDocTypes:
         """An even sentence leans to the type the rest of the story reports."""
         rows = [{"ACCUSE": 0.5, "ASSAULT": 0.5}, {"ACCUSE": 0.05, "ASSAULT": 0.9}]
         assert DocTypes(["ACCUSE", "ASSAULT"], rows, Weights()).best(0, lead=True)[0] == "ASSAULT"
+
+
+#: an invented wire story: a troop movement with its number and dates, an accusation, a denial
+ARTICLE = (
+    "TOKYO, Nov. 4 (Wire) - About 2,000 Chinese marines were sent to Cambodia by transport "
+    "ships from Oct. 20 to Oct. 24, Japan's defence ministry said on Monday. "
+    "Japan and Australia accused North Korea of supplying missiles to Russia. "
+    "Russia rejected the accusation as slander. "
+    "Officials in Canberra said talks with allies would continue next week."
+)
+
+
+class TestShippedCoder:
+    """The pipeline with the shipped typer, lexicon and default threshold."""
+
+    def _events(self, nlp: Language, **settings: float) -> list[Event]:
+        pipeline = Pipeline(Settings(workers=1, **settings), nlp=nlp)
+        value = orjson.dumps({"id": "x", "text": ARTICLE, "published_at": "2024-11-04T08:00:00Z"})
+        [record] = pipeline.process([RawMessage(value=value)]).outcomes
+        assert isinstance(record, ArticleRecord)
+        return record.events
+
+    def test_story_events_come_out_with_confidence(self, nlp: Language) -> None:
+        """Troop movement (number, dates), accusation and denial are coded, and every event
+        has a confidence in 0..1."""
+        events = self._events(nlp)
+        found = {(e.type, e.actor, e.target) for e in events}
+        assert ("ACCUSE", "Japan", "North Korea") in found
+        [moved] = [e for e in events if e.type == "MOBILIZE"]
+        assert (moved.actor, moved.target) == ("Chinese", "Cambodia")
+        assert moved.quantity is not None and moved.quantity.value == 2000
+        assert moved.date is not None and str(moved.date.start) == "2024-10-20"
+        assert any(e.type == "REJECT" and e.actor == "Russia" for e in events)
+        assert all(0.0 <= e.confidence <= 1.0 for e in events)
+
+    def test_min_confidence_drops_events(self, nlp: Language) -> None:
+        """A higher threshold keeps only the surer events."""
+        every = self._events(nlp, events_min_confidence=0.0)
+        strict = self._events(nlp, events_min_confidence=0.9)
+        assert len(strict) < len(every)
+        assert all(e.confidence >= 0.9 for e in strict)
+        assert {e.confidence for e in every} - {e.confidence for e in strict}

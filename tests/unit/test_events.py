@@ -422,13 +422,15 @@ class TestSentenceTyper:
         ]
 
     def test_min_confidence_drops_weak_events(self, events_nlp: Language) -> None:
-        """With an undecided model the lexicon's types stand at middling confidence: a low
-        threshold keeps them, a high one drops them."""
+        """With an undecided model the lexicon's types stand, surer for a phrase ("sent aid")
+        than for a bare verb in a story's lead ("attacked"); a threshold drops the weaker."""
         typer = _FixedTyper(dict.fromkeys(PLOVER_TYPES, 1 / 16))
-        kept = self._events(events_nlp, EventExtractor(typer, min_confidence=0.3))
-        assert {e.type for e in kept} == {"ASSAULT", "AID"}
-        assert all(0.3 <= e.confidence < 0.6 for e in kept)
-        assert self._events(events_nlp, EventExtractor(typer, min_confidence=0.6)) == []
+        every = self._events(events_nlp, EventExtractor(typer, min_confidence=0.0))
+        assert {e.type for e in every} == {"ASSAULT", "AID"}
+        assert all(0.0 < e.confidence <= 1.0 for e in every)
+        strict = self._events(events_nlp, EventExtractor(typer, min_confidence=0.5))
+        assert {e.type for e in strict} == {"AID"}  # the lead's bare verb is the weaker
+        assert all(e.confidence >= 0.5 for e in strict)
 
     def test_a_sure_model_overrides_the_lexicon(self, events_nlp: Language) -> None:
         """A trigger the model is sure means something else takes the model's type, less sure."""
