@@ -3,7 +3,8 @@
 The lexicon says what a trigger word usually signals; the typer says what the sentence as a
 whole (and, in a story, the rest of the story) reports. The type is the best of
 `log p(type | sentence) + document * log p(type | other sentences) + lexicon * [type is the
-trigger's]`, so the typer overrides the lexicon only when it is clearly surer; the confidence is
+trigger's]`, so the typer overrides the lexicon only when it is clearly surer, and never for a
+phrase ("sent troops": the object already decided the type); the confidence is
 that type's share of the combined score, lowered for a word the lexicon did not know by hand, a
 type the typer imposed and an event with no target.
 """
@@ -23,12 +24,13 @@ _FLOOR: Final = 1e-6
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """The combination's knobs; the defaults were chosen by the k-fold runs in BENCHMARKS.md."""
+    """The combination's knobs; the defaults are what most folds of the k-fold run chose
+    (BENCHMARKS.md, issue 12)."""
 
     lexicon: float = 3.5  # log-score bonus of the trigger's own type
-    lead_lexicon: float | None = 0.5  # ... for a one-word trigger in a story's lead (None: same)
+    lead_lexicon: float | None = 1.5  # ... for a one-word trigger in a story's lead (None: same)
     lead_sentences: int = 3  # a doc this long is a story with a lead
-    document: float = 0.5  # weight of the rest of the story
+    document: float = 1.0  # weight of the rest of the story
     untargeted: float = 0.85  # confidence factor of an event without a target
     retyped: float = 0.8  # confidence factor when the typer overrides the lexicon
     stories: float = 0.9  # confidence factor of a trigger derived from the stories
@@ -73,15 +75,16 @@ class DocTypes:
         return float(exp[k] / exp.sum())
 
     def choose(
-        self, i: int, lexicon_type: str, source: str, *, lead: bool = False
+        self, i: int, lexicon_type: str, source: str, *, lead: bool = False, fixed: bool = False
     ) -> tuple[str, float]:
-        """(type, confidence) for a trigger of sentence i that the lexicon types."""
+        """(type, confidence) for a trigger of sentence i that the lexicon types; a `fixed`
+        trigger keeps its type and is only scored."""
         score = self._combined(i)
         own = self._column.get(lexicon_type)
         if own is not None:
             bonus = self._weights.lead_lexicon if lead else None
             score[own] += self._weights.lexicon if bonus is None else bonus
-        k = int(score.argmax())
+        k = own if fixed and own is not None else int(score.argmax())
         type_ = self.types[k]
         confidence = self._share(score, k) * self._weights.source(source)
         if type_ != lexicon_type:

@@ -136,9 +136,11 @@ class EventExtractor:
         source = self._triggers.source(trig)
         if types is None or ctx.row is None:
             return trig, self._weights.source(source)
-        # in a lead the typer may overrule a bare word, not a phrase ("sent troops")
-        lead = ctx.lead and trig.text == trig.token.text
-        type_, confidence = types.choose(ctx.row, trig.type, source, lead=lead)
+        # the typer may overrule a bare word, not a phrase ("sent troops")
+        word = trig.text == trig.token.text
+        type_, confidence = types.choose(
+            ctx.row, trig.type, source, lead=ctx.lead and word, fixed=not word
+        )
         return (trig if type_ == trig.type else replace(trig, type=type_)), confidence
 
     def _untriggered(

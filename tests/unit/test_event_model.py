@@ -150,17 +150,21 @@ class TestShippedCoder:
         return record.events
 
     def test_story_events_come_out_with_confidence(self, nlp: Language) -> None:
-        """Troop movement (number, dates), accusation and denial are coded, and every event
-        has a confidence in 0..1."""
+        """Accusation and denial pass the default threshold; every event has a confidence
+        in 0..1."""
         events = self._events(nlp)
         found = {(e.type, e.actor, e.target) for e in events}
         assert ("ACCUSE", "Japan", "North Korea") in found
-        [moved] = [e for e in events if e.type == "MOBILIZE"]
+        assert any(e.type == "REJECT" and e.actor == "Russia" for e in events)
+        assert all(0.0 <= e.confidence <= 1.0 for e in events)
+
+    def test_troop_movement_keeps_its_details(self, nlp: Language) -> None:
+        """The phrase "marines were sent" keeps its type whatever the typer thinks (it only
+        scores it): actor, destination, number and dates come out."""
+        [moved] = [e for e in self._events(nlp, events_min_confidence=0.0) if e.type == "MOBILIZE"]
         assert (moved.actor, moved.target) == ("Chinese", "Cambodia")
         assert moved.quantity is not None and moved.quantity.value == 2000
         assert moved.date is not None and str(moved.date.start) == "2024-10-20"
-        assert any(e.type == "REJECT" and e.actor == "Russia" for e in events)
-        assert all(0.0 <= e.confidence <= 1.0 for e in events)
 
     def test_min_confidence_drops_events(self, nlp: Language) -> None:
         """A higher threshold keeps only the surer events."""

@@ -432,14 +432,20 @@ class TestSentenceTyper:
         assert {e.type for e in strict} == {"AID"}  # the lead's bare verb is the weaker
         assert all(e.confidence >= 0.5 for e in strict)
 
-    def test_a_sure_model_overrides_the_lexicon(self, events_nlp: Language) -> None:
-        """A trigger the model is sure means something else takes the model's type, less sure."""
-        scores = {"AID": 0.001, "ASSAULT": 0.98}
-        events = self._events(
-            events_nlp, EventExtractor(_FixedTyper(scores)), "Germany sent aid to Ukraine."
-        )
-        assert [(e.type, e.actor, e.target) for e in events] == [("ASSAULT", "Germany", "Ukraine")]
+    def test_a_sure_model_overrides_a_bare_word(self, events_nlp: Language) -> None:
+        """A one-word trigger the model is sure means something else ("attacked" in words)
+        takes the model's type, less sure."""
+        typer = _FixedTyper({"ASSAULT": 0.001, "ACCUSE": 0.98})
+        events = self._events(events_nlp, EventExtractor(typer), "Germany attacked Ukraine.")
+        assert [(e.type, e.actor, e.target) for e in events] == [("ACCUSE", "Germany", "Ukraine")]
         assert events[0].confidence <= Weights().retyped
+
+    def test_a_phrase_keeps_its_type(self, events_nlp: Language) -> None:
+        """The object decided "sent aid": the model only scores it, here low."""
+        typer = _FixedTyper({"AID": 0.001, "ASSAULT": 0.98})
+        events = self._events(events_nlp, EventExtractor(typer), "Germany sent aid to Ukraine.")
+        assert [(e.type, e.actor, e.target) for e in events] == [("AID", "Germany", "Ukraine")]
+        assert events[0].confidence < 0.5
 
     def test_a_story_lead_without_trigger_gets_the_typed_event(self, events_nlp: Language) -> None:
         """News reports the main event first: a lead no trigger codes still yields an event of
