@@ -130,8 +130,9 @@ class EventExtractor:
             raise ValueError(f"the typer scored {len(scores)} of {len(sents)} sentences")
         return DocTypes(PLOVER_TYPES, scores, self._weights)
 
-    def _typed(self, ctx: _Sentence, trig: Trigger, types: DocTypes | None) -> tuple[Trigger,
-                                                                                      float]:
+    def _typed(
+        self, ctx: _Sentence, trig: Trigger, types: DocTypes | None
+    ) -> tuple[Trigger, float]:
         """The trigger with the type lexicon and typer agree on, and how sure that is."""
         source = self._triggers.source(trig)
         if types is None or ctx.row is None:
