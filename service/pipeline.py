@@ -344,6 +344,8 @@ class _Feed:
         for n, (index, text) in enumerate(zip(self._indices, self._texts, strict=True)):
             self._progress.started(index if n < last else None)
             yield bound_mark_runs(text)
+
+
 def _event_extractor(settings: Settings) -> EventExtractor:
     """The event coder with the shipped typer and derived lexicon (loaded once per process)."""
     if not settings.events_typer:

@@ -26,7 +26,7 @@ class LeadParties:
         root: Token = sent.root
         actors: list[Entity] = []
         if root.tag_.startswith("VB"):
-            actors = self._group(Participants.subjects(root), index, deep=True)
+            actors = self._group(Participants.subjects(root, index), index, deep=True)
         named = _countries(sent, index)
         if not actors:
             actors = named[:1]
