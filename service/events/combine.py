@@ -27,10 +27,10 @@ class Weights:
     """The combination's knobs; the defaults are what most folds of the k-fold run chose
     (BENCHMARKS.md, issue 12)."""
 
-    lexicon: float = 3.5  # log-score bonus of the trigger's own type
-    lead_lexicon: float | None = 1.5  # ... for a one-word trigger in a story's lead (None: same)
+    lexicon: float = 2.5  # log-score bonus of the trigger's own type
+    lead_lexicon: float | None = 0.5  # ... for a one-word trigger in a story's lead (None: same)
     lead_sentences: int = 3  # a doc this long is a story with a lead
-    document: float = 1.0  # weight of the rest of the story
+    document: float = 0.5  # weight of the rest of the story
     untargeted: float = 0.85  # confidence factor of an event without a target
     retyped: float = 0.8  # confidence factor when the typer overrides the lexicon
     stories: float = 0.9  # confidence factor of a trigger derived from the stories

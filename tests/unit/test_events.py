@@ -428,9 +428,9 @@ class TestSentenceTyper:
         every = self._events(events_nlp, EventExtractor(typer, min_confidence=0.0))
         assert {e.type for e in every} == {"ASSAULT", "AID"}
         assert all(0.0 < e.confidence <= 1.0 for e in every)
-        strict = self._events(events_nlp, EventExtractor(typer, min_confidence=0.5))
+        strict = self._events(events_nlp, EventExtractor(typer, min_confidence=0.3))
         assert {e.type for e in strict} == {"AID"}  # the lead's bare verb is the weaker
-        assert all(e.confidence >= 0.5 for e in strict)
+        assert all(e.confidence >= 0.3 for e in strict)
 
     def test_a_sure_model_overrides_a_bare_word(self, events_nlp: Language) -> None:
         """A one-word trigger the model is sure means something else ("attacked" in words)
