@@ -6,14 +6,18 @@ import re
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from service.cleaning.tokensafe import bound_mark_runs
 from service.models import Tone
 
-__all__ = ["ToneScorer", "split_sentences"]
+__all__ = ["MAX_TOKENS", "ToneScorer", "split_sentences"]
 
 # A sentence ends at . ! ? (with closing quotes or brackets) before white space, or at a line
 # break: cleaned text keeps one paragraph per line.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)\]]))\s+|\n+")
 _WORD = re.compile(r"\w+")
+#: VADER's cost grows with the square of a sentence's length (it finds words by position, reads
+#: emoji one by one): past this many tokens a "sentence" is a flood, its rest is not scored.
+MAX_TOKENS = 200
 
 
 def split_sentences(text: str) -> list[str]:
@@ -40,7 +44,7 @@ class ToneScorer:
             words = len(_WORD.findall(sentence))
             if not words:
                 continue
-            polarity = self._vader.polarity_scores(sentence)
+            polarity = self._vader.polarity_scores(_scorable(sentence))
             total += words
             score += words * polarity["compound"]
             positive += words * polarity["pos"]
@@ -52,6 +56,13 @@ class ToneScorer:
             positive=_clip(round(positive / total, 4), 0.0),
             negative=_clip(round(negative / total, 4), 0.0),
         )
+
+
+def _scorable(sentence: str) -> str:
+    """The sentence as VADER reads it in linear time: mark floods blanked, tokens capped."""
+    sentence = bound_mark_runs(sentence)
+    tokens = sentence.split()
+    return sentence if len(tokens) <= MAX_TOKENS else " ".join(tokens[:MAX_TOKENS])
 
 
 def _clip(value: float, low: float) -> float:

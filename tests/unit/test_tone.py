@@ -47,6 +47,17 @@ class TestToneScorer:
         assert many.score == pytest.approx(one.score, abs=1e-3)
         assert -0.9 < many.score < 0
 
+    @pytest.mark.timeout(60)  # VADER alone took 55 s on 8,000 emoji; bounded, well under 1 s
+    @pytest.mark.parametrize("flood", ["\U0001f600" * 50_000, "word " * 40_000])
+    def test_floods_are_scored_on_their_start(self, flood: str) -> None:
+        """A flood of emoji or words in one sentence is read up to a bound, not to its end."""
+        tone = scorer(flood + " " + PEACE)
+        assert -1.0 <= tone.score <= 1.0
+
+    def test_ordinary_sentences_unbounded(self) -> None:
+        """Sentences under the bound score exactly as before."""
+        assert scorer(PEACE) == scorer(" ".join(PEACE.split()))
+
     @settings(max_examples=60, deadline=None)
     @given(st.text(max_size=400))
     def test_scores_stay_in_bounds(self, text: str) -> None:
