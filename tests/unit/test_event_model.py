@@ -173,3 +173,8 @@ class TestShippedCoder:
         assert len(strict) < len(every)
         assert all(e.confidence >= 0.9 for e in strict)
         assert {e.confidence for e in every} - {e.confidence for e in strict}
+
+    def test_threshold_outside_range_is_refused(self) -> None:
+        """ENTITY_EVENTS_MIN_CONFIDENCE must be within 0..1."""
+        with pytest.raises(ValidationError):
+            Settings(events_min_confidence=1.5)
