@@ -11,9 +11,10 @@ from typing import Literal
 import orjson
 
 from service.errors import Rejected
+from service.intake import RawMessage
 from service.models import DeadLetter, ErrorInfo, MessageHeader, is_article_id
 
-__all__ = ["dead_letter", "peek_article_id"]
+__all__ = ["dead_letter", "dead_letter_for", "peek_article_id"]
 
 
 def dead_letter(
@@ -54,6 +55,26 @@ def dead_letter(
         failed_at=datetime.now(UTC),
         original_headers=[_header(k, v) for k, v in headers] if headers_fit else [],
         original_headers_truncated=not headers_fit,
+    )
+
+
+def dead_letter_for(
+    message: RawMessage,
+    error: Rejected,
+    *,
+    max_original_bytes: int,
+    article_id: str | None = None,
+) -> DeadLetter:
+    """The dead letter of one consumed message: where it was read from, and its headers."""
+    return dead_letter(
+        message.value,
+        error,
+        max_original_bytes=max_original_bytes,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        article_id=article_id,
+        headers=message.headers,
     )
 
 

@@ -15,7 +15,7 @@ from service.cleaning.cleaner import Cleaned, Cleaner
 from service.cleaning.language import detect_language, is_latin_script
 from service.cleaning.tokensafe import bound_mark_runs
 from service.config import Settings
-from service.deadletters import dead_letter
+from service.deadletters import dead_letter_for
 from service.entities.extractor import EntityExtractor
 from service.entities.model import load_nlp
 from service.errors import Rejected
@@ -55,6 +55,10 @@ __all__ = [
 
 #: Articles parsed together under a time budget: the budget is checked between slices.
 BUDGET_SLICE = 16
+
+#: A message longer than max_text_chars / LONG_ALONE is parsed in a slice of its own, so a
+#: time limit that strikes while it is parsed blames it alone, at once.
+LONG_ALONE = 8
 
 
 def record_id_for(article: Article) -> str:
@@ -141,15 +145,17 @@ class Pipeline:
         return result
 
     def _slices(self, messages: Sequence[RawMessage]) -> Iterator[Sequence[RawMessage]]:
-        start, size = 0, 0
+        limit = self.settings.max_text_chars
+        start, size, alone = 0, 0, False
         for end, message in enumerate(messages):
+            long = len(message.value) > limit // LONG_ALONE
             if end > start and (
-                end - start >= BUDGET_SLICE
-                or size + len(message.value) > self.settings.max_text_chars
+                end - start >= BUDGET_SLICE or size + len(message.value) > limit or long or alone
             ):
                 yield messages[start:end]
                 start, size = end, 0
             size += len(message.value)
+            alone = long
         if start < len(messages):
             yield messages[start:]
 
@@ -298,15 +304,11 @@ class Pipeline:
     def _dead(
         self, message: RawMessage, error: Rejected, article_id: str | None = None
     ) -> DeadLetter:
-        return dead_letter(
-            message.value,
+        return dead_letter_for(
+            message,
             error,
             max_original_bytes=self.settings.dlq_original_max_bytes,
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
             article_id=article_id,
-            headers=message.headers,
         )
 
 
@@ -342,7 +344,8 @@ class _Feed:
     def __iter__(self) -> Iterator[str]:
         last = len(self._texts) - 1
         for n, (index, text) in enumerate(zip(self._indices, self._texts, strict=True)):
-            self._progress.started(index if n < last else None)
+            # A text parsed alone is the only one its parse can be blamed on.
+            self._progress.started(index if n < last or last == 0 else None)
             yield bound_mark_runs(text)
 
 

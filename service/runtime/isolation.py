@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import orjson
 
 from service.config import Settings
-from service.deadletters import dead_letter
+from service.deadletters import dead_letter_for
 from service.errors import Rejected
 from service.intake import RawMessage
 from service.models import ModelInfo
@@ -251,14 +251,8 @@ class IsolatedPipeline:
             message.partition,
             message.offset,
         )
-        return dead_letter(
-            message.value,
-            error,
-            max_original_bytes=self.settings.dlq_original_max_bytes,
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            headers=message.headers,
+        return dead_letter_for(
+            message, error, max_original_bytes=self.settings.dlq_original_max_bytes
         )
 
     # --- the child ----------------------------------------------------------------------

@@ -129,6 +129,15 @@ class TestIsolatedPipeline:
         outcomes = isolated.process(_batch(STALL_PARSE, at=2)).outcomes
         assert _kinds(outcomes) == ["record", "record", "processing_timeout", "record"]
 
+    def test_long_article_is_blamed_at_once(self, isolated: IsolatedPipeline) -> None:
+        """A long article is parsed alone: its timeout costs one restart, no re-run of others."""
+        long_text = " ".join(STORY.format(i=n) for n in range(320)) + f" {STALL_PARSE}."
+        batch = [_message(0), _message(1, long_text), _message(2)]
+        restarts = isolated.restarts
+        outcomes = isolated.process(batch).outcomes
+        assert _kinds(outcomes) == ["record", "processing_timeout", "record"]
+        assert isolated.restarts == restarts + 1
+
     def test_dying_child_costs_one_article(self, isolated: IsolatedPipeline) -> None:
         """A child that exits mid-article: that article is a processing_error, the rest go on."""
         outcomes = isolated.process(_batch(DIE, at=0)).outcomes
