@@ -28,6 +28,9 @@ ERROR_TYPES: Final[dict[str, str]] = {
     "unsupported_language": "the article is in a language the model cannot serve",
     "processing_error": "a pipeline stage raised on this article",
     "processing_timeout": "the article was still being processed after ENTITY_ARTICLE_TIMEOUT_S",
+    "undecodable_batch": "a Kafka record batch whose CRC checks but whose content cannot be "
+    "decoded (garbage under its codec, broken record framing, an unknown codec id): one dead "
+    "letter for the whole batch, at its base offset, holding the batch's bytes",
 }
 
 

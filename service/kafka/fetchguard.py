@@ -10,9 +10,18 @@ positions moved on, so the next commit would pass them.
 
 The guard snapshots positions before each call; on an error it seeks every partition back (the
 dropped records are fetched again), then reads partition by partition to find the one that
-fails, pauses it with a growing backoff and reports it to the stall watcher. Nothing is skipped:
-an unreadable batch may be readable after a fix (install the codec, grant the ACL), and the
-stall watcher makes the wait visible.
+fails, pauses it with a growing backoff and reports it to the stall watcher. Nothing is skipped
+blindly: an unreadable batch may be readable after a fix (install the codec, grant the ACL) or
+a fetch again (a CRC mismatch: bytes damaged on the way), and the stall watcher makes the wait
+visible.
+
+One case is skipped, because waiting cannot end it: a v2 record batch whose CRC32C checks (the
+broker's own bytes, the same on every fetch) but whose content does not decode (`badbatch` says
+which and why, from the bytes `rawfetch` gets again). With `on_undecodable` set, the guard first
+lets the decodable records before it through (exactly as many as precede it), then hands the
+batch to `on_undecodable` (the worker publishes one `undecodable_batch` dead letter and returns
+once the broker acknowledged it), and only then seeks past the batch and commits that position.
+A failure anywhere on that path, or a batch it cannot locate, falls back to the stall.
 """
 
 from __future__ import annotations
@@ -26,14 +35,20 @@ from typing import Any
 from aiokafka import ConsumerRecord, TopicPartition
 from aiokafka.errors import ConsumerStoppedError, IllegalStateError
 
+from service import metrics
+from service.kafka.badbatch import ReadableFirst, Undecodable, find_undecodable
+from service.kafka.rawfetch import fetch_raw
 from service.kafka.stall import StallWatcher
 
-__all__ = ["FetchGuard"]
+__all__ = ["FetchGuard", "OnUndecodable"]
 
 log = logging.getLogger("entity_service.fetch")
 
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 GetMany = Callable[..., Awaitable[Batch]]
+#: Publish the dead letter of an undecodable batch; return once the broker acknowledged it.
+OnUndecodable = Callable[[TopicPartition, Undecodable], Awaitable[None]]
+RawFetch = Callable[[Any, TopicPartition, int], Awaitable[bytes | None]]
 
 
 class FetchGuard:
@@ -48,6 +63,8 @@ class FetchGuard:
         max_backoff_s: float = 10.0,
         poll_s: float = 0.05,
         probe_s: float = 5.0,
+        on_undecodable: OnUndecodable | None = None,
+        raw_fetch: RawFetch = fetch_raw,
     ) -> None:
         self._consumer = consumer
         self._watcher = watcher
@@ -60,6 +77,10 @@ class FetchGuard:
         self._paused_until: dict[TopicPartition, float] = {}
         self._probing_until = 0.0  # after an unattributed error: read partition by partition
         self._turn = 0
+        self._on_undecodable = on_undecodable
+        self._raw_fetch = raw_fetch
+        # partition -> records still to read before its undecodable batch (read no more)
+        self._limits: dict[TopicPartition, int] = {}
 
     def install(self) -> FetchGuard:
         """FastStream's consume loop calls `consumer.getmany`: from now on, this."""
@@ -70,7 +91,7 @@ class FetchGuard:
         self, *partitions: TopicPartition, timeout_ms: int = 0, max_records: int | None = None
     ) -> Batch:
         self._resume_due()
-        if time.monotonic() < self._probing_until:
+        if self._limits or time.monotonic() < self._probing_until:
             return await self._probe(timeout_ms, max_records)
         before = await self._positions(self._active())
         try:
@@ -93,15 +114,20 @@ class FetchGuard:
             room = max_records or 500
             for tp in self._rotation():
                 position = await self._position(tp)
+                limit = self._limits.get(tp)
                 try:
-                    got = await self._getmany(tp, timeout_ms=0, max_records=room)
+                    got = await self._getmany(
+                        tp, timeout_ms=0, max_records=room if limit is None else min(room, limit)
+                    )
                 except ConsumerStoppedError:
                     raise
                 except Exception as exc:
                     if position is not None:
                         self._consumer.seek(tp, position)
-                    self._fail(tp, position, exc)
+                    await self._failed(tp, position, exc)
                     continue
+                if limit is not None:
+                    self._count_down(tp, limit, len(got.get(tp, ())))
                 for part, records in got.items():
                     batch[part] = records
                     room -= len(records)
@@ -112,6 +138,84 @@ class FetchGuard:
             if batch or remaining <= 0:
                 return batch
             await asyncio.sleep(min(self._poll_s, remaining))
+
+    def _count_down(self, tp: TopicPartition, limit: int, read: int) -> None:
+        if read >= limit:
+            del self._limits[tp]  # the next read of tp meets the undecodable batch
+        else:
+            self._limits[tp] = limit - read
+
+    async def _failed(self, tp: TopicPartition, position: int | None, exc: BaseException) -> None:
+        """A read of `tp` failed: skip a batch that can never be decoded, otherwise stall."""
+        limited = self._limits.pop(tp, None) is not None  # then the count was wrong: stall
+        if not limited and position is not None and self._on_undecodable is not None:
+            verdict = await self._judge(tp, position)
+            if isinstance(verdict, ReadableFirst):
+                self._limits[tp] = verdict.records
+                return
+            if isinstance(verdict, Undecodable) and await self._skip(tp, verdict):
+                return
+        self._fail(tp, position, exc)
+
+    async def _judge(self, tp: TopicPartition, position: int) -> Undecodable | ReadableFirst | None:
+        """What the broker stores at `position`, judged; None (stall) when it cannot be told."""
+        try:
+            raw = await self._raw_fetch(self._consumer, tp, position)
+            return None if raw is None else find_undecodable(raw, position)
+        except Exception as exc:  # never let the judging itself stop the consume loop
+            log.warning("cannot judge %s partition %d at %d: %r", *tp, position, exc)
+            return None
+
+    async def _skip(self, tp: TopicPartition, bad: Undecodable) -> bool:
+        """Dead-letter the batch, then (only then) move past it and commit; False: not skipped."""
+        assert self._on_undecodable is not None
+        first, last = bad.batch.base_offset, bad.batch.last_offset
+        try:
+            await self._on_undecodable(tp, bad)
+        except Exception as exc:
+            log.warning(
+                "the dead letter of %s partition %d offsets %d..%d was not published (%s); "
+                "the partition waits",
+                tp.topic,
+                tp.partition,
+                first,
+                last,
+                exc,
+            )
+            return False
+        self._probing_until = 0.0
+        try:
+            self._consumer.seek(tp, bad.batch.next_offset)
+        except IllegalStateError:  # revoked meanwhile: its next reader dead-letters it again
+            return True
+        log.warning(
+            "%s partition %d: record batch at offsets %d..%d cannot be decoded (%s); "
+            "dead-lettered as undecodable_batch, reading on at offset %d",
+            tp.topic,
+            tp.partition,
+            first,
+            last,
+            bad.batch.codec,
+            bad.batch.next_offset,
+        )
+        self._watcher.fetched(tp)
+        await self._commit(tp, bad.batch.next_offset)
+        return True
+
+    async def _commit(self, tp: TopicPartition, offset: int) -> None:
+        """Everything of `tp` before the batch was handled and committed; the batch is now too.
+
+        Without this a bad batch at the end of the partition would wait for the next record's
+        commit, its lag reading as a stall. A failed commit is not fatal: the next batch's
+        commit covers the position, or a restart dead-letters the batch again (same ce_id).
+        """
+        try:
+            await self._consumer.commit({tp: offset})
+        except Exception as exc:
+            metrics.COMMITS.labels("failed").inc()
+            log.warning("committing %s partition %d at %d failed: %s", *tp, offset, exc)
+            return
+        metrics.COMMITS.labels("ok").inc()
 
     def _fail(self, tp: TopicPartition, position: int | None, exc: BaseException) -> None:
         """Pause the partition that failed, with exponential backoff; the others go on."""
@@ -126,6 +230,9 @@ class FetchGuard:
         self._paused_until[tp] = time.monotonic() + delay
 
     def _resume_due(self) -> None:
+        assigned = self._consumer.assignment()
+        for tp in [tp for tp in self._limits if tp not in assigned]:
+            del self._limits[tp]
         now = time.monotonic()
         for tp, until in list(self._paused_until.items()):
             if now >= until:

@@ -21,7 +21,10 @@ from faststream.message import StreamMessage
 
 from service import __version__, metrics
 from service.config import Settings
+from service.deadletters import dead_letter_for
+from service.errors import Rejected
 from service.intake import RawMessage
+from service.kafka.badbatch import Undecodable
 from service.kafka.compat import leave_group_in_generation_zero
 from service.kafka.fetchguard import FetchGuard
 from service.kafka.headers import trace_context
@@ -219,6 +222,25 @@ class Worker:
             len(unprocessed),
         )
 
+    async def dead_letter_batch(self, tp: TopicPartition, bad: Undecodable) -> None:
+        """One dead letter for a record batch no client can decode, acknowledged on return.
+
+        Its key is none (the key is inside the undecodable payload), so are its trace headers.
+        """
+        raw = RawMessage(
+            value=bad.batch.raw,
+            topic=tp.topic,
+            partition=tp.partition,
+            offset=bad.batch.base_offset,
+        )
+        dead = dead_letter_for(
+            raw,
+            Rejected("undecodable_batch", bad.describe()),
+            max_original_bytes=self.settings.dlq_original_max_bytes,
+        )
+        await self.publisher.publish([Output(raw, dead, {})])
+        metrics.observe_outcomes([dead])
+
     def _consumer(self) -> Any:
         """The aiokafka consumer FastStream creates when the subscriber starts (None before)."""
         return self.subscriber.consumer
@@ -262,7 +284,9 @@ class Worker:
 
     async def started(self) -> None:
         """Guard the consumer's reads, sample lag and stalls, then say the worker is ready."""
-        FetchGuard(self.subscriber.consumer, self.stalls).install()
+        FetchGuard(
+            self.subscriber.consumer, self.stalls, on_undecodable=self.dead_letter_batch
+        ).install()
         self._sampling = asyncio.create_task(self.lag.run(also=self._process_sampler.sample))
         if self._on_ready is not None:
             self._on_ready()

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 from typing import Any
 
 import orjson
 import pytest
+from aiokafka import TopicPartition
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from recordbatches import batch, garbage_payload
 
+from service import metrics
 from service.config import Settings
+from service.kafka.badbatch import Undecodable, raw_batches
 from service.kafka.worker import Worker
 from service.pipeline import Pipeline
 
@@ -98,6 +104,44 @@ class TestHandler:
         assert dead_headers["entity-redrive-count"] == "2"
         kept = {h["key"]: h["value"] for h in body["original_headers"]}
         assert kept["entity-redrive-count"] == "2" and kept["traceparent"] == "00-ab-cd-01"
+
+
+class TestUndecodableBatch:
+    async def test_one_contract_dead_letter_per_batch_with_a_stable_id(
+        self, worker: Worker
+    ) -> None:
+        """The batch's bytes, base offset, no key, the usual headers; the same ce_id twice."""
+        seen: list[tuple[dict[str, Any], dict[str, Any], bytes | None]] = []
+
+        @worker.broker.subscriber(worker.settings.dlq_topic)
+        async def on_dead(body: dict[str, Any], message: KafkaMessage) -> None:
+            seen.append((body, dict(message.headers), message.raw_message.key))
+
+        raw = garbage_payload(batch(12, count=3, codec="lz4"))
+        (found,) = raw_batches(raw)
+        bad = Undecodable(found, "DecompressionError: lz4: ERROR_frameType_unknown")
+        counted = metrics.DEAD_LETTERS.labels("undecodable_batch")._value.get()
+        async with TestKafkaBroker(worker.broker):
+            for _ in range(2):  # a redelivery after a crash before the commit
+                await worker.dead_letter_batch(TopicPartition("articles.raw", 3), bad)
+        assert metrics.DEAD_LETTERS.labels("undecodable_batch")._value.get() == counted + 2
+        (first, headers, key), (again, headers_again, _) = seen
+        assert first["error"]["type"] == "undecodable_batch"
+        assert "offsets 12..14 (3 records, lz4)" in first["error"]["message"]
+        assert "ERROR_frameType_unknown" in first["error"]["message"]
+        assert (first["topic"], first["partition"], first["offset"]) == ("articles.raw", 3, 12)
+        assert first["original_encoding"] == "base64"
+        assert base64.b64decode(first["original"]) == raw
+        assert first["original_size"] == len(raw)
+        assert first["original_sha256"] == hashlib.sha256(raw).hexdigest()
+        assert first["article_id"] is None and not key  # TestKafkaBroker shows None as b""
+        assert headers["error-type"] == "undecodable_batch"
+        assert headers["ce_type"] == "org.entityservice.dead-letter.v1"
+        assert headers["ce_specversion"] == "1.0" and "traceparent" not in headers
+        assert headers["ce_id"] == headers_again["ce_id"] and again == {
+            **first,
+            "failed_at": again["failed_at"],
+        }
 
 
 class TestLenientParser:
