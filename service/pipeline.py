@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from service.cleaning.cleaner import Cleaned, Cleaner
-from service.cleaning.language import detect_language, is_latin_script
+from service.cleaning.language import is_latin_script, language_code
 from service.cleaning.tokensafe import bound_mark_runs
 from service.config import Settings
 from service.deadletters import dead_letter_for
@@ -230,7 +230,7 @@ class Pipeline:
             return article.language.split("-")[0].lower()
         if len(text) < self.settings.min_language_chars and is_latin_script(text):
             return "en"
-        return detect_language(text)[0]
+        return language_code(text)
 
     def _parse(
         self, texts: list[str], indices: list[int], progress: _Offset

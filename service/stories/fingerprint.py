@@ -37,6 +37,9 @@ ANCHOR_EVERY, MAX_ANCHORS = 16, 48
 _SEED = 1
 _SCHEME = "affine32"  # datasketch's default; stored signatures must be read back with it
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: The permutation parameters the seed gives, drawn once: datasketch draws them again for every
+#: MinHash it builds, which cost as much as hashing an article's shingles.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,8 @@ class Fingerprint:
     @classmethod
     def from_bytes(cls, data: bytes, size: int) -> Fingerprint:
         values = np.frombuffer(data, dtype="<u8").astype(np.uint64)
-        return cls(MinHash(seed=_SEED, hashvalues=values, scheme=_SCHEME), size)
+        minhash = MinHash(seed=_SEED, hashvalues=values, permutations=_PERMUTATIONS, scheme=_SCHEME)
+        return cls(minhash, size)
 
 
 def shingles(text: str) -> set[str]:
@@ -80,7 +84,7 @@ def shingles(text: str) -> set[str]:
 def fingerprint(text: str) -> Fingerprint:
     """MinHash (datasketch) of the text's shingles."""
     grams = [g.encode() for g in shingles(text)]
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
     minhash.update_batch(grams)
     return Fingerprint(minhash, len(grams), _anchors(grams))
 

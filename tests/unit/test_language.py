@@ -12,6 +12,7 @@ from service.cleaning.language import (
     LanguageDetector,
     detect_language,
     is_latin_script,
+    language_code,
     letters_sample,
     load_language_tables,
 )
@@ -74,6 +75,26 @@ class TestDetectLanguage:
         code, confidence = detect_language(text)
         assert code.isalpha() and code.islower()
         assert 0.0 <= confidence <= 1.0
+
+
+class TestLanguageCode:
+    @pytest.mark.parametrize("text", ENGLISH + [text for _, text in OTHER])
+    def test_same_code_as_detection(self, text: str) -> None:
+        """The code alone is what full detection answers, for English and other languages."""
+        assert language_code(text) == detect_language(text)[0]
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        text=st.text(max_size=400)
+        | st.lists(
+            st.sampled_from(
+                ["the", "of", "and", "le", "der", "el", "Seoul", "Putin", "said", "est", "und", "."]
+            )
+        ).map(" ".join)
+    )
+    def test_same_code_on_any_text(self, text: str) -> None:
+        """Skipping the model for English text never changes the answer."""
+        assert language_code(text) == detect_language(text)[0]
 
 
 class TestIsLatinScript:
