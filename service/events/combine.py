@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Final
 
 import numpy as np
@@ -52,27 +53,32 @@ class DocTypes:
         self.types = tuple(types)
         self._column = {t: i for i, t in enumerate(self.types)}
         self._weights = weights
-        probs = np.array([[row.get(t, 0.0) for t in self.types] for row in rows], dtype=float)
+        probs = np.array([list(map(row.get, self.types, repeat(0.0))) for row in rows], dtype=float)
         self._log = np.log(probs + _FLOOR)
         self._context: list[np.ndarray | None] = [None] * len(rows)
         if len(rows) > 1 and weights.document:
             w = np.linspace(1.0, 0.5, len(rows))
             total = (probs * w[:, None]).sum(axis=0)
+            w_sum = w.sum()
             for i in range(len(rows)):
-                rest = (total - w[i] * probs[i]) / (w.sum() - w[i])
+                rest = (total - w[i] * probs[i]) / (w_sum - w[i])
                 self._context[i] = np.log(rest / max(rest.sum(), _FLOOR) + _FLOOR)
+        self._scores: dict[int, np.ndarray] = {}
 
     def _combined(self, i: int) -> np.ndarray:
-        score: np.ndarray = self._log[i].copy()
-        context = self._context[i]
-        if context is not None:
-            score += self._weights.document * context
-        return score
+        """Sentence i's log-score with its context (a copy: the caller may change it)."""
+        score = self._scores.get(i)
+        if score is None:
+            score = self._scores[i] = self._log[i].copy()
+            context = self._context[i]
+            if context is not None:
+                score += self._weights.document * context
+        return score.copy()
 
     @staticmethod
     def _share(score: np.ndarray, k: int) -> float:
-        exp = np.exp(score - score.max())
-        return float(exp[k] / exp.sum())
+        exp = np.exp(score - np.maximum.reduce(score))  # score.max(), exp.sum() without
+        return float(exp[k] / np.add.reduce(exp))  # their Python wrappers
 
     def choose(
         self, i: int, lexicon_type: str, source: str, *, lead: bool = False, fixed: bool = False

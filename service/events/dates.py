@@ -95,8 +95,13 @@ class DateResolver:
         }
 
     def find_range(self, text: str) -> re.Match[str] | None:
-        """The first explicit range in a sentence ("from Oct. 8 to Oct. 13", "Oct. 8-13")."""
-        return _RANGE_RE.search(text) or _DAY_SPAN_RE.search(text)
+        """The first explicit range in a sentence ("from Oct. 8 to Oct. 13", "Oct. 8-13");
+        a sentence without the words or the dash a range needs is not searched."""
+        low = text.lower()
+        found = _RANGE_RE.search(text) if "from" in low or "between" in low else None
+        if found is None and ("-" in text or "\u2013" in text):
+            found = _DAY_SPAN_RE.search(text)
+        return found
 
     def resolve_range(self, match: re.Match[str], published_at: datetime | None) -> DateInfo:
         """A `DateInfo` spanning both ends of a range found by `find_range`."""

@@ -18,7 +18,8 @@ from service.events.participants import Pair, Participants
 from service.events.phrases import PhraseEntities
 from service.events.places import Places
 from service.events.quantities import QuantityReader
-from service.events.tree import Span, Token, children
+from service.events.tokens import Sent, doc_tokens
+from service.events.tree import Token, children
 from service.events.triggers import Trigger, TriggerTyper
 from service.models import DateInfo, Entity, Event
 
@@ -39,7 +40,7 @@ class _Sentence:
     `row` is its row in the typer's scores (None when the typer did not score it)."""
 
     doc: Any
-    sent: Span
+    sent: Sent
     index: EntityIndex
     published_at: datetime | None
     row: int | None = None
@@ -86,7 +87,14 @@ class EventExtractor:
         """All events of the doc, sentence by sentence, with duplicates in a sentence merged."""
         if not doc.has_annotation("DEP") or not len(doc):
             return []
-        sents = list(doc.sents)
+        with doc_tokens(doc) as tokens:
+            events = self._doc(doc, tokens.sents, entities, published_at)
+        return [e for e in events if e.confidence >= self._min_confidence]
+
+    def _doc(
+        self, doc: Any, sents: list[Sent], entities: Sequence[Entity],
+        published_at: datetime | None,
+    ) -> list[Event]:  # fmt: skip
         candidates = [i for i, sent in enumerate(sents) if self._triggers.may_hold_event(sent)]
         lead = self._lead_index(sents)
         if not candidates and lead is None:
@@ -107,11 +115,11 @@ class EventExtractor:
         elif types is not None and not events:
             events = self._untriggered(doc, sents, scored[:1], index, published_at, rows, types,
                                        lead=False)  # fmt: skip
-        return [e for e in events if e.confidence >= self._min_confidence]
+        return events
 
     # --- the learned part -----------------------------------------------------------------
 
-    def _lead_index(self, sents: list[Span]) -> int | None:
+    def _lead_index(self, sents: list[Sent]) -> int | None:
         """A story's lead: its first real sentence, in a doc long enough to be a story."""
         if self._typer is None or len(sents) < self._weights.lead_sentences:
             return None
@@ -122,7 +130,7 @@ class EventExtractor:
         """The lead and the two sentences after it, where a lead event may be coded."""
         return set() if lead is None else set(range(lead, min(lead + 3, count)))
 
-    def _scores(self, sents: list[Span]) -> DocTypes | None:
+    def _scores(self, sents: list[Sent]) -> DocTypes | None:
         if self._typer is None or not sents:
             return None
         scores = self._typer.predict([sent.text for sent in sents])
@@ -145,7 +153,7 @@ class EventExtractor:
         return (trig if type_ == trig.type else replace(trig, type=type_)), confidence
 
     def _untriggered(
-        self, doc: Any, sents: list[Span], window: list[int], index: EntityIndex,
+        self, doc: Any, sents: list[Sent], window: list[int], index: EntityIndex,
         published_at: datetime | None, rows: dict[int, int], types: DocTypes, *, lead: bool,
     ) -> list[Event]:  # fmt: skip
         """One event typed by the typer alone in the first sentence of `window` that names an

@@ -32,8 +32,8 @@ class EntityIndex:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:
                     continue
-                for token in span:
-                    self.by_token.setdefault(token.i, entity)
+                for i in range(span.start, span.end):
+                    self.by_token.setdefault(i, entity)
         self._children: dict[int, list[Token]] = {}
         self._places: dict[int, list[tuple[Entity, str]]] = {}
         self._memo: dict[tuple[str, int], Any] = {}

@@ -8,6 +8,7 @@ was measured is what runs.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -44,7 +45,7 @@ def features(text: str, ngram: int = 2) -> list[str]:
     ]
     out = list(tokens)
     for n in range(2, ngram + 1):
-        out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        out += map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False))  # n-grams
     return out
 
 
@@ -101,26 +102,27 @@ class SentenceTyper:
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Softmax over every label, one row per text, NONE included."""
         out = np.empty((len(texts), len(self.labels)))
+        column = self._index.get
         for row, text in enumerate(texts):
-            counts = Counter(
-                j for f in features(text, self.ngram) if (j := self._index.get(f)) is not None
-            )
+            counts = Counter(map(column, features(text, self.ngram)))
+            counts.pop(None, None)  # words outside the vocabulary
             scores = self._intercept.copy()
             if counts:
                 cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
                 tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))
                 x = tf * self._idf[cols]
-                x /= np.linalg.norm(x)
+                x /= math.sqrt(x.dot(x))  # np.linalg.norm's own sum, without its checks
                 scores += x @ self._coef[cols]
-            scores -= scores.max()
+            scores -= np.maximum.reduce(scores)
             exp = np.exp(scores)
-            out[row] = exp / exp.sum()
+            out[row] = exp / np.add.reduce(exp)
         return out
 
     def predict(self, texts: list[str]) -> list[dict[str, float]]:
         """Type -> probability for each text (the hook EventExtractor's `model` expects)."""
-        probs = self.probabilities(texts)
-        return [{self.labels[i]: float(row[i]) for i in self._keep} for row in probs]
+        names = [self.labels[i] for i in self._keep]
+        return [dict(zip(names, [row[i] for i in self._keep], strict=True))
+                for row in self.probabilities(texts).tolist()]  # fmt: skip
 
 
 @lru_cache(maxsize=1)
