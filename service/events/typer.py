@@ -106,15 +106,14 @@ class SentenceTyper:
         for row, text in enumerate(texts):
             counts = Counter(map(column, features(text, self.ngram)))
             counts.pop(None, None)  # words outside the vocabulary
-            scores = self._intercept.copy()
+            scores = self._intercept
             if counts:
                 cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
                 tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))
                 x = tf * self._idf[cols]
                 x /= math.sqrt(x.dot(x))  # np.linalg.norm's own sum, without its checks
-                scores += x @ self._coef[cols]
-            scores -= np.maximum.reduce(scores)
-            exp = np.exp(scores)
+                scores = scores + x @ self._coef[cols]
+            exp = np.exp(scores - np.maximum.reduce(scores))
             out[row] = exp / np.add.reduce(exp)
         return out
 
