@@ -22,37 +22,19 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.protocol.produce import ProduceRequest
-from aiokafka.record.default_records import DefaultRecordBatchBuilder
-from aiokafka.record.util import calc_crc32c
 from fault_support import FAST
+from recordbatches import batch, garbage_payload
 from support import Received, ServiceProcess, Topics, article, read_until
 from test_prometheus import wait_for
 from test_stalled_partition import _committed
 
 PARTITION = 0
 STALL_TIMEOUT_S = 6.0
-ZSTD = 4
 
 
 def garbage_batch(records: int) -> bytes:
     """A zstd v2 batch whose payload is no zstd frame, its CRC32C recomputed to match."""
-    builder = DefaultRecordBatchBuilder(
-        magic=2,
-        compression_type=ZSTD,
-        is_transactional=False,
-        producer_id=-1,
-        producer_epoch=-1,
-        base_sequence=-1,
-        batch_size=1 << 20,
-    )
-    for i in range(records):
-        builder.append(
-            i, timestamp=1_700_000_000_000 + i, key=b"lost-%d" % i, value=b'{"id": "x"}', headers=[]
-        )
-    raw = bytearray(builder.build())
-    raw[61:] = bytes((b * 7 + 13) & 0xFF for b in raw[61:])
-    struct.pack_into(">I", raw, 17, calc_crc32c(bytes(raw[21:])))
-    return bytes(raw)
+    return garbage_payload(batch(0, records, "zstd"))
 
 
 async def _produce(bootstrap: str, topic: str, good: list[tuple[bytes, bytes]], bad: bytes) -> None:

@@ -1,4 +1,4 @@
-"""Real Kafka v2 record batches for tests: built by aiokafka, spoiled as a bad producer would."""
+"""Real Kafka v2 record batches for both test tiers, spoiled as a bad producer would."""
 
 from __future__ import annotations
 
