@@ -173,6 +173,22 @@ class Settings(BaseSettings):
         description="Type and score events with the shipped sentence typer and derived "
         "lexicon; off codes with the hand lexicon alone (every confidence 1).",
     )
+    events_encoder: bool = Field(
+        True,
+        description="Type events with the pretrained sentence encoder (MiniLM, int8 ONNX) and "
+        "its trained head; off keeps the n-gram typer alone (faster, less accurate). Needs "
+        "events_typer.",
+    )
+    events_encoder_head: Path | None = Field(
+        None, description="A head file for the encoder (default: the shipped one)."
+    )
+    events_encoder_sentences: int = Field(
+        8,
+        ge=0,
+        le=1000,
+        description="Sentences per article the encoder types (a story's lead first, then "
+        "sentences with a trigger in reading order); the rest keep the n-gram typer's scores.",
+    )
     events_min_confidence: float = Field(
         0.1,
         ge=0.0,

@@ -20,6 +20,7 @@ from service.entities.extractor import EntityExtractor
 from service.entities.model import load_nlp
 from service.errors import Rejected
 from service.events.derived import shipped_lexicon
+from service.events.encoded import shipped_encoder_typer
 from service.events.extractor import EventExtractor
 from service.events.typer import shipped_typer
 from service.intake import RawMessage, decode_article, iter_lines
@@ -357,8 +358,15 @@ def _event_extractor(settings: Settings) -> EventExtractor:
     """The event coder with the shipped typer and derived lexicon (loaded once per process)."""
     if not settings.events_typer:
         return EventExtractor(min_confidence=settings.events_min_confidence)
+    encoder = None
+    if settings.events_encoder:
+        encoder = shipped_encoder_typer(settings.events_encoder_head)
     return EventExtractor(
-        shipped_typer(), derived=shipped_lexicon(), min_confidence=settings.events_min_confidence
+        shipped_typer(),
+        derived=shipped_lexicon(),
+        min_confidence=settings.events_min_confidence,
+        encoder=encoder,
+        encoder_sentences=settings.events_encoder_sentences,
     )
 
 

@@ -38,6 +38,12 @@ class Weights:
     wordnet: float = 0.85  # ... and of a WordNet synonym
     fallback: float = 0.5  # confidence factor of the event coded for a story without one
 
+    @classmethod
+    def for_encoder(cls) -> Weights:
+        """The knobs with the encoder typer, whose sentence scores deserve more trust than the
+        n-gram typer's (chosen on the PLV and story folds, BENCHMARKS.md issue 22)."""
+        return cls(lexicon=1.0, lead_lexicon=0.5)
+
     def source(self, source: str) -> float:
         """Confidence factor of a trigger by where its word came from."""
         return {"stories": self.stories, "wordnet": self.wordnet}.get(source, 1.0)

