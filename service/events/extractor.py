@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from service.actors import ActorContext, ActorResolver, Party, shipped_resolver
 from service.events.combine import DocTypes, Weights
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
@@ -46,6 +47,7 @@ class _Sentence:
     row: int | None = None
     lead: bool = False
     dates: list[DateInfo | None] = field(default_factory=list)
+    parties: ActorContext = field(default_factory=ActorContext)
 
 
 class EventExtractor:
@@ -66,6 +68,7 @@ class EventExtractor:
         lexicon: Lexicon | None = None,
         derived: DerivedLexicon | None = None,
         weights: Weights | None = None,
+        actors: ActorResolver | None = None,
     ) -> None:
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be within 0..1, not {min_confidence}")
@@ -80,6 +83,7 @@ class EventExtractor:
         self._location = Places(lexicon)
         self._dates = DateResolver()
         self._quantities = QuantityReader()
+        self._actors = actors if actors is not None else shipped_resolver()
 
     def __call__(
         self, doc: Any, entities: Sequence[Entity], published_at: datetime | None
@@ -100,21 +104,23 @@ class EventExtractor:
         if not candidates and lead is None:
             return []
         index = EntityIndex(doc, entities)
+        parties = ActorContext.of(entities, doc.text)
         scored = sorted(set(candidates) | self._lead_window(lead, len(sents)))
         types = self._scores([sents[i] for i in scored])
         rows = {i: row for row, i in enumerate(scored)} if types is not None else {}
         events: list[Event] = []
         for i in candidates:
-            ctx = _Sentence(doc, sents[i], index, published_at, rows.get(i), lead == i)
+            ctx = _Sentence(doc, sents[i], index, published_at, rows.get(i), lead == i,
+                            parties=parties)  # fmt: skip
             events.extend(self._sentence(ctx, types))
         if types is not None and lead is not None:
             if not any(e.sentence[0] == sents[lead].start_char for e in events):
                 window = sorted(self._lead_window(lead, len(sents)))
                 events = self._untriggered(doc, sents, window, index, published_at, rows, types,
-                                           lead=True) + events  # fmt: skip
+                                           lead=True, parties=parties) + events  # fmt: skip
         elif types is not None and not events:
             events = self._untriggered(doc, sents, scored[:1], index, published_at, rows, types,
-                                       lead=False)  # fmt: skip
+                                       lead=False, parties=parties)  # fmt: skip
         return events
 
     # --- the learned part -----------------------------------------------------------------
@@ -155,6 +161,7 @@ class EventExtractor:
     def _untriggered(
         self, doc: Any, sents: list[Sent], window: list[int], index: EntityIndex,
         published_at: datetime | None, rows: dict[int, int], types: DocTypes, *, lead: bool,
+        parties: ActorContext,
     ) -> list[Event]:  # fmt: skip
         """One event typed by the typer alone in the first sentence of `window` that names an
         actor: a story's lead event, or the fallback of a doc no trigger coded."""
@@ -165,7 +172,8 @@ class EventExtractor:
             found = self._lead(sents[i], index, type_)
             if found is not None:
                 trig, pair = found
-                ctx = _Sentence(doc, sents[i], index, published_at, rows[i], lead)
+                ctx = _Sentence(doc, sents[i], index, published_at, rows[i], lead,
+                                parties=parties)  # fmt: skip
                 return self._events(ctx, trig, type_, [pair], None, set(), confidence)
         return []
 
@@ -204,17 +212,24 @@ class EventExtractor:
             list(trig.objects) + children(trig.token, ("nsubj", "nsubjpass"))
         )
         out: list[Event] = []
+        parties = ctx.parties.at((ctx.sent.start_char, ctx.sent.end_char))
         for actor, target in pairs:
             key = (type_, actor.name if actor else None, target.name if target else None)
             if key in seen:
                 continue
             seen.add(key)
+            actor_country, actor_sector = self._party(actor, parties)
+            target_country, target_sector = self._party(target, parties)
             out.append(
                 Event(
                     type=type_,
                     trigger=trig.text,
                     actor=key[1],
                     target=key[2],
+                    actor_country=actor_country,
+                    target_country=target_country,
+                    actor_sector=actor_sector,
+                    target_sector=target_sector,
                     source=source.name if source else None,
                     location=location.name if location else None,
                     date=ctx.dates[0],
@@ -224,6 +239,10 @@ class EventExtractor:
                 )
             )
         return out
+
+    def _party(self, party: Entity | None, context: ActorContext) -> Party:
+        """Country and sector of an actor or target (service.actors)."""
+        return (None, None) if party is None else self._actors.resolve(party.name, party, context)
 
     def _confidence(self, confidence: float, targeted: bool) -> float:
         """0..1, rounded; an event with no target is less sure of its roles."""

@@ -1,0 +1,375 @@
+"""Country and sector of an event's party, from the knowledge base and what the article says.
+
+A party is written as an entity name ("Vladimir Putin", "Moscow", "Hezbollah") or a phrase
+("security forces in Guinea", "Burundian militiamen", "the government"). Its country comes
+from, in order: a leader, official or organisation the knowledge base knows; a country, demonym,
+capital or major city written in it ("Israel's militia ally", "the Iraqi government"); the
+entity's own country; the title and demonym written just before the name in its sentence
+("Russian President X"); and, for a national body with none of these ("the government",
+"police"), the country the article is mostly about.
+
+Its sector comes from the head role word of the phrase ("security forces" COP, "militiamen"
+REB; "rebel leader" is REB: a word like "leader" takes the group's sector), else from the
+person or organisation, else from the title before the name. A country or its capital acting
+alone is its government (GOV): that is how CAMEO and PLOVER code "Russia said" or "Moscow said",
+and so does this resolver. A city that is not a capital gives its country but no sector.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Final
+
+from service.actors.kb import (
+    ActorKB,
+    AgentWords,
+    Organisation,
+    Person,
+    Sector,
+    load_agents,
+    load_kb,
+)
+from service.models import Entity
+
+__all__ = ["ActorContext", "ActorResolver", "Party", "shipped_resolver"]
+
+Party = tuple[str | None, Sector | None]
+
+_WORD: Final = re.compile(r"[A-Za-z0-9\u00c0-\u024f][\w.'\u2019&-]*")
+_POSSESSIVE: Final = re.compile(r"['\u2019]s?$")
+_PREPOSITIONS: Final = frozenset(
+    "in of from at near on across with for to by inside outside along against among "
+    "under within throughout around".split()
+)
+#: Sectors of bodies that belong to one country: only these borrow the article's country.
+_NATIONAL: Final = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "OPP"})
+#: How much of the article's country mentions one country needs to lend it to a party.
+_MAIN_SHARE: Final = 0.6
+_MAIN_MENTIONS: Final = 3
+_BEFORE_CHARS: Final = 80
+_BEFORE_WORDS: Final = 5
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().replace(".", "").replace("\u2019", "'").split())
+
+
+@dataclass(frozen=True, slots=True)
+class ActorContext:
+    """What the article tells about its parties: the text its entities' mentions point into,
+    the sentence being coded, and its countries by mentions (most first)."""
+
+    text: str = ""
+    sentence: tuple[int, int] | None = None
+    countries: tuple[tuple[str, int], ...] = ()
+
+    @classmethod
+    def of(cls, entities: Iterable[Entity], text: str = "") -> ActorContext:
+        """The context of an article from its entities."""
+        counts: Counter[str] = Counter()
+        for entity in entities:
+            if entity.country:
+                counts[entity.country] += entity.count
+        return cls(text=text, countries=tuple(counts.most_common()))
+
+    def at(self, sentence: tuple[int, int]) -> ActorContext:
+        """The same article, coding the sentence at `sentence` (character offsets)."""
+        return replace(self, sentence=sentence)
+
+    @property
+    def main_country(self) -> str | None:
+        """The country the article is mostly about, if one clearly is."""
+        total = sum(n for _, n in self.countries)
+        if not self.countries or total < _MAIN_MENTIONS:
+            return None
+        code, count = self.countries[0]
+        return code if count / total >= _MAIN_SHARE else None
+
+    def mentions(self, code: str) -> bool:
+        """Whether the article names something of country `code`."""
+        return any(c == code for c, _ in self.countries)
+
+    def before(self, entity: Entity) -> str:
+        """The words just before the entity's first mention in the coded sentence."""
+        span = self._mention(entity)
+        if span is None or self.sentence is None:
+            return ""
+        return self.text[max(self.sentence[0], span[0] - _BEFORE_CHARS) : span[0]]
+
+    def after(self, entity: Entity) -> str:
+        """The words just after the entity's first mention in the coded sentence."""
+        span = self._mention(entity)
+        if span is None or self.sentence is None:
+            return ""
+        return self.text[span[1] : min(self.sentence[1], span[1] + _BEFORE_CHARS)]
+
+    def _mention(self, entity: Entity) -> tuple[int, int] | None:
+        if self.sentence is None or not self.text:
+            return None
+        start, end = self.sentence
+        return next(((a, b) for a, b in entity.mentions if start <= a < end), None)
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    key: str
+    capital: bool
+    possessive: bool
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What one phrase holds."""
+
+    country: str | None = None
+    place_alone: bool = False  # the whole phrase is a country or its capital
+    place_kind: str | None = None
+    person: Person | None = None
+    organisation: Organisation | None = None
+    sector: Sector | None = None  # from the head role word
+    titled: bool = False  # a title word ("President") is in it
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for match in _WORD.finditer(text):
+        word = match.group(0).rstrip("-")
+        possessive = bool(_POSSESSIVE.search(word)) and len(word) > 2
+        if possessive:
+            word = _POSSESSIVE.sub("", word)
+        if word:
+            out.append(_Token(word, _key(word), word[0].isupper(), possessive))
+    return out
+
+
+class ActorResolver:
+    """Indexes the knowledge base once (per worker); `resolve` is then table look-ups."""
+
+    def __init__(self, kb: ActorKB | None = None, agents: AgentWords | None = None) -> None:
+        kb = kb if kb is not None else load_kb()
+        agents = agents if agents is not None else load_agents()
+        self._places: dict[str, tuple[str, str]] = {}
+        for code, country in kb.countries.items():
+            for kind, names in (("city", country.cities), ("capital", country.capitals),
+                                ("demonym", country.demonyms),
+                                ("country", [country.name, *country.names])):  # fmt: skip
+                for name in names:
+                    self._places[_key(name)] = (code, kind)
+        self._people: dict[str, list[Person]] = defaultdict(list)
+        self._surnames: dict[str, list[Person]] = defaultdict(list)
+        for person in kb.people:
+            for name in (person.name, *person.aliases):
+                self._people[_key(name)].append(person)
+                if person.head:
+                    self._surnames[_key(name).split()[-1]].append(person)
+        self._organisations: dict[str, Organisation | None] = {}
+        for org in kb.organisations:
+            for name in (org.name, *org.aliases):
+                k = _key(name)
+                seen = self._organisations.get(k, org)
+                same = seen is not None and (seen.country, seen.sector) == (org.country, org.sector)
+                self._organisations[k] = org if same else None  # a name two groups share: neither
+        self._agents: dict[str, Sector] = {}
+        for sector, words in agents.sectors.items():
+            for word in words:
+                for form in _plurals(word):
+                    self._agents.setdefault(form, sector)
+        self._titles = {form for t in agents.titles for form in _plurals(t)}
+        self._deferring = {form for t in agents.deferring for form in _plurals(t)}
+        self._longest = max(
+            len(k.split())
+            for k in (*self._places, *self._people, *self._organisations, *self._agents)
+        )
+
+    # --- the one entry point ------------------------------------------------------------------
+
+    def resolve(
+        self, text: str, entity: Entity | None, context: ActorContext | None = None
+    ) -> Party:
+        """(ISO country or None, sector or None) of a party written as `text`."""
+        context = context or ActorContext()
+        person_like = entity is not None and entity.label == "PERSON"
+        reading = self._read(_tokens(text), context, people=entity is None or person_like)
+        country, sector = reading.country, reading.sector
+        if reading.person is not None:
+            country, sector = country or reading.person.country, sector or reading.person.sector
+        if reading.organisation is not None:
+            org = reading.organisation
+            country = None if org.sector == "IGO" else (org.country or country)
+            sector = sector or org.sector
+        if country is None and entity is not None and entity.country:
+            country = entity.country
+        if sector is None and reading.place_alone and reading.place_kind in ("country", "capital"):
+            sector = "GOV"
+        titled = reading.titled
+        if (
+            entity is not None
+            and entity.label in ("PERSON", "ORG")
+            and (country is None or sector is None)
+        ):
+            before = self._before(context.before(entity), context)
+            if entity.label == "PERSON" and before.person is not None:
+                before.country = before.country or before.person.country
+            country = country or before.country
+            sector = sector or before.sector
+            titled = titled or before.titled
+        if entity is not None and entity.label == "NORP" and sector is None:
+            sector = self._modified(context.after(entity))
+        if (country is None and sector in _NATIONAL and (entity is None or titled)
+                and reading.organisation is None):  # fmt: skip
+            country = context.main_country
+        return country, sector
+
+    # --- reading a phrase ---------------------------------------------------------------------
+
+    def _read(self, tokens: Sequence[_Token], context: ActorContext, *, people: bool) -> _Reading:
+        """Places, people, organisations and role words of a phrase, longest names first."""
+        out = _Reading()
+        roles: list[tuple[int, str, Sector]] = []
+        covered: set[int] = set()
+        stop = next(
+            (i for i, t in enumerate(tokens) if t.key in _PREPOSITIONS and i > 0), len(tokens)
+        )
+        content = [t for t in tokens if t.key not in ("the", "a", "an")]
+        i = 0
+        while i < len(tokens):
+            n = self._match(tokens, i, out, roles, context, people=people)
+            if n:
+                covered.update(range(i, i + n))
+                i += n
+            else:
+                i += 1
+        if out.person is None and people:
+            out.person = self._by_surname(tokens, context)
+        if out.country is not None and out.place_kind is not None:
+            place = [t for t in content if not t.possessive]
+            out.place_alone = len(place) == len(content) and self._places.get(
+                " ".join(t.key for t in content)
+            ) is not None  # fmt: skip
+        out.sector = self._head(roles, stop)
+        out.titled = any(word in self._titles for _, word, _ in roles)
+        return out
+
+    def _match(self, tokens: Sequence[_Token], i: int, out: _Reading,
+               roles: list[tuple[int, str, Sector]], context: ActorContext, *,
+               people: bool) -> int:  # fmt: skip
+        """The length of the longest name or role word at token i (0 if none), noted in out."""
+        for n in range(min(self._longest, len(tokens) - i), 0, -1):
+            span = tokens[i : i + n]
+            k = " ".join(t.key for t in span)
+            if span[0].capital:
+                if people and out.person is None and (known := self._people.get(k)):
+                    chosen = _choose(known, context)
+                    if chosen is not None:
+                        out.person = chosen
+                        return n
+                org = self._organisations.get(k)
+                if org is not None and out.organisation is None:
+                    out.organisation = org
+                    return n
+                place = self._places.get(k)
+                if place is not None:
+                    if out.country is None:
+                        out.country, out.place_kind = place
+                    return n
+            sector = self._agents.get(k)
+            if sector is not None:
+                roles.append((i, k, sector))
+                return n
+        return 0
+
+    def _head(self, roles: Sequence[tuple[int, str, Sector]], stop: int) -> Sector | None:
+        """The sector of the phrase's head role word: the last before a preposition; a
+        deferring word ('leader') yields to a role word before it or, failing that, after the
+        preposition ('leader of the rebels')."""
+        head = [r for r in roles if r[0] < stop]
+        tail = [r for r in roles if r[0] >= stop]
+        if not head:
+            return tail[0][2] if tail else None
+        last = head[-1]
+        if last[1] in self._deferring:
+            earlier = [r for r in head[:-1] if r[1] not in self._deferring]
+            if earlier:
+                return earlier[-1][2]
+            if tail:
+                return tail[0][2]
+        return last[2]
+
+    def _by_surname(self, tokens: Sequence[_Token], context: ActorContext) -> Person | None:
+        """A head of state or government named by surname: alone ('Putin'), or with a first
+        name the lists lack when the article names their country."""
+        named = [t for t in tokens if t.key not in ("the",)]
+        if not named or not all(t.capital for t in named):
+            return None
+        candidates = self._surnames.get(named[-1].key, [])
+        if len(named) > 1:
+            candidates = [p for p in candidates if context.mentions(p.country)]
+        return _choose(candidates, context)
+
+    def _modified(self, text: str) -> Sector | None:
+        """The role word a nationality modifies ('North Korean special forces' -> MIL): the
+        first within three words, before any punctuation or preposition."""
+        tokens = _tokens(re.split(r"[,;:()\"\u201c\u201d\u2014.]", text)[0])[:3]
+        for i, token in enumerate(tokens):
+            if token.key in _PREPOSITIONS:
+                break
+            for n in (2, 1):
+                sector = self._agents.get(" ".join(t.key for t in tokens[i : i + n]))
+                if sector is not None:
+                    return sector
+        return None
+
+    def _before(self, text: str, context: ActorContext) -> _Reading:
+        """The title and demonym written just before a name ('Iraqi Foreign Minister')."""
+        tokens = _tokens(re.split(r"[,;:()\"\u201c\u201d\u2014]", text)[-1])
+        kept: list[_Token] = []
+        for token in reversed(tokens[-_BEFORE_WORDS:]):
+            if not (token.capital or token.key in self._agents):
+                break
+            kept.insert(0, token)
+            if token.possessive and kept[1:]:
+                break
+        if not kept:
+            return _Reading()
+        return self._read(kept, context, people=False)
+
+
+def _plurals(word: str) -> list[str]:
+    """A role word and the plural forms news writes of it."""
+    last = word.split()[-1]
+    stem = word[: len(word) - len(last)]
+    if last.endswith("man"):
+        forms = [last[:-3] + "men"]
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        forms = [last[:-1] + "ies"]
+    elif last.endswith(("s", "x", "ch", "sh")):
+        forms = [last + "es"]
+    else:
+        forms = [last + "s"]
+    return [word, *(stem + f for f in forms)]
+
+
+def _choose(people: Sequence[Person], context: ActorContext | None) -> Person | None:
+    """One person of the candidates: the country they share, else the one the article names,
+    else none (a name that several countries' leaders bear is left unresolved)."""
+    countries = {p.country for p in people}
+    if len(countries) > 1 and context is not None:
+        named = {c for c in countries if context.mentions(c)}
+        if len(named) == 1:
+            countries = named
+    if len(countries) != 1:
+        return None
+    code = next(iter(countries))
+    mine = [p for p in people if p.country == code]
+    return next((p for p in mine if p.head), mine[0])
+
+
+@lru_cache(maxsize=1)
+def shipped_resolver() -> ActorResolver:
+    """The resolver over the packaged knowledge base, built once per process."""
+    return ActorResolver()
