@@ -46,7 +46,7 @@ from typing import Any, Final
 
 import pycountry
 
-from service.actors.kb import KB_FILE, SECTORS, ActorKB
+from service.actors.kb import KB_FILE, SECTORS, ActorKB, load_agents
 from service.entities.gazetteer import COUNTRY_ALIASES, COUNTRY_NAMES, DEMONYMS
 
 __all__ = ["build", "main", "parse_countryinfo", "parse_reign", "wordnet_organisations"]
@@ -127,6 +127,7 @@ class CountryBlock:
 
     alpha2: str = ""
     cow: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
     lists: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     leaders: list[tuple[list[str], list[tuple[int | None, int | None]]]] = field(
         default_factory=list
@@ -190,14 +191,36 @@ def parse_countryinfo(text: str) -> list[CountryBlock]:
                 stack.append(name)
         elif line and blocks and stack:
             _entry(blocks[-1], stack, line)
-    return [b for b in blocks if re.fullmatch(r"[A-Z]{2}", b.alpha2)]
+    for block in blocks:
+        block.alpha2 = _iso(block.tags)
+    return [b for b in blocks if b.alpha2]
+
+
+def _iso(tags: dict[str, str]) -> str:
+    """The block's ISO alpha-2 code. The file's code fields disagree for a few countries
+    (Israel's alpha-2 reads IS, Iceland's; Guatemala's GP; Myanmar's MZ), so every code it gives
+    is a candidate and the one whose ISO name is the block's name wins."""
+    found = [
+        pycountry.countries.get(alpha_3=tags.get("CountryCode", "")),
+        pycountry.countries.get(alpha_2=tags.get("ISO3166-alpha2", "")),
+        pycountry.countries.get(alpha_3=tags.get("ISO3166-alpha3", "")),
+    ]
+    candidates = [c for c in found if c is not None]
+    if not candidates:
+        return ""
+    name = key(tags.get("CountryName", ""))
+    for country in candidates:
+        names = (country.name, getattr(country, "common_name", ""),
+                 getattr(country, "official_name", ""))  # fmt: skip
+        if any(key(n) == name or (n and key(n).startswith(name)) for n in names):
+            return str(country.alpha_2)
+    return str(candidates[0].alpha_2)
 
 
 def _field(block: CountryBlock, name: str, value: str) -> None:
     """A one-line field of a country block."""
-    if name == "ISO3166-alpha2":
-        block.alpha2 = value
-    elif name == "COW-Numeric":
+    block.tags.setdefault(name, value)
+    if name == "COW-Numeric":
         block.cow = value
 
 
@@ -271,7 +294,7 @@ def _synsets(folder: Path) -> dict[str, tuple[list[str], list[tuple[str, str]], 
 
 
 def wordnet_organisations(
-    country_of: dict[str, str], folder: Path | None = None
+    country_of: dict[str, str], roles: dict[str, str], folder: Path | None = None
 ) -> list[dict[str, Any]]:
     """Named groups under the classes of _WORDNET_ROOTS, with sector and region country."""
     synsets = _synsets(folder or _wordnet_folder())
@@ -292,8 +315,10 @@ def wordnet_organisations(
     out = []
     for offset, (distance, _, sector) in sorted(best.items()):
         words, _, gloss = synsets[offset]
-        names = [w.replace("_", " ") for w in words if w[:1].isupper() and distance > 0]
+        names = [w.replace("_", " ") for w in words if _proper(w) and distance > 0]
         names = [n for n in names if len(n) > 2 or (n.isupper() and sector == "IGO")]
+        # "Army" for the US Army, "USA": a role word or a country's name names no one group
+        names = [n for n in names if key(n) not in roles and key(n) not in country_of]
         if not names:
             continue
         country = _region(offset, synsets, country_of)
@@ -301,6 +326,8 @@ def wordnet_organisations(
             country = _named_country(gloss.split(";")[0], country_of)
         if sector == "IGO":
             country = None
+        if sector == "GOV":  # the generic class: "United States Army" is an army
+            sector = _role_head(names[0], roles) or sector
         out.append({"name": names[0], "aliases": names[1:], "country": country,
                     "sector": sector, "source": "wordnet"})  # fmt: skip
     return out
@@ -324,6 +351,33 @@ def _region(
                     return code
             node = next((o for sym, o in synsets[node][1] if sym in ("#p", "@i")), None)
     return None
+
+
+def _proper(word: str) -> bool:
+    """A name rather than a common noun: 'Hizballah', 'al-Qaeda', not 'militia'."""
+    return any(c.isupper() for c in word)
+
+
+def _role_head(name: str, roles: dict[str, str]) -> str | None:
+    """The sector of the last role word in a name ('Central Intelligence Agency' -> SPY)."""
+    words = key(name).split()
+    found = None
+    for i in range(len(words)):
+        for n in (3, 2, 1):
+            sector = roles.get(" ".join(words[i : i + n]))
+            if sector is not None:
+                found = sector
+                break
+    return found
+
+
+def _role_words() -> dict[str, str]:
+    """The reviewed role words (data/agents.yaml) with their plurals, lower case."""
+    from service.actors.resolver import _plurals
+
+    agents = load_agents()
+    return {form: sector for sector, words in agents.sectors.items()
+            for word in words for form in _plurals(word)}  # fmt: skip
 
 
 def _named_country(text: str, country_of: dict[str, str]) -> str | None:
@@ -436,7 +490,7 @@ def build(countryinfo: str, reign: str | None) -> ActorKB:
     cow_to_iso = {b.cow.lstrip("0"): b.alpha2 for b in blocks if b.cow.strip("0")}
     country_of = {key(n): code for code, e in countries.items() for n in (e["name"], *e["names"])}
     people = _people(blocks, parse_reign(reign, cow_to_iso) if reign else [])
-    organisations = wordnet_organisations(country_of)
+    organisations = wordnet_organisations(country_of, _role_words())
     sources = _SOURCES if reign else [s for s in _SOURCES if "REIGN" not in s]
     raw = {"format": 1, "sources": sources, "countries": countries, "people": people,
            "organisations": organisations}  # fmt: skip

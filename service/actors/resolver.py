@@ -143,7 +143,8 @@ def _tokens(text: str) -> list[_Token]:
         if possessive:
             word = _POSSESSIVE.sub("", word)
         if word:
-            out.append(_Token(word, _key(word), word[0].isupper(), possessive))
+            proper = word[0].isupper() or "-" in word and word.split("-")[-1][:1].isupper()
+            out.append(_Token(word, _key(word), proper, possessive))
     return out
 
 
@@ -194,7 +195,9 @@ class ActorResolver:
         """(ISO country or None, sector or None) of a party written as `text`."""
         context = context or ActorContext()
         person_like = entity is not None and entity.label == "PERSON"
-        reading = self._read(_tokens(text), context, people=entity is None or person_like)
+        reading = self._read(
+            _tokens(text), context, people=entity is None or person_like, titles_only=person_like
+        )
         country, sector = reading.country, reading.sector
         if reading.person is not None:
             country, sector = country or reading.person.country, sector or reading.person.sector
@@ -227,11 +230,13 @@ class ActorResolver:
 
     # --- reading a phrase ---------------------------------------------------------------------
 
-    def _read(self, tokens: Sequence[_Token], context: ActorContext, *, people: bool) -> _Reading:
+    def _read(
+        self, tokens: Sequence[_Token], context: ActorContext, *, people: bool,
+        titles_only: bool = False,
+    ) -> _Reading:  # fmt: skip
         """Places, people, organisations and role words of a phrase, longest names first."""
         out = _Reading()
         roles: list[tuple[int, str, Sector]] = []
-        covered: set[int] = set()
         stop = next(
             (i for i, t in enumerate(tokens) if t.key in _PREPOSITIONS and i > 0), len(tokens)
         )
@@ -239,11 +244,7 @@ class ActorResolver:
         i = 0
         while i < len(tokens):
             n = self._match(tokens, i, out, roles, context, people=people)
-            if n:
-                covered.update(range(i, i + n))
-                i += n
-            else:
-                i += 1
+            i += n or 1
         if out.person is None and people:
             out.person = self._by_surname(tokens, context)
         if out.country is not None and out.place_kind is not None:
@@ -251,6 +252,8 @@ class ActorResolver:
             out.place_alone = len(place) == len(content) and self._places.get(
                 " ".join(t.key for t in content)
             ) is not None  # fmt: skip
+        if titles_only:  # in a person's name only a title says anything ("Ngo" is a name)
+            roles = [r for r in roles if r[1] in self._titles]
         out.sector = self._head(roles, stop)
         out.titled = any(word in self._titles for _, word, _ in roles)
         return out
@@ -263,7 +266,8 @@ class ActorResolver:
             span = tokens[i : i + n]
             k = " ".join(t.key for t in span)
             if span[0].capital:
-                if people and out.person is None and (known := self._people.get(k)):
+                # one word is a surname at most: _by_surname reads those, heads only
+                if people and n > 1 and out.person is None and (known := self._people.get(k)):
                     chosen = _choose(known, context)
                     if chosen is not None:
                         out.person = chosen
