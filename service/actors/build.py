@@ -85,6 +85,11 @@ _WORDNET_ROOTS: Final = (
     ("08146782", "denomination", "REL"),
     ("08081668", "religion", "REL"),
 )
+#: Classes whose members' glosses name what they are ("Taliban: a fundamentalist Islamic militia").
+_MOVEMENT_ROOTS: Final = (
+    ("08473787", "religious_movement"),
+    ("08472335", "political_movement"),
+)
 #: Classes of national bodies: where WordNet gives no region, the first country its gloss
 #: names is theirs ("an agency of the United States government"); not for armed groups, whose
 #: glosses name their enemies as often as their home.
@@ -252,11 +257,27 @@ def _government_sector(code: str) -> str:
 # --- REIGN ----------------------------------------------------------------------------------
 
 
+def _cow_codes(blocks: Sequence[CountryBlock]) -> dict[str, str]:
+    """Correlates of War numeric and alpha codes -> ISO alpha-2 (an alpha code that is also an
+    ISO alpha-3 code counts where CountryInfo gives none: 'USA')."""
+    out = {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+    for block in blocks:
+        if block.cow.strip("0"):
+            out[block.cow.lstrip("0")] = block.alpha2
+        alpha = block.tags.get("COW-Alpha", "")
+        if re.fullmatch(r"[A-Z]{3}", alpha):
+            out[alpha] = block.alpha2
+    return out
+
+
 def parse_reign(text: str, cow_to_iso: dict[str, str]) -> Iterator[dict[str, Any]]:
     """Heads of state and government from REIGN's leader list, with their years in office."""
     for row in csv.DictReader(io.StringIO(text)):
-        code = cow_to_iso.get((row.get("ccode") or "").strip())
-        name = re.sub(r"\s+(Jr\.?|Sr\.?)$", "", (row.get("leader") or "").strip())
+        code = cow_to_iso.get((row.get("ccode") or "").strip()) or cow_to_iso.get(
+            (row.get("stateabb") or "").strip()
+        )
+        # "Whipps Jr.", "Al-Assad H.": suffixes and initials are not part of the surname
+        name = re.sub(r"(\s+(Jr|Sr|[A-Z])\.?)+$", "", (row.get("leader") or "").strip())
         if code is None or len(name) < 3:
             continue
         start = int(row["syear"]) if (row.get("syear") or "").strip().isdigit() else None
@@ -300,18 +321,15 @@ def wordnet_organisations(
     synsets = _synsets(folder or _wordnet_folder())
     best: dict[str, tuple[int, int, str]] = {}  # offset -> (distance, root rank, sector)
     for rank, (root, lemma, sector) in enumerate(_WORDNET_ROOTS):
-        if lemma not in synsets[root][0]:
-            raise SystemExit(f"WordNet synset {root} is not {lemma}: another WordNet version?")
-        frontier, seen, distance = [root], {root}, 0
-        while frontier:
-            for offset in frontier:
-                if offset not in best or (distance, rank) < best[offset][:2]:
-                    best[offset] = (distance, rank, sector)
-            distance += 1
-            frontier = [
-                child for offset in frontier for sym, child in synsets[offset][1]
-                if sym in ("~", "~i") and child not in seen and not seen.add(child)  # type: ignore[func-returns-value]
-            ]  # fmt: skip
+        for offset, distance in _below(synsets, root, lemma):
+            if offset not in best or (distance, rank) < best[offset][:2]:
+                best[offset] = (distance, rank, sector)
+    # movements say what they are in their gloss: "a fundamentalist Islamic militia"
+    for root, lemma in _MOVEMENT_ROOTS:
+        for offset, distance in _below(synsets, root, lemma):
+            genus = _role_head(synsets[offset][2].split(";")[0], roles, first=True)
+            if offset not in best and distance > 0 and genus is not None:
+                best[offset] = (distance, len(_WORDNET_ROOTS), genus)
     out = []
     for offset, (distance, _, sector) in sorted(best.items()):
         words, _, gloss = synsets[offset]
@@ -331,6 +349,23 @@ def wordnet_organisations(
         out.append({"name": names[0], "aliases": names[1:], "country": country,
                     "sector": sector, "source": "wordnet"})  # fmt: skip
     return out
+
+
+def _below(
+    synsets: dict[str, tuple[list[str], list[tuple[str, str]], str]], root: str, lemma: str
+) -> Iterator[tuple[str, int]]:
+    """Every synset under `root` (hyponyms and instances) with its distance from it."""
+    if lemma not in synsets[root][0]:
+        raise SystemExit(f"WordNet synset {root} is not {lemma}: another WordNet version?")
+    frontier, seen, distance = [root], {root}, 0
+    while frontier:
+        for offset in frontier:
+            yield offset, distance
+        distance += 1
+        frontier = [
+            child for offset in frontier for sym, child in synsets[offset][1]
+            if sym in ("~", "~i") and child not in seen and not seen.add(child)  # type: ignore[func-returns-value]
+        ]  # fmt: skip
 
 
 def _region(
@@ -358,14 +393,17 @@ def _proper(word: str) -> bool:
     return any(c.isupper() for c in word)
 
 
-def _role_head(name: str, roles: dict[str, str]) -> str | None:
-    """The sector of the last role word in a name ('Central Intelligence Agency' -> SPY)."""
-    words = key(name).split()
+def _role_head(name: str, roles: dict[str, str], *, first: bool = False) -> str | None:
+    """The sector of the last role word in a name ('Central Intelligence Agency' -> SPY), or
+    of the first in a gloss ('a fundamentalist Islamic militia; in 1995 ...')."""
+    words = re.findall(r"[a-z][a-z'-]*", key(name))
     found = None
     for i in range(len(words)):
         for n in (3, 2, 1):
             sector = roles.get(" ".join(words[i : i + n]))
             if sector is not None:
+                if first:
+                    return sector
                 found = sector
                 break
     return found
@@ -487,7 +525,7 @@ def build(countryinfo: str, reign: str | None) -> ActorKB:
     """The knowledge base from the sources' texts, validated."""
     blocks = parse_countryinfo(countryinfo)
     countries = _countries(blocks)
-    cow_to_iso = {b.cow.lstrip("0"): b.alpha2 for b in blocks if b.cow.strip("0")}
+    cow_to_iso = _cow_codes(blocks)
     country_of = {key(n): code for code, e in countries.items() for n in (e["name"], *e["names"])}
     people = _people(blocks, parse_reign(reign, cow_to_iso) if reign else [])
     organisations = wordnet_organisations(country_of, _role_words())

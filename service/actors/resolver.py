@@ -55,7 +55,9 @@ _BEFORE_WORDS: Final = 5
 
 
 def _key(text: str) -> str:
-    return " ".join(text.lower().replace(".", "").replace("\u2019", "'").split())
+    """How names are compared: lower case, no dots, no possessive ("People's" -> "people")."""
+    plain = text.lower().replace(".", "").replace("\u2019", "'")
+    return " ".join(_POSSESSIVE.sub("", word) for word in plain.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +163,7 @@ class ActorResolver:
                                 ("country", [country.name, *country.names])):  # fmt: skip
                 for name in names:
                     self._places[_key(name)] = (code, kind)
-        self._people: dict[str, list[Person]] = defaultdict(list)
-        self._surnames: dict[str, list[Person]] = defaultdict(list)
-        for person in kb.people:
-            for name in (person.name, *person.aliases):
-                self._people[_key(name)].append(person)
-                if person.head:
-                    self._surnames[_key(name).split()[-1]].append(person)
+        self._people, self._surnames = _people_index(kb.people)
         self._organisations: dict[str, Organisation | None] = {}
         for org in kb.organisations:
             for name in (org.name, *org.aliases):
@@ -195,9 +191,8 @@ class ActorResolver:
         """(ISO country or None, sector or None) of a party written as `text`."""
         context = context or ActorContext()
         person_like = entity is not None and entity.label == "PERSON"
-        reading = self._read(
-            _tokens(text), context, people=entity is None or person_like, titles_only=person_like
-        )
+        tokens = _tokens(text)
+        reading = self._read(tokens, context, people=True, titles_only=person_like)
         country, sector = reading.country, reading.sector
         if reading.person is not None:
             country, sector = country or reading.person.country, sector or reading.person.sector
@@ -216,8 +211,11 @@ class ActorResolver:
             and (country is None or sector is None)
         ):
             before = self._before(context.before(entity), context)
-            if entity.label == "PERSON" and before.person is not None:
-                before.country = before.country or before.person.country
+            if person_like and before.titled and reading.person is None:
+                # "President Buhari": a titled name may be a head by surname alone
+                reading.person = self._by_surname(tokens, context, titled=True)
+                if reading.person is not None:
+                    before.country = reading.person.country
             country = country or before.country
             sector = sector or before.sector
             titled = titled or before.titled
@@ -245,7 +243,7 @@ class ActorResolver:
         while i < len(tokens):
             n = self._match(tokens, i, out, roles, context, people=people)
             i += n or 1
-        if out.person is None and people:
+        if out.person is None and out.organisation is None and out.country is None and people:
             out.person = self._by_surname(tokens, context)
         if out.country is not None and out.place_kind is not None:
             place = [t for t in content if not t.possessive]
@@ -304,14 +302,16 @@ class ActorResolver:
                 return tail[0][2]
         return last[2]
 
-    def _by_surname(self, tokens: Sequence[_Token], context: ActorContext) -> Person | None:
+    def _by_surname(
+        self, tokens: Sequence[_Token], context: ActorContext, *, titled: bool = False
+    ) -> Person | None:
         """A head of state or government named by surname: alone ('Putin'), or with a first
-        name the lists lack when the article names their country."""
+        name the lists lack when the article names their country or a title stands before."""
         named = [t for t in tokens if t.key not in ("the",)]
         if not named or not all(t.capital for t in named):
             return None
         candidates = self._surnames.get(named[-1].key, [])
-        if len(named) > 1:
+        if len(named) > 1 and not titled:
             candidates = [p for p in candidates if context.mentions(p.country)]
         return _choose(candidates, context)
 
@@ -341,6 +341,24 @@ class ActorResolver:
         if not kept:
             return _Reading()
         return self._read(kept, context, people=False)
+
+
+def _people_index(
+    people: Iterable[Person],
+) -> tuple[dict[str, list[Person]], dict[str, list[Person]]]:
+    """People by full name and spelling, and heads of state or government by surname."""
+    by_name: dict[str, list[Person]] = defaultdict(list)
+    by_surname: dict[str, list[Person]] = defaultdict(list)
+    for person in people:
+        for name in (person.name, *person.aliases):
+            by_name[_key(name)].append(person)
+            if person.head:
+                last = _key(name).split()[-1]
+                by_surname[last].append(person)
+                bare = re.sub(r"^(al|el|ul|ad|as|an|ar|at)-", "", last)  # "al-Assad"
+                if bare != last:
+                    by_surname[bare].append(person)
+    return dict(by_name), dict(by_surname)
 
 
 def _plurals(word: str) -> list[str]:
