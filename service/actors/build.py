@@ -46,10 +46,10 @@ from typing import Any, Final
 
 import pycountry
 
-from service.actors.kb import KB_FILE, SECTORS, ActorKB, load_agents
+from service.actors.kb import KB_FILE, SECTORS, ActorKB, Person, load_agents
 from service.entities.gazetteer import COUNTRY_ALIASES, COUNTRY_NAMES, DEMONYMS
 
-__all__ = ["build", "main", "parse_countryinfo", "parse_reign", "wordnet_organisations"]
+__all__ = ["build", "dump", "main", "parse_countryinfo", "parse_reign", "wordnet_organisations"]
 
 _SOURCES: Final = [
     "CountryInfo.120116.txt (openeventdata/CountryInfo; P. A. Schrodt; CC BY-SA 3.0)",
@@ -486,8 +486,8 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 def _people(
     blocks: Sequence[CountryBlock], reign: Iterable[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Leaders and officials, one entry per (name, country) with their span in office."""
+) -> list[list[Any]]:
+    """Leaders and officials, one row per (name, country) with their span in office."""
     merged: dict[tuple[str, str], dict[str, Any]] = {}
 
     def add(names: list[str], code: str, sector: str, head: bool,
@@ -509,7 +509,7 @@ def _people(
             add(names, block.alpha2, _government_sector(code), False, terms, "countryinfo")
     for row in reign:
         add([row["name"]], row["country"], "GOV", True, [(row["start"], row["end"])], "reign")
-    out = []
+    out: list[dict[str, Any]] = []
     for entry in merged.values():
         terms = entry.pop("_terms")
         starts = [a for a, _ in terms if a is not None]
@@ -518,7 +518,8 @@ def _people(
         entry["end"] = None if (not ends or None in ends) else max(e for e in ends if e)
         entry["aliases"] = [a for a in entry["aliases"] if key(a) != key(entry["name"])]
         out.append(entry)
-    return sorted(out, key=lambda e: (e["country"], key(e["name"])))
+    out.sort(key=lambda e: (e["country"], key(e["name"])))
+    return [[e[f] for f in Person._fields] for e in out]
 
 
 def build(countryinfo: str, reign: str | None) -> ActorKB:
@@ -535,6 +536,24 @@ def build(countryinfo: str, reign: str | None) -> ActorKB:
     return ActorKB.model_validate_json(json.dumps(raw))
 
 
+def dump(kb: ActorKB) -> str:
+    """The file's text: one country, person or organisation a line, so a rebuild diffs well."""
+    data = json.loads(kb.model_dump_json())
+    parts = []
+    for field_, value in data.items():
+        if isinstance(value, dict):
+            rows = [
+                f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in value.items()
+            ]
+            parts.append(f"{json.dumps(field_)}: {{\n" + ",\n".join(rows) + "\n}")
+        elif isinstance(value, list):
+            rows = [f"  {json.dumps(v, ensure_ascii=False)}" for v in value]
+            parts.append(f"{json.dumps(field_)}: [\n" + ",\n".join(rows) + "\n]")
+        else:
+            parts.append(f"{json.dumps(field_)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m service.actors.build",
@@ -549,7 +568,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     countryinfo = _read(args.countryinfo, "CountryInfo*.txt")
     reign = _read(args.reign, "data_sets/leaderlist_*.csv") if args.reign else None
     kb = build(countryinfo, reign)
-    args.out.write_text(kb.model_dump_json(indent=None) + "\n", encoding="utf-8")
+    args.out.write_text(dump(kb), encoding="utf-8")
     counts = f"{len(kb.countries)} countries, {len(kb.people)} people"
     print(f"{args.out}: {counts}, {len(kb.organisations)} organisations")  # noqa: T201 - a CLI
     return 0

@@ -22,12 +22,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from service.actors.kb import (
     ActorKB,
     AgentWords,
-    Organisation,
     Person,
     Sector,
     load_agents,
@@ -57,7 +56,17 @@ _BEFORE_WORDS: Final = 5
 def _key(text: str) -> str:
     """How names are compared: lower case, no dots, no possessive ("People's" -> "people")."""
     plain = text.lower().replace(".", "").replace("\u2019", "'")
+    if "'" not in plain:
+        return " ".join(plain.split())
     return " ".join(_POSSESSIVE.sub("", word) for word in plain.split())
+
+
+class _Known(NamedTuple):
+    """What the resolver keeps of a person or organisation (the KB's models weigh more)."""
+
+    country: str | None
+    sector: Sector
+    head: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +100,9 @@ class ActorContext:
         code, count = self.countries[0]
         return code if count / total >= _MAIN_SHARE else None
 
-    def mentions(self, code: str) -> bool:
+    def mentions(self, code: str | None) -> bool:
         """Whether the article names something of country `code`."""
-        return any(c == code for c, _ in self.countries)
+        return code is not None and any(c == code for c, _ in self.countries)
 
     def before(self, entity: Entity) -> str:
         """The words just before the entity's first mention in the coded sentence."""
@@ -131,8 +140,8 @@ class _Reading:
     country: str | None = None
     place_alone: bool = False  # the whole phrase is a country or its capital
     place_kind: str | None = None
-    person: Person | None = None
-    organisation: Organisation | None = None
+    person: _Known | None = None
+    organisation: _Known | None = None
     sector: Sector | None = None  # from the head role word
     titled: bool = False  # a title word ("President") is in it
 
@@ -164,13 +173,13 @@ class ActorResolver:
                 for name in names:
                     self._places[_key(name)] = (code, kind)
         self._people, self._surnames = _people_index(kb.people)
-        self._organisations: dict[str, Organisation | None] = {}
-        for org in kb.organisations:
-            for name in (org.name, *org.aliases):
+        self._organisations: dict[str, _Known | None] = {}
+        for entry in kb.organisations:
+            org = _Known(entry.country, entry.sector)
+            for name in (entry.name, *entry.aliases):
                 k = _key(name)
                 seen = self._organisations.get(k, org)
-                same = seen is not None and (seen.country, seen.sector) == (org.country, org.sector)
-                self._organisations[k] = org if same else None  # a name two groups share: neither
+                self._organisations[k] = org if seen == org else None  # two groups' name: neither
         self._agents: dict[str, Sector] = {}
         for sector, words in agents.sectors.items():
             for word in words:
@@ -304,7 +313,7 @@ class ActorResolver:
 
     def _by_surname(
         self, tokens: Sequence[_Token], context: ActorContext, *, titled: bool = False
-    ) -> Person | None:
+    ) -> _Known | None:
         """A head of state or government named by surname: alone ('Putin'), or with a first
         name the lists lack when the article names their country or a title stands before."""
         named = [t for t in tokens if t.key not in ("the",)]
@@ -345,12 +354,15 @@ class ActorResolver:
 
 def _people_index(
     people: Iterable[Person],
-) -> tuple[dict[str, list[Person]], dict[str, list[Person]]]:
+) -> tuple[dict[str, list[_Known]], dict[str, list[_Known]]]:
     """People by full name and spelling, and heads of state or government by surname."""
-    by_name: dict[str, list[Person]] = defaultdict(list)
-    by_surname: dict[str, list[Person]] = defaultdict(list)
-    for person in people:
-        for name in (person.name, *person.aliases):
+    by_name: dict[str, list[_Known]] = defaultdict(list)
+    by_surname: dict[str, list[_Known]] = defaultdict(list)
+    interned: dict[_Known, _Known] = {}
+    for entry in people:
+        known = _Known(entry.country, entry.sector, entry.head)
+        person = interned.setdefault(known, known)  # 20,000 people, a few hundred kinds
+        for name in (entry.name, *entry.aliases):
             by_name[_key(name)].append(person)
             if person.head:
                 last = _key(name).split()[-1]
@@ -376,7 +388,7 @@ def _plurals(word: str) -> list[str]:
     return [word, *(stem + f for f in forms)]
 
 
-def _choose(people: Sequence[Person], context: ActorContext | None) -> Person | None:
+def _choose(people: Sequence[_Known], context: ActorContext | None) -> _Known | None:
     """One person of the candidates: the country they share, else the one the article names,
     else none (a name that several countries' leaders bear is left unresolved)."""
     countries = {p.country for p in people}

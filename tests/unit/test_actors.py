@@ -151,16 +151,15 @@ class TestContext:
         assert ActorContext.of([entity("Kenya", "GPE", "KE")]).main_country is None
 
 
-def _kb(people: list[dict[str, object]]) -> ActorKB:
+def _kb(people: list[list[object]]) -> ActorKB:
     return ActorKB.model_validate(
         {"format": 1, "sources": ["test"], "countries": {}, "people": people,
          "organisations": []}  # fmt: skip
     )
 
 
-def _head(name: str, country: str) -> dict[str, object]:
-    return {"name": name, "country": country, "sector": "GOV", "head": True, "start": 2001,
-            "end": None, "source": "reign"}  # fmt: skip
+def _head(name: str, country: str) -> list[object]:
+    return [name, [], country, "GOV", True, 2001, None, "reign"]
 
 
 class TestSurnames:
