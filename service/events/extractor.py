@@ -240,9 +240,14 @@ class EventExtractor:
             )
         return out
 
-    def _party(self, party: Entity | None, context: ActorContext) -> Party:
-        """Country and sector of an actor or target (service.actors)."""
-        return (None, None) if party is None else self._actors.resolve(party.name, party, context)
+    def _party(self, party: Entity | str | None, context: ActorContext) -> Party:
+        """Country and sector of an actor or target (service.actors): an entity, or a phrase
+        as written where no entity names the party."""
+        if party is None:
+            return None, None
+        if isinstance(party, str):
+            return self._actors.resolve(party, None, context)
+        return self._actors.resolve(party.name, party, context)
 
     def _confidence(self, confidence: float, targeted: bool) -> float:
         """0..1, rounded; an event with no target is less sure of its roles."""
