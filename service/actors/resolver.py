@@ -17,6 +17,7 @@ and so does this resolver. A city that is not a capital gives its country but no
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -202,40 +203,37 @@ class ActorResolver:
         person_like = entity is not None and entity.label == "PERSON"
         tokens = _tokens(text)
         reading = self._read(tokens, context, people=True, titles_only=person_like)
-        country, sector = reading.country, reading.sector
-        if reading.person is not None:
-            country, sector = country or reading.person.country, sector or reading.person.sector
-        if reading.organisation is not None:
-            org = reading.organisation
-            country = None if org.sector == "IGO" else (org.country or country)
-            sector = sector or org.sector
-        if country is None and entity is not None and entity.country:
-            country = entity.country
-        if sector is None and reading.place_alone and reading.place_kind in ("country", "capital"):
-            sector = "GOV"
-        titled = reading.titled
-        if (
-            entity is not None
-            and entity.label in ("PERSON", "ORG")
-            and (country is None or sector is None)
-        ):
-            before = self._before(context.before(entity), context)
-            if person_like and before.titled and reading.person is None:
-                # "President Buhari": a titled name may be a head by surname alone
-                reading.person = self._by_surname(tokens, context, titled=True)
-                if reading.person is not None:
-                    before.country = reading.person.country
-            country = country or before.country
-            sector = sector or before.sector
-            titled = titled or before.titled
+        near = _Reading()
+        if entity is not None and entity.label in ("PERSON", "ORG"):
+            near = self._around(reading, tokens, entity, context)
+        country, sector = _decide(reading, entity, near)
         if entity is not None and entity.label == "NORP" and sector is None:
             sector = self._modified(context.after(entity))
-        if (country is None and sector in _NATIONAL and (entity is None or titled)
-                and reading.organisation is None):  # fmt: skip
+        if (country is None and sector in _NATIONAL and reading.organisation is None
+                and (entity is None or reading.titled or near.titled)):  # fmt: skip
             country = context.main_country
         return country, sector
 
-    # --- reading a phrase ---------------------------------------------------------------------
+    def _around(
+        self, reading: _Reading, tokens: Sequence[_Token], entity: Entity, context: ActorContext
+    ) -> _Reading:
+        """What the words around a name say: the title and demonym before it ("Iraqi Foreign
+        Minister X"), an apposition after it ("X, the Prime Minister of Sri Lanka"), the place
+        after it ("the Supreme Court in India")."""
+        near = self._before(context.before(entity), context)
+        after = context.after(entity)
+        if entity.label == "PERSON":
+            apposition = self._apposition(after, context)
+            near.titled = near.titled or apposition.titled
+            near.country = near.country or apposition.country
+            near.sector = near.sector or apposition.sector
+            if near.titled and reading.person is None:
+                # "President Buhari": a titled name may be a head by surname alone
+                reading.person = self._by_surname(tokens, context, titled=True)
+        near.country = near.country or self._located(after)
+        return near
+
+        # --- reading a phrase ---------------------------------------------------------------------
 
     def _read(
         self, tokens: Sequence[_Token], context: ActorContext, *, people: bool,
@@ -317,12 +315,42 @@ class ActorResolver:
         """A head of state or government named by surname: alone ('Putin'), or with a first
         name the lists lack when the article names their country or a title stands before."""
         named = [t for t in tokens if t.key not in ("the",)]
-        if not named or not all(t.capital for t in named):
-            return None
-        candidates = self._surnames.get(named[-1].key, [])
-        if len(named) > 1 and not titled:
+        lead = 0  # titles first: "President Buhari", "Prime Minister Modi"
+        while lead < len(named) - 1:
+            step = next((n for n in (2, 1) if " ".join(t.key for t in named[lead : lead + n])
+                         in self._agents), 0)  # fmt: skip
+            if not step or lead + step >= len(named):
+                break
+            titled = titled or " ".join(t.key for t in named[lead : lead + step]) in self._titles
+            lead += step
+        named = named[lead:]
+        run = list(itertools.takewhile(lambda t: t.capital, named))
+        if not run or (len(run) < len(named) and named[len(run)].key not in self._agents):
+            return None  # a name, or a name that modifies a role: "Bush administration"
+        candidates = self._surnames.get(run[-1].key, [])
+        if len(run) > 1 and not titled:
             candidates = [p for p in candidates if context.mentions(p.country)]
         return _choose(candidates, context)
+
+    def _apposition(self, text: str, context: ActorContext) -> _Reading:
+        """A title in apposition after a name: ", the former Prime Minister of Sri Lanka,"."""
+        match = re.match(r"\s*,\s*([^,;:()\"]{1,80})", text)
+        if match is None:
+            return _Reading()
+        reading = self._read(_tokens(match.group(1)), context, people=False)
+        return reading if reading.titled else _Reading()
+
+    def _located(self, text: str) -> str | None:
+        """The country of a place right after a name: "... in Abuja", "... of Ivory Coast"."""
+        match = re.match(r"\s+(?:in|of)\s+(?:the\s+)?((?:[A-Z][\w.'-]*\s*){1,4})", text)
+        if match is None:
+            return None
+        words = _tokens(match.group(1))
+        for n in range(len(words), 0, -1):
+            place = self._places.get(" ".join(t.key for t in words[:n]))
+            if place is not None:
+                return place[0]
+        return None
 
     def _modified(self, text: str) -> Sector | None:
         """The role word a nationality modifies ('North Korean special forces' -> MIL): the
@@ -350,6 +378,25 @@ class ActorResolver:
         if not kept:
             return _Reading()
         return self._read(kept, context, people=False)
+
+
+def _decide(reading: _Reading, entity: Entity | None, near: _Reading) -> Party:
+    """Country and sector from what the phrase names first, then the entity, then the words
+    around it; a country or its capital alone is its government."""
+    country, sector = reading.country, reading.sector
+    if reading.person is not None:
+        country, sector = country or reading.person.country, sector or reading.person.sector
+    if reading.organisation is not None:
+        org = reading.organisation
+        country = None if org.sector == "IGO" else (org.country or country)
+        sector = sector or org.sector
+    if country is None and entity is not None and entity.country:
+        country = entity.country
+    if sector is None and reading.place_alone and reading.place_kind in ("country", "capital"):
+        sector = "GOV"
+    if reading.organisation is None or reading.organisation.sector != "IGO":
+        country = country or near.country
+    return country, sector or near.sector
 
 
 def _people_index(

@@ -49,6 +49,9 @@ class TestPhrases:
             ("residents of Baghdad", ("IQ", "CVL")),
             ("Moscow", ("RU", "GOV")),
             ("Putin", ("RU", "GOV")),
+            ("President Buhari", ("NG", "GOV")),
+            ("The Obama administration", ("US", "GOV")),
+            ("NLRB General Counsel", ("US", "GOV")),
             ("something else entirely", (None, None)),
             ("", (None, None)),
         ],
@@ -105,6 +108,9 @@ class TestContext:
             ("Russia's Jane Unknown said", "Jane Unknown", ("RU", None)),
             ("Putin met Jane Unknown", "Jane Unknown", (None, None)),
             ("In Iraq, Jane Unknown said", "Jane Unknown", (None, None)),
+            ("Jane Unknown, the Prime Minister of Sri Lanka, said", "Jane Unknown", ("LK", "GOV")),
+            ("Jane Unknown, a teacher, said", "Jane Unknown", (None, None)),
+            ("Jane Unknown of Kenya said", "Jane Unknown", ("KE", None)),
         ],
     )
     def test_words_before_the_name(
@@ -131,6 +137,13 @@ class TestContext:
         context = ActorContext(text=sentence).at((0, len(sentence)))
         norp = entity("North Korean", "NORP", "KP", at=sentence.index("North Korean"))
         assert resolver.resolve("North Korean", norp, context) == expected
+
+    def test_place_after_an_organisation(self, resolver: ActorResolver) -> None:
+        """'The Federal High Court in Abuja': the court is Nigeria's."""
+        sentence = "The Federal High Court in Abuja ruled"
+        context = ActorContext(text=sentence).at((0, len(sentence)))
+        court = entity("Federal High Court", "ORG", at=4)
+        assert resolver.resolve("Federal High Court", court, context) == ("NG", "JUD")
 
     def test_article_country_lends_to_national_bodies(self, resolver: ActorResolver) -> None:
         """'the government' in a story mostly about Kenya is Kenya's."""
