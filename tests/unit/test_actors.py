@@ -63,6 +63,28 @@ class TestPhrases:
         assert resolver.resolve(text, None, ActorContext()) == expected
 
 
+class TestOddInput:
+    @pytest.mark.parametrize(
+        "text",
+        ["'s", "---", "\u202e\u0000", "The The The", "a" * 10_000, " ".join(["Army"] * 2_000),
+         "Moscow's Moscow's", "U.S.-led", "al-", "-Qaeda"],
+    )  # fmt: skip
+    def test_odd_text_resolves_quietly(self, resolver: ActorResolver, text: str) -> None:
+        """Odd or huge text gives an answer (maybe empty), never an error."""
+        country, sector = resolver.resolve(text, None, ActorContext())
+        assert country is None or len(country) == 2
+        assert sector is None or sector in SECTORS
+
+    def test_mention_outside_the_sentence_reads_nothing_around(
+        self, resolver: ActorResolver
+    ) -> None:
+        """A mention not in the coded sentence lends no title from elsewhere."""
+        text = "President Jane Unknown spoke. Then Jane Unknown left."
+        context = ActorContext(text=text).at((30, len(text)))
+        jane = entity("Jane Unknown", "PERSON", at=10)
+        assert resolver.resolve("Jane Unknown", jane, context) == (None, None)
+
+
 class TestEntities:
     @pytest.mark.parametrize(
         ("name", "label", "country", "expected"),
