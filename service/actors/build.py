@@ -105,15 +105,20 @@ def key(name: str) -> str:
 def _read(path: Path, pattern: str) -> str:
     """A source file: `path` itself, the file matching `pattern` in a checkout, or in a bare
     git copy (the newest name that matches)."""
+    if not path.exists():
+        raise SystemExit(f"{path}: no such file or folder")
     if path.is_file():
         return path.read_text(encoding="utf-8", errors="replace")
     found = sorted(path.glob(pattern))
     if found:
         return found[-1].read_text(encoding="utf-8", errors="replace")
-    names = subprocess.run(
+    listing = subprocess.run(
         ["git", f"--git-dir={path}", "ls-tree", "-r", "--name-only", "HEAD"],
-        check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
+        check=False, capture_output=True, text=True,
+    )  # fmt: skip
+    if listing.returncode != 0:
+        raise SystemExit(f"{path}: no {pattern} in it, and not a git copy")
+    names = listing.stdout.split()
     matches = sorted(n for n in names if Path(n).match(pattern))
     if not matches:
         raise SystemExit(f"no {pattern} in {path}")
