@@ -51,6 +51,8 @@ _NATIONAL: Final = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "OPP"})
 _MAIN_SHARE: Final = 0.6
 _MAIN_MENTIONS: Final = 3
 _BEFORE_CHARS: Final = 80
+#: Countries whose leaders English news names family name first ("Xi Jinping", "Kim Jong Un").
+_FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
 _BEFORE_WORDS: Final = 5
 
 
@@ -412,7 +414,10 @@ def _people_index(
         for name in (entry.name, *entry.aliases):
             by_name[_key(name)].append(person)
             if person.head:
-                last = _key(name).split()[-1]
+                words = _key(name).split()
+                last = words[-1]
+                if person.country in _FAMILY_NAME_FIRST and len(words) > 1:
+                    by_surname[words[0]].append(person)  # "Xi Jinping" is "Xi"
                 by_surname[last].append(person)
                 bare = re.sub(r"^(al|el|ul|ad|as|an|ar|at)-", "", last)  # "al-Assad"
                 if bare != last:

@@ -101,6 +101,8 @@ class TestEntities:
             ("Bouteflika", "PERSON", None, ("DZ", "GOV")),
             ("Prosper Avril", "PERSON", None, ("HT", "GOV")),
             ("Assad", "PERSON", None, ("SY", "GOV")),
+            ("Xi", "PERSON", None, ("CN", "GOV")),
+            ("Kim", "PERSON", None, (None, None)),
             ("Erdogan", "GPE", None, ("TR", "GOV")),
             ("Hezbollah", "ORG", None, ("LB", "REB")),
             ("Taliban", "ORG", None, (None, "REB")),
