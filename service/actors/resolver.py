@@ -45,6 +45,8 @@ _PREPOSITIONS: Final = frozenset(
     "in of from at near on across with for to by inside outside along against among "
     "under within throughout around".split()
 )
+#: Prepositions after which a place is where the party goes or acts, not whose it is.
+_ELSEWHERE: Final = frozenset("to against with toward towards for into over on".split())
 #: Sectors of bodies that belong to one country: only these borrow the article's country.
 _NATIONAL: Final = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "OPP"})
 #: How much of the article's country mentions one country needs to lend it to a party.
@@ -248,9 +250,11 @@ class ActorResolver:
             (i for i, t in enumerate(tokens) if t.key in _PREPOSITIONS and i > 0), len(tokens)
         )
         content = [t for t in tokens if t.key not in ("the", "a", "an")]
-        i = 0
+        i, elsewhere = 0, False
         while i < len(tokens):
-            n = self._match(tokens, i, out, roles, context, people=people)
+            if tokens[i].key in _PREPOSITIONS:  # "envoy to Iraq" is not Iraq's, "of Iraq" is
+                elsewhere = tokens[i].key in _ELSEWHERE
+            n = self._match(tokens, i, out, roles, context, people=people, elsewhere=elsewhere)
             i += n or 1
         if out.person is None and out.organisation is None and out.country is None and people:
             out.person = self._by_surname(tokens, context)
@@ -267,7 +271,7 @@ class ActorResolver:
 
     def _match(self, tokens: Sequence[_Token], i: int, out: _Reading,
                roles: list[tuple[int, str, Sector]], context: ActorContext, *,
-               people: bool) -> int:  # fmt: skip
+               people: bool, elsewhere: bool = False) -> int:  # fmt: skip
         """The length of the longest name or role word at token i (0 if none), noted in out."""
         for n in range(min(self._longest, len(tokens) - i), 0, -1):
             span = tokens[i : i + n]
@@ -285,7 +289,7 @@ class ActorResolver:
                     return n
                 place = self._places.get(k)
                 if place is not None:
-                    if out.country is None:
+                    if out.country is None and not elsewhere:
                         out.country, out.place_kind = place
                     return n
             sector = self._agents.get(k)
