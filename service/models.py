@@ -33,6 +33,11 @@ __all__ = [
 SCHEMA_VERSION: Literal["1"] = "1"
 
 Offsets = tuple[int, int]
+#: What kind of party an event's actor or target is (the CAMEO/PLOVER agent types).
+Sector = Literal[
+    "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "LEG", "SPY",
+    "IGO", "NGO", "MED", "BUS", "EDU", "REL", "CVL", "CRM",
+]  # fmt: skip
 
 #: An article id is a string of 1..MAX_ID_CHARS characters (the Kafka key and idempotency key).
 MAX_ID_CHARS: Final = 256
@@ -129,8 +134,32 @@ class Event(_Model):
 
     type: str = Field(description="PLOVER event type in upper case, e.g. ACCUSE, MOBILIZE.")
     trigger: str = Field(description="The word or phrase that signals the event.")
-    actor: str | None = Field(None, description="Entity name (as in entities) that acts.")
-    target: str | None = Field(None, description="Entity name (as in entities) acted upon.")
+    actor: str | None = Field(
+        None,
+        description="Who acts: the entity name as in entities, or the phrase as written where "
+        "no entity names the party ('security forces in Guinea').",
+    )
+    target: str | None = Field(
+        None, description="Who is acted upon: an entity name as in entities, or a phrase."
+    )
+    actor_country: str | None = Field(
+        None,
+        description="ISO 3166-1 alpha-2 code of the actor's country: a country named, its "
+        "demonym or capital, or a person, group or institution known to belong to it.",
+    )
+    target_country: str | None = Field(
+        None, description="ISO 3166-1 alpha-2 code of the target's country, as for the actor."
+    )
+    actor_sector: Sector | None = Field(
+        None,
+        description="What kind of party the actor is: GOV (executive, head of state, a capital "
+        "for its government), MIL, REB (rebels, insurgents, militias), OPP (opposition), PTY "
+        "(party), COP (police, security forces), JUD, LEG, SPY, IGO, NGO, MED, BUS, EDU, REL, "
+        "CVL (civilians, protesters, refugees), CRM.",
+    )
+    target_sector: Sector | None = Field(
+        None, description="What kind of party the target is, as for the actor."
+    )
     source: str | None = Field(
         None, description="Who reports the event, for reported speech ('X said Y did Z')."
     )

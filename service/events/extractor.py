@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from service.actors import ActorContext, ActorResolver, Party, shipped_resolver
 from service.events.anchor import anchor_span
 from service.events.combine import DocTypes, Weights
 from service.events.dates import DateResolver
@@ -48,6 +49,7 @@ class _Sentence:
     row: int | None = None
     lead: bool = False
     dates: list[DateInfo | None] = field(default_factory=list)
+    parties: ActorContext = field(default_factory=ActorContext)
 
 
 class EventExtractor:
@@ -70,6 +72,7 @@ class EventExtractor:
         weights: Weights | None = None,
         encoder: EncoderTyper | None = None,
         encoder_sentences: int = 8,
+        actors: ActorResolver | None = None,
     ) -> None:
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be within 0..1, not {min_confidence}")
@@ -86,6 +89,7 @@ class EventExtractor:
         self._location = Places(lexicon)
         self._dates = DateResolver()
         self._quantities = QuantityReader()
+        self._actors = actors if actors is not None else shipped_resolver()
 
     def __call__(
         self, doc: Any, entities: Sequence[Entity], published_at: datetime | None
@@ -106,6 +110,7 @@ class EventExtractor:
         if not candidates and lead is None:
             return []
         index = EntityIndex(doc, entities)
+        parties = ActorContext.of(entities, doc.text)
         found = {i: self._triggers.find(sents[i]) for i in candidates}
         window = self._lead_window(lead, len(sents))
         scored = sorted(set(candidates) | window)
@@ -113,15 +118,17 @@ class EventExtractor:
         rows = {i: row for row, i in enumerate(scored)} if types is not None else {}
         events: list[Event] = []
         for i in candidates:
-            ctx = _Sentence(doc, sents[i], index, published_at, rows.get(i), lead == i)
+            ctx = _Sentence(doc, sents[i], index, published_at, rows.get(i), lead == i,
+                            parties=parties)  # fmt: skip
             events.extend(self._sentence(ctx, found[i], types))
         if types is not None and lead is not None:
             if not any(e.sentence[0] == sents[lead].start_char for e in events):
-                events = self._untriggered(doc, sents, sorted(window), index, published_at,
-                                           rows, types, lead=True) + events  # fmt: skip
+                lead_events = self._untriggered(doc, sents, sorted(window), index, published_at,
+                                                rows, types, lead=True, parties=parties)  # fmt: skip
+                events = lead_events + events
         elif types is not None and not events:
             events = self._untriggered(doc, sents, scored[:1], index, published_at, rows, types,
-                                       lead=False)  # fmt: skip
+                                       lead=False, parties=parties)  # fmt: skip
         return events
 
     # --- the learned part -----------------------------------------------------------------
@@ -187,6 +194,7 @@ class EventExtractor:
     def _untriggered(
         self, doc: Any, sents: list[Sent], window: list[int], index: EntityIndex,
         published_at: datetime | None, rows: dict[int, int], types: DocTypes, *, lead: bool,
+        parties: ActorContext,
     ) -> list[Event]:  # fmt: skip
         """One event typed by the typer alone in the first sentence of `window` that names an
         actor: a story's lead event, or the fallback of a doc no trigger coded."""
@@ -197,7 +205,8 @@ class EventExtractor:
             found = self._lead(sents[i], index, type_)
             if found is not None:
                 trig, pair = found
-                ctx = _Sentence(doc, sents[i], index, published_at, rows[i], lead)
+                ctx = _Sentence(doc, sents[i], index, published_at, rows[i], lead,
+                                parties=parties)  # fmt: skip
                 return self._events(ctx, trig, type_, [pair], None, set(), confidence)
         return []
 
@@ -237,17 +246,24 @@ class EventExtractor:
             list(trig.objects) + children(trig.token, ("nsubj", "nsubjpass"))
         )
         out: list[Event] = []
+        parties = ctx.parties.at((ctx.sent.start_char, ctx.sent.end_char))
         for actor, target in pairs:
             key = (type_, actor.name if actor else None, target.name if target else None)
             if key in seen:
                 continue
             seen.add(key)
+            actor_country, actor_sector = self._party(actor, parties)
+            target_country, target_sector = self._party(target, parties)
             out.append(
                 Event(
                     type=type_,
                     trigger=trig.text,
                     actor=key[1],
                     target=key[2],
+                    actor_country=actor_country,
+                    target_country=target_country,
+                    actor_sector=actor_sector,
+                    target_sector=target_sector,
                     source=source.name if source else None,
                     location=location.name if location else None,
                     date=ctx.dates[0],
@@ -257,6 +273,15 @@ class EventExtractor:
                 )
             )
         return out
+
+    def _party(self, party: Entity | str | None, context: ActorContext) -> Party:
+        """Country and sector of an actor or target (service.actors): an entity, or a phrase
+        as written where no entity names the party."""
+        if party is None:
+            return None, None
+        if isinstance(party, str):
+            return self._actors.resolve(party, None, context)
+        return self._actors.resolve(party.name, party, context)
 
     def _confidence(self, confidence: float, targeted: bool) -> float:
         """0..1, rounded; an event with no target is less sure of its roles."""

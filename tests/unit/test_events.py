@@ -263,6 +263,44 @@ class TestDetails:
         assert (str(event.date.start), str(event.date.end)) == ("2024-10-08", "2024-10-13")
 
     @pytest.mark.parametrize(
+        ("text", "actor", "target"),
+        [
+            ("Russian troops shelled the Ukrainian town of Avdiivka.", ("RU", "MIL"),
+             ("UA", None)),
+            ("Putin threatened Ukraine on Monday.", ("RU", "GOV"), ("UA", "GOV")),
+            ("Hezbollah fired rockets at Israel.", ("LB", "REB"), ("IL", "GOV")),
+            ("The Iraqi government condemned Turkey.", ("IQ", "GOV"), ("TR", "GOV")),
+        ],
+    )  # fmt: skip
+    def test_parties_country_and_sector(
+        self, extract: Extract, text: str, actor: tuple[str, str | None],
+        target: tuple[str, str | None],
+    ) -> None:  # fmt: skip
+        """Each party carries its country and sector (service.actors)."""
+        [event] = extract(text)
+        assert (event.actor_country, event.actor_sector) == actor
+        assert (event.target_country, event.target_sector) == target
+
+    def test_mobilization_parties(self, extract: Extract) -> None:
+        """The nationality of moved troops is their country's military."""
+        [event] = [e for e in extract(self.TEXT) if e.type == "MOBILIZE"]
+        assert (event.actor_country, event.actor_sector) == ("KP", "MIL")
+        assert (event.target_country, event.target_sector) == ("RU", "GOV")
+
+    def test_injected_resolver(self, events_nlp: Language) -> None:
+        """A resolver given to the extractor decides every party."""
+
+        class _Everyone:
+            def resolve(self, text: str, entity: object, context: object) -> tuple[str, str]:
+                return "ZZ", "CVL"
+
+        entities_of = EntityExtractor()
+        events_of = EventExtractor(actors=_Everyone())  # type: ignore[arg-type]
+        doc = events_nlp("Putin threatened Ukraine on Monday.")
+        [event] = events_of(doc, entities_of(doc), PUBLISHED)
+        assert (event.actor_country, event.target_sector) == ("ZZ", "CVL")
+
+    @pytest.mark.parametrize(
         ("text", "start", "end"),
         [
             ("Germany signed a pact with France in June.", "2024-06-01", "2024-06-30"),

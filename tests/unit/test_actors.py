@@ -1,0 +1,317 @@
+"""Tests for service.actors: the knowledge base, its build and the party resolver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from service.actors import ActorContext, ActorResolver, shipped_resolver
+from service.actors.build import _government_sector, parse_countryinfo, parse_reign
+from service.actors.kb import SECTORS, ActorKB, AgentWords, load_agents, load_kb
+from service.datafiles import DataFileError, load_data_file
+from service.models import Entity, Sector
+
+
+def entity(name: str, label: str, country: str | None = None, at: int = 0) -> Entity:
+    """An entity with one mention at `at`."""
+    return Entity(
+        name=name, label=label, count=1, mentions=[(at, at + len(name))], country=country
+    )
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    """The shipped resolver (built once, as a worker builds it)."""
+    return shipped_resolver()
+
+
+class TestPhrases:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Burundian militiamen", ("BI", "REB")),
+            ("security forces in Guinea", ("GN", "COP")),
+            ("Israel's militia ally", ("IL", "REB")),
+            ("the Iraqi government", ("IQ", "GOV")),
+            ("Russian troops", ("RU", "MIL")),
+            ("Kenyan police", ("KE", "COP")),
+            ("protesters", (None, "CVL")),
+            ("the government", (None, "GOV")),
+            ("rebel leader", (None, "REB")),
+            ("the leader of the rebels", (None, "REB")),
+            ("army spokesman", (None, "MIL")),
+            ("opposition lawmakers", (None, "LEG")),
+            ("Congolese refugees", ("CD", "CVL")),
+            ("journalists", (None, "MED")),
+            ("drug cartels", (None, "CRM")),
+            ("a group of villagers", (None, "CVL")),
+            ("residents of Baghdad", ("IQ", "CVL")),
+            ("ambassador to Iraq", (None, "GOV")),
+            ("the U.S. ambassador to Iraq", ("US", "GOV")),
+            ("troops sent to Mali", (None, "MIL")),
+            ("Moscow", ("RU", "GOV")),
+            ("Putin", ("RU", "GOV")),
+            ("President Buhari", ("NG", "GOV")),
+            ("The Obama administration", ("US", "GOV")),
+            ("NLRB General Counsel", ("US", "GOV")),
+            ("something else entirely", (None, None)),
+            ("", (None, None)),
+        ],
+    )
+    def test_phrase(
+        self, resolver: ActorResolver, text: str, expected: tuple[str | None, Sector | None]
+    ) -> None:
+        """A party written as a phrase gets the country and role it names."""
+        assert resolver.resolve(text, None, ActorContext()) == expected
+
+
+class TestOddInput:
+    @pytest.mark.parametrize(
+        "text",
+        ["'s", "---", "\u202e\u0000", "The The The", "a" * 10_000, " ".join(["Army"] * 2_000),
+         "Moscow's Moscow's", "U.S.-led", "al-", "-Qaeda"],
+    )  # fmt: skip
+    def test_odd_text_resolves_quietly(self, resolver: ActorResolver, text: str) -> None:
+        """Odd or huge text gives an answer (maybe empty), never an error."""
+        country, sector = resolver.resolve(text, None, ActorContext())
+        assert country is None or len(country) == 2
+        assert sector is None or sector in SECTORS
+
+    def test_mention_outside_the_sentence_reads_nothing_around(
+        self, resolver: ActorResolver
+    ) -> None:
+        """A mention not in the coded sentence lends no title from elsewhere."""
+        text = "President Jane Unknown spoke. Then Jane Unknown left."
+        context = ActorContext(text=text).at((30, len(text)))
+        jane = entity("Jane Unknown", "PERSON", at=10)
+        assert resolver.resolve("Jane Unknown", jane, context) == (None, None)
+
+
+class TestEntities:
+    @pytest.mark.parametrize(
+        ("name", "label", "country", "expected"),
+        [
+            ("Russia", "GPE", "RU", ("RU", "GOV")),
+            ("North Korea", "GPE", "KP", ("KP", "GOV")),
+            ("Moscow", "GPE", "RU", ("RU", "GOV")),
+            ("Washington", "GPE", "US", ("US", "GOV")),
+            ("Basra", "GPE", "IQ", ("IQ", None)),
+            ("Smalltown", "GPE", "FR", ("FR", None)),
+            ("Vladimir Putin", "PERSON", None, ("RU", "GOV")),
+            ("Putin", "PERSON", None, ("RU", "GOV")),
+            ("Abdelaziz Bouteflika", "PERSON", None, ("DZ", "GOV")),
+            ("Bouteflika", "PERSON", None, ("DZ", "GOV")),
+            ("Prosper Avril", "PERSON", None, ("HT", "GOV")),
+            ("Assad", "PERSON", None, ("SY", "GOV")),
+            ("Xi", "PERSON", None, ("CN", "GOV")),
+            ("Kim", "PERSON", None, (None, None)),
+            ("Erdogan", "GPE", None, ("TR", "GOV")),
+            ("Hezbollah", "ORG", None, ("LB", "REB")),
+            ("Taliban", "ORG", None, (None, "REB")),
+            ("United Nations", "ORG", None, (None, "IGO")),
+            ("Central Intelligence Agency", "ORG", None, ("US", "SPY")),
+            ("Libyan National Army", "ORG", None, ("LY", "MIL")),
+            ("Amnesty International", "ORG", None, (None, "NGO")),
+            ("Russian", "NORP", "RU", ("RU", None)),
+            ("Ngo Xuan Lich", "PERSON", None, (None, None)),
+            ("Jane Unknown", "PERSON", None, (None, None)),
+        ],
+    )
+    def test_entity(
+        self, resolver: ActorResolver, name: str, label: str, country: str | None,
+        expected: tuple[str | None, Sector | None],
+    ) -> None:  # fmt: skip
+        """A named party: the country acting is its government, leaders by name or surname."""
+        assert resolver.resolve(name, entity(name, label, country), ActorContext()) == expected
+
+
+class TestContext:
+    @pytest.mark.parametrize(
+        ("sentence", "name", "expected"),
+        [
+            ("Iraqi Foreign Minister Jane Unknown said", "Jane Unknown", ("IQ", "GOV")),
+            ("the rebel leader Jane Unknown said", "Jane Unknown", (None, "REB")),
+            ("Russia's Jane Unknown said", "Jane Unknown", ("RU", None)),
+            ("Putin met Jane Unknown", "Jane Unknown", (None, None)),
+            ("In Iraq, Jane Unknown said", "Jane Unknown", (None, None)),
+            ("Jane Unknown, the Prime Minister of Sri Lanka, said", "Jane Unknown", ("LK", "GOV")),
+            ("Jane Unknown, a teacher, said", "Jane Unknown", (None, None)),
+            ("Jane Unknown of Kenya said", "Jane Unknown", ("KE", None)),
+        ],
+    )
+    def test_words_before_the_name(
+        self, resolver: ActorResolver, sentence: str, name: str,
+        expected: tuple[str | None, Sector | None],
+    ) -> None:  # fmt: skip
+        """The title and demonym just before a name say who the person is."""
+        context = ActorContext(text=sentence).at((0, len(sentence)))
+        person = entity(name, "PERSON", at=sentence.index(name))
+        assert resolver.resolve(name, person, context) == expected
+
+    @pytest.mark.parametrize(
+        ("sentence", "expected"),
+        [
+            ("1,500 North Korean special forces were moved", ("KP", "MIL")),
+            ("North Korean troops in the conflict", ("KP", "MIL")),
+            ("North Korean casualties in the conflict", ("KP", None)),
+        ],
+    )
+    def test_nationality_takes_the_role_it_modifies(
+        self, resolver: ActorResolver, sentence: str, expected: tuple[str | None, str | None]
+    ) -> None:
+        """A nationality standing for a group takes the role word it modifies."""
+        context = ActorContext(text=sentence).at((0, len(sentence)))
+        norp = entity("North Korean", "NORP", "KP", at=sentence.index("North Korean"))
+        assert resolver.resolve("North Korean", norp, context) == expected
+
+    def test_place_after_an_organisation(self, resolver: ActorResolver) -> None:
+        """'The Federal High Court in Abuja': the court is Nigeria's."""
+        sentence = "The Federal High Court in Abuja ruled"
+        context = ActorContext(text=sentence).at((0, len(sentence)))
+        court = entity("Federal High Court", "ORG", at=4)
+        assert resolver.resolve("Federal High Court", court, context) == ("NG", "JUD")
+
+    def test_article_country_lends_to_national_bodies(self, resolver: ActorResolver) -> None:
+        """'the government' in a story mostly about Kenya is Kenya's."""
+        story = ActorContext.of([entity("Kenya", "GPE", "KE"), entity("Nairobi", "GPE", "KE"),
+                                 entity("Kenyan", "NORP", "KE")])  # fmt: skip
+        assert resolver.resolve("the government", None, story) == ("KE", "GOV")
+        assert resolver.resolve("protesters", None, story) == (None, "CVL")
+
+    def test_no_country_lent_without_a_clear_majority(self, resolver: ActorResolver) -> None:
+        """Two countries named as often: the government stays unplaced."""
+        places = [("Kenya", "KE"), ("Uganda", "UG"), ("Nairobi", "KE"), ("Kampala", "UG")]
+        story = ActorContext.of([entity(name, "GPE", code) for name, code in places])
+        assert story.main_country is None
+        assert resolver.resolve("the government", None, story) == (None, "GOV")
+
+    def test_one_mention_lends_nothing(self) -> None:
+        """A single country mention is too little to call a story about it."""
+        assert ActorContext.of([entity("Kenya", "GPE", "KE")]).main_country is None
+
+
+def _kb(people: list[list[object]]) -> ActorKB:
+    return ActorKB.model_validate(
+        {"format": 1, "sources": ["test"], "countries": {}, "people": people,
+         "organisations": []}  # fmt: skip
+    )
+
+
+def _head(name: str, country: str) -> list[object]:
+    return [name, [], country, "GOV", True, 2001, None, "reign"]
+
+
+class TestSurnames:
+    def test_shared_surname_is_left_unresolved(self) -> None:
+        """Two countries' leaders share a surname: no guess."""
+        resolver = ActorResolver(_kb([_head("Smith", "GB"), _head("Smith", "AU")]))
+        assert resolver.resolve("Smith", entity("Smith", "PERSON"), ActorContext()) == (None, None)
+
+    def test_the_article_picks_among_namesakes(self) -> None:
+        """The article names one of the countries: that leader."""
+        resolver = ActorResolver(_kb([_head("Smith", "GB"), _head("Smith", "AU")]))
+        story = ActorContext.of([entity("Australia", "GPE", "AU")])
+        assert resolver.resolve("Smith", entity("Smith", "PERSON"), story) == ("AU", "GOV")
+
+    def test_first_name_unknown_needs_the_country_in_the_article(self) -> None:
+        """'John Smith' is the leader Smith only in a story that names his country."""
+        resolver = ActorResolver(_kb([_head("Smith", "GB")]))
+        john = entity("John Smith", "PERSON")
+        assert resolver.resolve("John Smith", john, ActorContext()) == (None, None)
+        story = ActorContext.of([entity("Britain", "GPE", "GB")])
+        assert resolver.resolve("John Smith", john, story) == ("GB", "GOV")
+
+
+class TestDataFiles:
+    def test_shipped_knowledge_base_is_valid(self) -> None:
+        """The built file loads, names its sources and covers the world's countries."""
+        kb = load_kb()
+        assert len(kb.countries) > 240
+        assert any("CountryInfo" in s for s in kb.sources)
+        assert {"GOV", "REB", "IGO"} <= {o.sector for o in kb.organisations}
+
+    def test_shipped_agent_words_are_valid(self) -> None:
+        """Every sector has role words and every title has a sector."""
+        agents = load_agents()
+        assert set(agents.sectors) == set(SECTORS)
+
+    @pytest.mark.parametrize(
+        ("yaml", "fault"),
+        [
+            ("sectors: {GOV: [police], COP: [police]}\ntitles: []\ndeferring: []\n", "listed"),
+            ("sectors: {GOV: [king]}\ntitles: [general]\ndeferring: []\n", "without a sector"),
+            ("sectors: {XYZ: [king]}\ntitles: []\ndeferring: []\n", "sectors"),
+            ("sectors: {GOV: [King]}\ntitles: []\ndeferring: []\n", "lower case"),
+        ],
+    )
+    def test_bad_agent_words_are_refused(self, tmp_path: Path, yaml: str, fault: str) -> None:
+        """A role word in two sectors, an unknown sector or title: refused at start-up."""
+        path = tmp_path / "agents.yaml"
+        path.write_text(yaml, encoding="utf-8")
+        with pytest.raises(DataFileError, match=fault):
+            load_data_file(AgentWords, path)
+
+
+_COUNTRYINFO = """<!-- header <Country> in a comment -->
+<Doc>Version: test</Doc>
+<Country>
+<CountryCode>ISR</CountryCode>
+<CountryName>ISRAEL</CountryName>
+<COW-Numeric>666</COW-Numeric>
+<ISO3166-alpha2>IS</ISO3166-alpha2>
+<Nationality>
+\tISRAELI_
+</Nationality>
+<Capital>
+\tJERUSALEM_
+</Capital>
+<Leaders>
+\t<Prime ministers>
+\t\t{BENJAMIN_NETANYAHU_}{BIBI_NETANYAHU_}\t[19960618 - 19990706]  [>20090331]  [B:19490101]
+\t</Prime ministers>
+</Leaders>
+<Government>
+\tJANE_DOE_\t[ISRSPY <20041231]\t# Director of intelligence
+\tJOHN_ROE_\t[ISRGOVMIL 20050101 - 20060630]\t# Minister of Defense
+</Government>
+</Country>
+"""
+
+
+class TestBuild:
+    def test_countryinfo_block(self) -> None:
+        """A block is read with its ISO code checked against its name (IS is Iceland's)."""
+        [block] = parse_countryinfo(_COUNTRYINFO)
+        assert block.alpha2 == "IL"
+        assert block.lists["Nationality"] == ["Israeli"]
+        assert block.lists["Capital"] == ["Jerusalem"]
+        assert block.leaders == [(["Benjamin Netanyahu", "Bibi Netanyahu"],
+                                  [(1996, 1999), (2009, None)])]  # fmt: skip
+        assert [(names, code) for names, code, _ in block.government] == [
+            (["Jane Doe"], "ISRSPY"), (["John Roe"], "ISRGOVMIL"),
+        ]  # fmt: skip
+
+    @pytest.mark.parametrize(
+        ("code", "sector"), [("AFGGOVMIL", "GOV"), ("ISRSPY", "SPY"), ("SRPGOV", "GOV"),
+                             ("XXXABC", "GOV")]  # fmt: skip
+    )
+    def test_government_sector(self, code: str, sector: str) -> None:
+        """The first agent type after the country code is the official's sector."""
+        assert _government_sector(code) == sector
+
+    def test_reign_rows(self) -> None:
+        """REIGN rows map by COW number or alpha code; suffixes and initials are dropped."""
+        text = (
+            "stateabb,ccode,leadid,leader,sdate,smonth,syear,emonth,eyear\n"
+            "USA,2,x,Biden,20,1,2021,,\n"
+            "PAL,986,y,Surangel Whipps Jr.,21,1,2021,,\n"
+            "SYR,652,z,Al-Assad H.,1,1,1971,6,2000\n"
+            "ZZZ,999,w,Nobody,1,1,2000,1,2001\n"
+        )
+        rows = list(parse_reign(text, {"USA": "US", "986": "PW", "652": "SY"}))
+        assert [(r["name"], r["country"], r["start"], r["end"]) for r in rows] == [
+            ("Biden", "US", 2021, None),
+            ("Surangel Whipps", "PW", 2021, None),
+            ("Al-Assad", "SY", 1971, 2000),
+        ]
