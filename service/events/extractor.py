@@ -123,8 +123,10 @@ class EventExtractor:
             events.extend(self._sentence(ctx, found[i], types))
         if types is not None and lead is not None:
             if not any(e.sentence[0] == sents[lead].start_char for e in events):
-                lead_events = self._untriggered(doc, sents, sorted(window), index, published_at,
-                                                rows, types, lead=True, parties=parties)  # fmt: skip
+                lead_events = self._untriggered(
+                    doc, sents, sorted(window), index, published_at, rows, types, lead=True,
+                    parties=parties,
+                )  # fmt: skip
                 events = lead_events + events
         elif types is not None and not events:
             events = self._untriggered(doc, sents, scored[:1], index, published_at, rows, types,
