@@ -42,7 +42,7 @@ from service.events.wordnet import WordNet
 
 #: the combination settings each fold chooses from (on the other folds' items)
 CHOICES = [
-    replace(Weights.for_encoder(), lexicon=lexicon, lead_lexicon=lead)
+    replace(Weights(), encoded_lexicon=lexicon, lead_lexicon=lead)
     for lexicon in (0.5, 1.0, 2.5)
     for lead in (0.5, None)
 ]
@@ -134,7 +134,8 @@ def main() -> int:
             figures, per_type = score(scorers[kind], gold, joined)
             results[kind] = figures
             print(f"{args.folds}-fold {kind}: {figures}\n  {per_type}\n  chosen per fold: "
-                  + ", ".join(f"lexicon={choices[c].lexicon} lead={choices[c].lead_lexicon}"
+                  + ", ".join(f"encoded_lexicon={choices[c].encoded_lexicon} "
+                              f"lead={choices[c].lead_lexicon}"
                               for c in chosen))  # fmt: skip
         if args.dev:
             dev_rows = read(args.data / "dev.jsonl")

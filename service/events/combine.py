@@ -29,6 +29,7 @@ class Weights:
     (BENCHMARKS.md, issue 12)."""
 
     lexicon: float = 2.5  # log-score bonus of the trigger's own type
+    encoded_lexicon: float = 1.0  # ... in a sentence the encoder typed
     lead_lexicon: float | None = 0.5  # ... for a one-word trigger in a story's lead (None: same)
     lead_sentences: int = 3  # a doc this long is a story with a lead
     document: float = 0.5  # weight of the rest of the story
@@ -38,12 +39,6 @@ class Weights:
     wordnet: float = 0.85  # ... and of a WordNet synonym
     fallback: float = 0.5  # confidence factor of the event coded for a story without one
 
-    @classmethod
-    def for_encoder(cls) -> Weights:
-        """The knobs with the encoder typer, whose sentence scores deserve more trust than the
-        n-gram typer's (chosen on the PLV and story folds, BENCHMARKS.md issue 22)."""
-        return cls(lexicon=1.0, lead_lexicon=0.5)
-
     def source(self, source: str) -> float:
         """Confidence factor of a trigger by where its word came from."""
         return {"stories": self.stories, "wordnet": self.wordnet}.get(source, 1.0)
@@ -51,12 +46,16 @@ class Weights:
 
 class DocTypes:
     """The typer's scores for a doc's candidate sentences, and each one's story context (the
-    other sentences, earlier ones weighing more); a one-sentence doc has no context."""
+    other sentences, earlier ones weighing more); a one-sentence doc has no context. Rows in
+    `encoded` come from the encoder typer, surer than the n-gram typer: the lexicon's bonus
+    there is `encoded_lexicon`."""
 
     def __init__(
-        self, types: Sequence[str], rows: Sequence[dict[str, float]], weights: Weights
-    ) -> None:
+        self, types: Sequence[str], rows: Sequence[dict[str, float]], weights: Weights,
+        encoded: frozenset[int] = frozenset(),
+    ) -> None:  # fmt: skip
         self.types = tuple(types)
+        self._encoded = encoded
         self._column = {t: i for i, t in enumerate(self.types)}
         self._weights = weights
         probs = np.array([list(map(row.get, self.types, repeat(0.0))) for row in rows], dtype=float)
@@ -95,7 +94,10 @@ class DocTypes:
         own = self._column.get(lexicon_type)
         if own is not None:
             bonus = self._weights.lead_lexicon if lead else None
-            score[own] += self._weights.lexicon if bonus is None else bonus
+            if bonus is None:
+                encoded = i in self._encoded
+                bonus = self._weights.encoded_lexicon if encoded else self._weights.lexicon
+            score[own] += bonus
         k = own if fixed and own is not None else int(score.argmax())
         type_ = self.types[k]
         confidence = self._share(score, k) * self._weights.source(source)

@@ -81,7 +81,7 @@ class EventExtractor:
         self._min_confidence = min_confidence or 0.0
         self._encoder = encoder if typer is not None else None
         self._encoder_sentences = encoder_sentences
-        self._weights = weights or (Weights.for_encoder() if self._encoder else Weights())
+        self._weights = weights or Weights()
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
@@ -107,12 +107,16 @@ class EventExtractor:
     ) -> list[Event]:  # fmt: skip
         candidates = [i for i, sent in enumerate(sents) if self._triggers.may_hold_event(sent)]
         lead = self._lead_index(sents)
+        window = self._lead_window(lead, len(sents))
         if not candidates and lead is None:
-            return []
+            # no trigger word at all: the encoder may still read an event in a short text
+            first = self._first_real(sents) if self._encoder is not None else None
+            if first is None:
+                return []
+            window = {first}
         index = EntityIndex(doc, entities)
         parties = ActorContext.of(entities, doc.text)
         found = {i: self._triggers.find(sents[i]) for i in candidates}
-        window = self._lead_window(lead, len(sents))
         scored = sorted(set(candidates) | window)
         types = self._scores(sents, scored, found, window)
         rows = {i: row for row, i in enumerate(scored)} if types is not None else {}
@@ -139,6 +143,11 @@ class EventExtractor:
         """A story's lead: its first real sentence, in a doc long enough to be a story."""
         if self._typer is None or len(sents) < self._weights.lead_sentences:
             return None
+        return self._first_real(sents)
+
+    @staticmethod
+    def _first_real(sents: list[Sent]) -> int | None:
+        """The first sentence of at least three words."""
         return next((i for i, s in enumerate(sents) if sum(t.is_alpha for t in s) >= 3), None)
 
     @staticmethod
@@ -158,6 +167,7 @@ class EventExtractor:
         scores = self._typer.predict([sents[i].text for i in scored])
         if len(scores) != len(scored):
             raise ValueError(f"the typer scored {len(scores)} of {len(scored)} sentences")
+        chosen: list[int] = []
         if self._encoder is not None and self._encoder_sentences:
             chosen = self._encoded(scored, found, window)
             anchored = [
@@ -168,15 +178,18 @@ class EventExtractor:
             ]  # fmt: skip
             for row, encoded in zip(chosen, self._encoder.predict(anchored), strict=True):
                 scores[row] = encoded
-        return DocTypes(PLOVER_TYPES, scores, self._weights)
+        return DocTypes(PLOVER_TYPES, scores, self._weights, frozenset(chosen))
 
     def _encoded(
         self, scored: list[int], found: dict[int, dict[int, Trigger]], window: set[int]
     ) -> list[int]:
         """Rows (into `scored`) the encoder types: the lead window, then sentences with a
-        trigger in reading order, at most the budget."""
+        trigger in reading order, then the first row (a doc's fallback event is coded there),
+        at most the budget."""
         first = [row for row, i in enumerate(scored) if i in window]
         rest = [row for row, i in enumerate(scored) if i not in window and found.get(i)]
+        if 0 not in first and 0 not in rest:
+            rest.append(0)
         return sorted((first + rest)[: self._encoder_sentences])
 
     def _typed(
