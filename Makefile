@@ -50,9 +50,10 @@ bench-smoke: setup ## the same benchmark on 40 articles (checks it runs; figures
 soak: setup ## the soak benchmark: 20,000 articles through one worker (tens of minutes)
 	$(PY) bench/soak.py
 
-train-events: setup ## rebuild the event typer and derived lexicon: make train-events DATA=../shared/data/events
-	@test -n "$(DATA)" || { echo "usage: make train-events DATA=<folder with synthetic_stories.jsonl>"; exit 2; }
+train-events: setup ## rebuild the event typers (n-gram, encoder head) and derived lexicon: make train-events DATA=../shared/data/events
+	@test -n "$(DATA)" || { echo "usage: make train-events DATA=<folder with synthetic_stories.jsonl and plv_sentences.jsonl>"; exit 2; }
 	$(PY) -m service.events.train --data $(DATA)
+	$(PY) -m service.events.train_encoder --data $(DATA)
 
 actors-kb: setup ## rebuild service/actors/data/actors.json: make actors-kb SRC=<CountryInfo> [REIGN=<REIGN>]
 	@test -n "$(SRC)" || { echo "usage: make actors-kb SRC=<CountryInfo checkout or git copy> [REIGN=<REIGN.github.io checkout or git copy>]"; exit 2; }

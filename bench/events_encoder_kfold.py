@@ -124,6 +124,7 @@ def main() -> int:
                     extractor = EventExtractor(
                         typer, derived=lexicon, weights=weights, encoder=enc,
                         min_confidence=settings.events_min_confidence,
+                        encoder_sentences=settings.events_encoder_sentences,
                     )  # fmt: skip
                     outputs[c][k] = code(test, extractor, tmp / f"{kind}-{c}-{k}.jsonl")
                 elapsed = time.perf_counter() - started
@@ -141,8 +142,11 @@ def main() -> int:
             dev_rows = read(args.data / "dev.jsonl")
             dev = prepare(dev_rows, nlp, settings)
             enc = EncoderTyper.load(None, encoder) if encoder is not None else None
-            extractor = EventExtractor(shipped_typer, derived=shipped_lexicon, encoder=enc,
-                                       min_confidence=settings.events_min_confidence)  # fmt: skip
+            extractor = EventExtractor(
+                shipped_typer, derived=shipped_lexicon, encoder=enc,
+                min_confidence=settings.events_min_confidence,
+                encoder_sentences=settings.events_encoder_sentences,
+            )  # fmt: skip
             figures, per_type = score(args.data / "score.py", args.data / "dev.jsonl",
                                       code(dev, extractor, tmp / "dev.jsonl"))  # fmt: skip
             print(f"dev sentences (held-out check, shipped artefacts): {figures}\n  {per_type}")

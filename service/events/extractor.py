@@ -71,7 +71,7 @@ class EventExtractor:
         derived: DerivedLexicon | None = None,
         weights: Weights | None = None,
         encoder: EncoderTyper | None = None,
-        encoder_sentences: int = 8,
+        encoder_sentences: int = 3,
         actors: ActorResolver | None = None,
     ) -> None:
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
