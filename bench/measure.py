@@ -12,7 +12,7 @@ from typing import Any
 
 import psutil
 
-__all__ = ["BATCH", "MODEL", "PeakRss", "Row", "loadavg", "log", "percentile"]
+__all__ = ["BATCH", "MODEL", "BusyShare", "PeakRss", "Row", "loadavg", "log", "percentile"]
 
 MODEL = "en_core_web_sm"
 BATCH = 64  # the raw baselines' nlp.pipe batch size (the service's batch of old)
@@ -63,6 +63,35 @@ class PeakRss:
     @property
     def peak_mb(self) -> float:
         return max(self.peaks.values(), default=0) / 2**20
+
+
+class BusyShare:
+    """CPU share of each pipeline process of a service (its tree's grandchildren: supervisor
+    -> worker -> pipeline child) from now until `shares()`: how evenly the workers were fed."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.started = time.monotonic()
+        self.cpu = self._cpu()
+
+    def _cpu(self) -> dict[int, float]:
+        seconds: dict[int, float] = {}
+        try:
+            workers = psutil.Process(self.pid).children()
+            for worker in workers:
+                for child in worker.children():
+                    times = child.cpu_times()
+                    seconds[child.pid] = times.user + times.system
+        except psutil.Error:
+            pass
+        return seconds
+
+    def shares(self) -> list[float]:
+        """Busy share of each pipeline process alive at both ends, busiest first."""
+        wall = time.monotonic() - self.started
+        now = self._cpu()
+        used = [now[pid] - self.cpu[pid] for pid in now if pid in self.cpu]
+        return sorted((u / wall for u in used if wall > 0), reverse=True)
 
 
 @dataclass
