@@ -327,13 +327,13 @@ class Worker:
         """Commit the batch's offsets (explicit ones: the consumer's position is already past
         the next poll); counted here so commits show in the metrics."""
         consumer = self.subscriber.consumer
-        if consumer is not None:  # None: the in-memory test broker, which keeps no offsets
-            owned = consumer.assignment()
-            # A partition revoked meanwhile is its next owner's: it reads it again from there.
-            mine = {tp: offset for tp, offset in offsets.items() if tp in owned}
+        # None: the in-memory test broker, which keeps no offsets. A partition revoked
+        # meanwhile is its next owner's, who reads it again from its last commit.
+        owned = consumer.assignment() if consumer is not None else set()
+        mine = {tp: offset for tp, offset in offsets.items() if tp in owned}
+        if consumer is not None and mine:
             try:
-                if mine:
-                    await consumer.commit(mine)
+                await consumer.commit(mine)
             except Exception:
                 metrics.COMMITS.labels("failed").inc()
                 raise
