@@ -1,10 +1,8 @@
 """Kafka wiring of one worker: batch subscriber, publishers, offsets committed after publishing.
 
 The pipeline child never waits for the broker: while it parses one poll, the outputs of the
-poll before go out through one ordered chain of steps (each slice's outputs as soon as the
-child reports them, then that batch's commit). A commit names explicit offsets, never the
-consumer's position (already past the next poll), and comes after every output before it was
-acknowledged; a failed step fails the rest of the chain and every open batch is read again.
+polls before it go out, and their offsets are committed, through the output chain
+(kafka/outputchain.py).
 """
 
 from __future__ import annotations
@@ -14,14 +12,12 @@ import contextlib
 import dataclasses
 import functools
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
 from aiokafka import ConsumerRecord, TopicPartition
-from aiokafka.errors import IllegalStateError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -36,14 +32,14 @@ from service.intake import RawMessage
 from service.kafka.badbatch import Undecodable
 from service.kafka.compat import leave_group_in_generation_zero
 from service.kafka.fetchguard import FetchGuard
-from service.kafka.headers import trace_context
 from service.kafka.lag import LagSampler, RebalanceCounter
+from service.kafka.outputchain import OutputChain
 from service.kafka.publisher import Output, OutputPublisher
 from service.kafka.security import kafka_security
 from service.kafka.stall import StallWatcher
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord, DeadLetter
-from service.outcomes import PIPELINE_VERSION, Outcome
+from service.outcomes import PIPELINE_VERSION
 from service.runtime.isolation import IsolatedPipeline, Runner, build_service_pipeline
 
 __all__ = ["Worker", "service_pipeline"]
@@ -78,66 +74,6 @@ async def _lenient_parser(
     parse: Callable[[Any], Awaitable[StreamMessage[Any]]],
 ) -> StreamMessage[Any]:
     return await parse(tuple(_readable_headers(r) for r in records))
-
-
-@dataclasses.dataclass(slots=True, eq=False)
-class _Batch:
-    """One poll on its way out: its outputs, in order, as the child finishes them."""
-
-    records: Sequence[ConsumerRecord[bytes, bytes]]
-    raws: list[RawMessage]
-    outputs: list[Output | None]
-    first: dict[TopicPartition, int]  # where each partition is read again if the batch fails
-    queued: int = 0  # outputs handed to the chain so far (a prefix)
-
-    @classmethod
-    def of(cls, records: Sequence[ConsumerRecord[bytes, bytes]]) -> _Batch:
-        raws = [
-            RawMessage(
-                value=r.value if r.value is not None else b"",
-                key=r.key,
-                topic=r.topic,
-                partition=r.partition,
-                offset=r.offset,
-                headers=tuple(r.headers or ()),
-            )
-            for r in records
-        ]
-        first: dict[TopicPartition, int] = {}
-        for r in records:
-            tp = TopicPartition(r.topic, r.partition)
-            first[tp] = min(first.get(tp, r.offset), r.offset)
-        return cls(records, raws, [None] * len(records), first)
-
-
-def _next_offsets(records: Sequence[ConsumerRecord[bytes, bytes]]) -> dict[TopicPartition, int]:
-    """What to commit for these records: per partition, the offset after the last one."""
-    offsets: dict[TopicPartition, int] = {}
-    for r in records:
-        tp = TopicPartition(r.topic, r.partition)
-        offsets[tp] = max(offsets.get(tp, 0), r.offset + 1)
-    return offsets
-
-
-def _retrieve(task: asyncio.Task[None]) -> None:
-    """A failed step's error is read by the steps after it; the last one's by `_recover`."""
-    if not task.cancelled():
-        task.exception()
-
-
-class _ToChain:
-    """The child's progress, from the NLP thread to the event loop: each final outcome."""
-
-    __slots__ = ("_batch", "_loop", "_worker")
-
-    def __init__(self, worker: Worker, batch: _Batch, loop: asyncio.AbstractEventLoop) -> None:
-        self._worker, self._batch, self._loop = worker, batch, loop
-
-    def started(self, index: int | None) -> None:
-        return None
-
-    def finished(self, index: int, outcome: Outcome) -> None:
-        self._loop.call_soon_threadsafe(self._worker._finished, self._batch, index, outcome)
 
 
 def service_pipeline(settings: Settings) -> Runner:
@@ -193,14 +129,12 @@ class Worker:
             schema=DeadLetter,
         )
         self.publisher = OutputPublisher(settings, self.records_out, self.dead_out, self.tracing)
-        self._open: list[_Batch] = []  # polled, not yet committed, oldest first
-        self._chain: asyncio.Task[None] | None = None  # the last step queued
-        self._last_commit: asyncio.Task[None] | None = None  # the last batch's commit step
         self._idle = asyncio.Event()  # set while no batch is being handled
         self._idle.set()
         self._stopping = False  # drain() began: every batch settles before its handler returns
         self.stalls = StallWatcher(settings.stall_timeout_s, on_change=on_stall or (lambda _: None))
         self.lag = LagSampler(self._consumer, watcher=self.stalls)
+        self.chain = OutputChain(self.publisher, self._consumer, self.lag)
         self._process_sampler = metrics.ProcessSampler(index)
         self._sampling: asyncio.Task[None] | None = None
         self.subscriber = self.broker.subscriber(
@@ -242,18 +176,15 @@ class Worker:
         )
         self._idle.clear()
         try:
-            await self._handle(_Batch.of(records))
+            await self._handle(records)
         finally:
             self._idle.set()
 
-    async def _handle(self, batch: _Batch) -> None:
-        records = batch.records
-        metrics.ARTICLES_CONSUMED.inc(len(batch.raws))
-        metrics.BATCH_SIZE.observe(len(batch.raws))
-        metrics.IN_FLIGHT.inc(len(batch.raws))
-        self._open.append(batch)
-        self.lag.batch_started(records)
-        previous = self._last_commit
+    async def _handle(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        metrics.ARTICLES_CONSUMED.inc(len(records))
+        metrics.BATCH_SIZE.observe(len(records))
+        poll = self.chain.open(records)
+        previous = self.chain.last_commit
         try:
             assert self.pipeline is not None, "the pipeline loads before the subscriber starts"
             loop = asyncio.get_running_loop()
@@ -261,128 +192,31 @@ class Worker:
                 self._nlp_thread,
                 functools.partial(
                     self.pipeline.process,
-                    batch.raws,
+                    poll.raws,
                     budget_s=self.settings.batch_time_budget_s,
-                    progress=_ToChain(self, batch, loop),
+                    progress=self.chain.progress(poll, loop),
                 ),
             )
         except Exception:
-            # Nothing of this batch is committed: wait for the chain, then read it again.
-            await self._settled(self._chain)
-            self._reread_open("the pipeline failed")
+            # Nothing of this poll is committed: wait for the chain, then read it again.
+            await self.chain.settled()
+            self.chain.reread_open("the pipeline failed")
             raise
         for stage, seconds in result.stage_seconds.items():
             metrics.STAGE_SECONDS.labels(stage).observe(seconds)
         done = len(result.outcomes)
         for index, outcome in enumerate(result.outcomes):  # runners that report none
-            if batch.outputs[index] is None:
-                self._finished(batch, index, outcome)
+            if poll.outputs[index] is None:
+                self.chain.finished(poll, index, outcome)
         if done < len(records):
             self._rewind(records[done:])
-        batch.outputs = batch.outputs[:done]
-        self._last_commit = self._then(
-            functools.partial(self._commit, batch, _next_offsets(records[:done]))
-        )
-        # Back-pressure and failures: the batch before this one is committed by now, mostly.
-        if previous is not None and not await self._settled(previous):
-            await self._settled(self._chain)
+        self.chain.close(poll, done)
+        # Back-pressure and failures: the poll before this one is committed by now, mostly.
+        if previous is not None and not await self.chain.settled(previous):
+            await self.chain.settled()
         if self._stopping or not self.subscriber.running:  # commit before the consumer closes
-            await self._settled(self._chain)
-        self._recover()
-
-    # --- the output chain: outputs in order, each batch's commit after its outputs ----------
-    def _finished(self, batch: _Batch, index: int, outcome: Outcome) -> None:
-        """An outcome is final: publish the batch's outputs known so far, in order."""
-        raw = batch.raws[index]
-        batch.outputs[index] = Output(raw, outcome, trace_context(raw.headers))
-        end = batch.queued
-        while end < len(batch.outputs) and batch.outputs[end] is not None:
-            end += 1
-        if end > batch.queued:
-            chunk = [o for o in batch.outputs[batch.queued : end] if o is not None]
-            batch.queued = end
-            self._then(functools.partial(self._publish, chunk))
-
-    def _then(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
-        """Run `work` after every step queued before it; a failed step fails all later ones,
-        so nothing is committed past an output that was not acknowledged."""
-        previous = self._chain
-
-        async def step() -> None:
-            if previous is not None:
-                await previous
-            await work()
-
-        task = asyncio.create_task(step())
-        task.add_done_callback(_retrieve)
-        self._chain = task
-        return task
-
-    async def _publish(self, outputs: list[Output]) -> None:
-        started = time.perf_counter()
-        await self.publisher.publish(outputs)
-        metrics.STAGE_SECONDS.labels("publish").observe(time.perf_counter() - started)
-
-    async def _commit(self, batch: _Batch, offsets: dict[TopicPartition, int]) -> None:
-        """Commit the batch's offsets (explicit ones: the consumer's position is already past
-        the next poll); counted here so commits show in the metrics."""
-        consumer = self.subscriber.consumer
-        # None: the in-memory test broker, which keeps no offsets. A partition revoked
-        # meanwhile is its next owner's, who reads it again from its last commit.
-        owned = consumer.assignment() if consumer is not None else set()
-        mine = {tp: offset for tp, offset in offsets.items() if tp in owned}
-        if consumer is not None and mine:
-            try:
-                await consumer.commit(mine)
-            except Exception:
-                metrics.COMMITS.labels("failed").inc()
-                raise
-            metrics.COMMITS.labels("ok").inc()
-        metrics.observe_outcomes([o.outcome for o in batch.outputs if o is not None])
-        metrics.IN_FLIGHT.dec(len(batch.raws))
-        self._open.remove(batch)
-        self.lag.batch_committed()
-        for still_open in self._open:
-            self.lag.batch_started(still_open.records)
-
-    async def _settled(self, step: asyncio.Task[None] | None, timeout: float | None = None) -> bool:
-        """Wait for a step of the chain; False when it failed (or did not end in `timeout`)."""
-        if step is None:
-            return True
-        await asyncio.wait([step], timeout=timeout)
-        return step.done() and not step.cancelled() and step.exception() is None
-
-    def _recover(self) -> bool:
-        """After a failed step, read every batch not yet committed again; True if one failed.
-
-        Called between polls and at the end of each batch, so the records a failed batch left
-        are read again even when nothing new arrives; the publisher waits its backoff first.
-        """
-        chain = self._chain
-        if chain is None or not chain.done():
-            return False
-        if not chain.cancelled() and chain.exception() is None:
-            return False
-        error = None if chain.cancelled() else chain.exception()
-        self._reread_open(f"outputs not published or not committed ({error})")
-        return True
-
-    def _reread_open(self, why: str) -> None:
-        """Seek every partition of the open batches back to its first uncommitted record."""
-        first: dict[TopicPartition, int] = {}
-        for batch in self._open:
-            for tp, offset in batch.first.items():
-                first[tp] = min(first.get(tp, offset), offset)
-            metrics.IN_FLIGHT.dec(len(batch.raws))
-        self._open.clear()
-        self._chain = self._last_commit = None
-        consumer = self.subscriber.consumer
-        if consumer is not None:
-            for tp, offset in first.items():
-                with contextlib.suppress(IllegalStateError):  # revoked: its new owner reads it
-                    consumer.seek(tp, offset)
-        if first:
-            log.warning("%s: reading %d partition(s) again from their last commit", why, len(first))
+            await self.chain.settled()
+        self.chain.recover()
 
     async def drain(self) -> None:
         """A stopping worker: wait for the batch being handled, then until every output in
@@ -392,11 +226,11 @@ class Worker:
         timeout = self.settings.drain_timeout_s
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
-        await self._settled(self._chain, timeout=timeout)
+        await self.chain.settled(timeout=timeout)
 
     async def _before_revoke(self) -> None:
         """Commit what is published before the partitions go, within the rebalance's time."""
-        await self._settled(self._chain, timeout=self.settings.rebalance_timeout_ms / 2000)
+        await self.chain.settled(timeout=self.settings.rebalance_timeout_ms / 2000)
 
     def _rewind(self, unprocessed: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         """Seek back to the first record the time budget left over, so the next poll reads it.
@@ -425,7 +259,7 @@ class Worker:
         The fetch guard commits past the batch on return, so the outputs of the records before
         it are acknowledged and committed first (the output chain settles).
         """
-        if not await self._settled(self._chain):
+        if not await self.chain.settled():
             raise RuntimeError("earlier outputs are not acknowledged; the batch waits")
         raw = RawMessage(
             value=bad.batch.raw,
@@ -477,7 +311,7 @@ class Worker:
         guarded.install()
 
         async def getmany(*partitions: TopicPartition, **options: Any) -> Any:
-            self._recover()  # a batch that failed while no handler ran is read again first
+            self.chain.recover()  # a poll that failed while no handler ran is read again first
             return await guarded.getmany(*partitions, **options)
 
         consumer.getmany = getmany

@@ -215,7 +215,7 @@ class TestOutputChain:
         await worker.handle(Polled(0, 5, 6))  # type: ignore[arg-type]
         await worker.handle(Polled(1, 40))  # type: ignore[arg-type]
         await worker.drain()
-        worker._recover()  # what the next poll does first
+        worker.chain.recover()  # what the next poll does first
         assert consumer.commits == []
         assert consumer.seeks == {TopicPartition("in", 0): 5, TopicPartition("in", 1): 40}
 
