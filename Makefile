@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke soak clean train-events actors-kb
+.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke bench-scaling soak clean train-events actors-kb
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ bench: setup ## the throughput benchmark (minutes; prints the table for BENCHMAR
 
 bench-smoke: setup ## the same benchmark on 40 articles (checks it runs; figures meaningless)
 	$(PY) bench/throughput.py --quick
+
+bench-scaling: setup ## the Kafka path with 1, 2 and 4 workers over one backlog: articles/s, factor
+	$(PY) bench/throughput.py --scaling 1,2,4
 
 soak: setup ## the soak benchmark: 20,000 articles through one worker (tens of minutes)
 	$(PY) bench/soak.py

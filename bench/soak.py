@@ -21,14 +21,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import build_corpus  # noqa: E402
-from bench.throughput import (  # noqa: E402
-    Collector,
-    Service,
-    fresh_topics,
-    loadavg,
-    log,
-    publish,
-)
+from bench.kafka_support import Collector, Service, fresh_topics, publish  # noqa: E402
+from bench.measure import loadavg, log  # noqa: E402
 from service.kafka.broker import EmbeddedBroker, ensure_topics  # noqa: E402
 
 __all__ = ["main"]

@@ -17,4 +17,5 @@ def create_app(settings: Settings, **kwargs: Any) -> FastStream:
     worker = Worker(settings, **kwargs)
     app = FastStream(worker.broker, lifespan=worker.lifespan)
     app.after_startup(worker.started)
+    app.on_shutdown(worker.drain)  # outputs in flight acknowledged and committed first
     return app

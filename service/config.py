@@ -55,8 +55,29 @@ class Settings(BaseSettings):
         le=64,
         description="Worker processes, each a consumer-group member with its own model.",
     )
-    batch_max_records: int = Field(64, ge=1, le=10_000)
-    batch_max_wait_ms: int = Field(200, ge=1, le=60_000)
+    batch_max_records: int = Field(
+        64,
+        ge=1,
+        le=10_000,
+        description="Most records one poll takes; a poll takes what waits, up to this. The "
+        "pipeline parses a poll in slices sized by it (a quarter of it, 1 to 16 articles), so "
+        "a lone article is parsed alone and a backlog in full slices.",
+    )
+    batch_max_wait_ms: int = Field(
+        20,
+        ge=1,
+        le=60_000,
+        description="How long an empty poll waits for a first record (FastStream then pauses "
+        "as long again before the next poll); records already waiting are taken at once.",
+    )
+    fetch_max_wait_ms: int = Field(
+        100,
+        ge=1,
+        le=60_000,
+        description="How long the broker may hold a fetch that finds no new record (Kafka "
+        "answers as soon as one arrives; a broker that does not, such as the embedded one, "
+        "delays each record by up to this).",
+    )
     batch_time_budget_s: float = Field(
         120.0,
         gt=0,

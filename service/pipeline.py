@@ -51,15 +51,28 @@ __all__ = [
     "iter_lines",
     "record_id_for",
     "serialize",
+    "slice_size",
 ]
 
 
-#: Articles parsed together under a time budget: the budget is checked between slices.
+#: Most articles parsed together (a full slice, when many wait); the time budget is checked
+#: between slices, and the isolated runner reports each slice's outcomes when it ends.
 BUDGET_SLICE = 16
+
+#: Slices a batch is cut into at least: a slice is the batch / SLICES_PER_BATCH, between 1 and
+#: BUDGET_SLICE. What waits sizes the slice: an article that arrives alone at low load is parsed
+#: alone (its record goes out after its own parse, not a slice's), a full poll at high load in
+#: full slices (spaCy's batching pays there).
+SLICES_PER_BATCH = 4
 
 #: A message longer than max_text_chars / LONG_ALONE is parsed in a slice of its own, so a
 #: time limit that strikes while it is parsed blames it alone, at once.
 LONG_ALONE = 8
+
+
+def slice_size(waiting: int) -> int:
+    """Articles parsed together when `waiting` are in the batch: 1 for a few, 16 for 64."""
+    return max(1, min(BUDGET_SLICE, -(-waiting // SLICES_PER_BATCH)))
 
 
 def record_id_for(article: Article) -> str:
@@ -131,8 +144,9 @@ class Pipeline:
     ) -> BatchResult:
         """Every message ends as exactly one record or one dead letter, in input order.
 
-        The batch is taken in slices of at most BUDGET_SLICE messages and about `max_text_chars`
-        bytes (one longest article's work), which bounds the memory nlp.pipe holds at once. With
+        The batch is taken in slices of at most BUDGET_SLICE messages (fewer in a small batch:
+        `slice_size`) and about `max_text_chars` bytes (one longest article's work), which
+        bounds the memory nlp.pipe holds at once. With
         `budget_s`, no slice starts once the budget is spent, so the result may cover only a
         prefix (never an empty one). `progress` hears which article is being worked on and each
         outcome as soon as it is known (the isolated runner's per-article time limit).
@@ -151,11 +165,12 @@ class Pipeline:
 
     def _slices(self, messages: Sequence[RawMessage]) -> Iterator[Sequence[RawMessage]]:
         limit = self.settings.max_text_chars
+        most = slice_size(len(messages))
         start, size, alone = 0, 0, False
         for end, message in enumerate(messages):
             long = len(message.value) > limit // LONG_ALONE
             if end > start and (
-                end - start >= BUDGET_SLICE or size + len(message.value) > limit or long or alone
+                end - start >= most or size + len(message.value) > limit or long or alone
             ):
                 yield messages[start:end]
                 start, size = end, 0

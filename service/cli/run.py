@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import signal
@@ -65,10 +66,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     asyncio.run(check_kafka(settings, timeout_s=args.connect_timeout))
     _prepare_multiproc_dir(settings)
 
+    from service.app import create_app
     from service.runtime.httpserver import OpsServer
-    from service.runtime.supervisor import Supervisor
+    from service.runtime.supervisor import Supervisor, run_worker
 
-    supervisor = Supervisor(settings)
+    supervisor = Supervisor(settings, functools.partial(run_worker, app_factory=create_app))
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: Any) -> None:

@@ -19,11 +19,23 @@ from aiokafka.errors import TopicAlreadyExistsError
 
 from service.runtime.lifeline import die_with_parent
 
-__all__ = ["DEFAULT_TOPICS", "EmbeddedBroker", "ensure_topics", "free_port", "tansu_binary"]
+__all__ = [
+    "DEFAULT_PARTITIONS",
+    "DEFAULT_TOPICS",
+    "EmbeddedBroker",
+    "ensure_topics",
+    "free_port",
+    "tansu_binary",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOPICS = ("articles.raw", "articles.events", "articles.dlq")
+#: Partitions per topic: two per worker of this machine (ENTITY_WORKERS defaults to its cores),
+#: at least 8. A group keeps at most one consumer per partition busy, so every worker of a
+#: demo (or of the scaling bench, up to twice the cores) owns some, and a worker that is
+#: added or lost changes each one's share by a partition, not by half.
+DEFAULT_PARTITIONS = max(8, 2 * (os.cpu_count() or 1))
 
 
 def tansu_binary() -> str:
@@ -78,7 +90,7 @@ class EmbeddedBroker:
         port: int | None = None,
         host: str = "127.0.0.1",
         topics: Sequence[str] = DEFAULT_TOPICS,
-        partitions: int = 4,
+        partitions: int = DEFAULT_PARTITIONS,
         advertised_port: int | None = None,
     ) -> None:
         self.host = host

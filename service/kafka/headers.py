@@ -2,7 +2,9 @@
 
 The contract (Headers section): the input's `traceparent`/`tracestate` go onto each of its
 outputs; every output carries the CloudEvents Kafka-binding attributes `ce_*` and
-`content-type`; a dead letter also `error-type`.
+`content-type`; a dead letter also `error-type`, and the input's `entity-redrive-count` (how
+often `dlq redrive` sent it back: defined here, at the transport, and read by the operators'
+commands in service/ops/).
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ __all__ = [
     "CE_SPECVERSION",
     "DEAD_LETTER_TYPE",
     "RECORD_TYPE",
+    "REDRIVE_COUNT_HEADER",
     "dead_letter_headers",
     "dead_letter_id",
     "header_schema",
     "record_headers",
+    "redrive_count",
+    "redrive_count_header",
     "trace_context",
 ]
 
@@ -31,6 +36,10 @@ CE_SPECVERSION: Final = "1.0"
 RECORD_TYPE: Final = "org.entityservice.article-record.v1"
 DEAD_LETTER_TYPE: Final = "org.entityservice.dead-letter.v1"
 CONTENT_TYPE: Final = "application/json"
+REDRIVE_COUNT_HEADER: Final = "entity-redrive-count"
+
+#: What a malformed or absurd redrive count reads as: more than any ENTITY_MAX_REDRIVES.
+_TOO_MANY_REDRIVES = 1_000_000
 
 # W3C Trace Context level 1: version 00 has exactly four fields; a later version may add more.
 _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$")
@@ -142,9 +151,34 @@ def header_schema(ce_type: str, *, dead_letter: bool) -> dict[str, Any]:
     if dead_letter:
         properties["error-type"] = {"type": "string", "description": "The error.type."}
         required.append("error-type")
-        properties["entity-redrive-count"] = {
+        properties[REDRIVE_COUNT_HEADER] = {
             "type": "string",
             "pattern": "^[0-9]+$",
             "description": "How often `dlq redrive` sent the original back (copied from it).",
         }
     return {"type": "object", "properties": properties, "required": required}
+
+
+def redrive_count(headers: Iterable[tuple[str, bytes | None]]) -> int:
+    """The count a message carries (0 without the header); the last header wins, as in Kafka."""
+    count = 0
+    for key, value in headers:
+        if key == REDRIVE_COUNT_HEADER:
+            count = _parse_count(value)
+    return count
+
+
+def redrive_count_header(headers: Iterable[tuple[str, bytes | None]]) -> dict[str, str]:
+    """The header to carry from an input onto its dead letter, so the count survives the trip."""
+    pairs = list(headers)
+    if not any(key == REDRIVE_COUNT_HEADER for key, _ in pairs):
+        return {}
+    return {REDRIVE_COUNT_HEADER: str(redrive_count(pairs))}
+
+
+def _parse_count(value: bytes | None) -> int:
+    """A malformed count counts as "too many": a message of unknown history is not sent again."""
+    text = bytes(value or b"").strip()
+    if not text.isdigit() or len(text) > len(str(_TOO_MANY_REDRIVES)):
+        return _TOO_MANY_REDRIVES
+    return min(int(text), _TOO_MANY_REDRIVES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +71,8 @@ class LagSampler:
         self._last_read: dict[TopicPartition, float] = {}
 
     def batch_started(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
-        """Note the oldest record of each partition of the batch being processed."""
-        self._in_flight.clear()
+        """Note the oldest record of each partition of a batch being processed (the worker has
+        up to two open: one parsed, one published)."""
         for record in records:
             tp = TopicPartition(record.topic, record.partition)
             stamp = record.timestamp / 1000
@@ -80,7 +80,8 @@ class LagSampler:
             self._last_read[tp] = max(self._last_read.get(tp, stamp), stamp)
 
     def batch_committed(self) -> None:
-        """The batch is committed: its records are no longer unprocessed."""
+        """The open batches are committed: their records are no longer unprocessed (the
+        worker notes a batch still open again)."""
         self._in_flight.clear()
 
     def forget(self, partitions: Iterable[TopicPartition]) -> None:
@@ -143,11 +144,19 @@ class LagSampler:
 class RebalanceCounter(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
     """Counts rebalances and keeps the assigned-partitions gauge; passed as `listener=`."""
 
-    def __init__(self, sampler: LagSampler) -> None:
+    def __init__(
+        self,
+        sampler: LagSampler,
+        *,
+        before_revoke: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._sampler = sampler
+        self._before_revoke = before_revoke  # the worker commits what it published
         self._assigned: set[TopicPartition] = set()
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        if self._before_revoke is not None:
+            await self._before_revoke()
         self._sampler.forget(revoked)
         self._assigned -= set(revoked)
         metrics.ASSIGNED_PARTITIONS.set(len(self._assigned))

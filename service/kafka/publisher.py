@@ -13,10 +13,9 @@ from faststream.kafka.publisher.usecase import DefaultPublisher
 
 from service.config import Settings
 from service.intake import RawMessage
-from service.kafka.headers import dead_letter_headers, record_headers
+from service.kafka.headers import dead_letter_headers, record_headers, redrive_count_header
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord
-from service.ops.headers import redrive_count_header
 from service.outcomes import Outcome, serialize
 
 __all__ = ["Output", "OutputPublisher"]

@@ -1,12 +1,17 @@
-"""Kafka wiring of one worker: batch subscriber, publishers, offsets committed after publishing."""
+"""Kafka wiring of one worker: batch subscriber, publishers, offsets committed after publishing.
+
+The pipeline child never waits for the broker: while it parses one poll, the outputs of the
+polls before it go out, and their offsets are committed, through the output chain
+(kafka/outputchain.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -27,8 +32,8 @@ from service.intake import RawMessage
 from service.kafka.badbatch import Undecodable
 from service.kafka.compat import leave_group_in_generation_zero
 from service.kafka.fetchguard import FetchGuard
-from service.kafka.headers import trace_context
 from service.kafka.lag import LagSampler, RebalanceCounter
+from service.kafka.outputchain import OutputChain
 from service.kafka.publisher import Output, OutputPublisher
 from service.kafka.security import kafka_security
 from service.kafka.stall import StallWatcher
@@ -124,8 +129,12 @@ class Worker:
             schema=DeadLetter,
         )
         self.publisher = OutputPublisher(settings, self.records_out, self.dead_out, self.tracing)
+        self._idle = asyncio.Event()  # set while no batch is being handled
+        self._idle.set()
+        self._stopping = False  # drain() began: every batch settles before its handler returns
         self.stalls = StallWatcher(settings.stall_timeout_s, on_change=on_stall or (lambda _: None))
         self.lag = LagSampler(self._consumer, watcher=self.stalls)
+        self.chain = OutputChain(self.publisher, self._consumer, self.lag)
         self._process_sampler = metrics.ProcessSampler(index)
         self._sampling: asyncio.Task[None] | None = None
         self.subscriber = self.broker.subscriber(
@@ -136,77 +145,98 @@ class Worker:
             batch=True,
             max_records=settings.batch_max_records,
             batch_timeout_ms=settings.batch_max_wait_ms,
+            fetch_max_wait_ms=settings.fetch_max_wait_ms,
             auto_offset_reset=settings.auto_offset_reset,
             max_poll_interval_ms=settings.max_poll_interval_ms,
             session_timeout_ms=settings.session_timeout_ms,
             heartbeat_interval_ms=settings.heartbeat_interval_ms,
             rebalance_timeout_ms=settings.rebalance_timeout_ms,
-            # Commit only after the handler returned, i.e. after every output was acknowledged;
-            # an exception seeks back to the batch start (after our own backoff, see _publish).
-            # Not AckPolicy.ACK: FastStream 0.7.8 acks (commits) with it even when the handler
-            # raised, which would skip a batch whose outputs were never published.
-            ack_policy=AckPolicy.NACK_ON_ERROR,
+            # The worker commits explicit offsets itself, after the outputs (the output chain),
+            # and reads failed batches again itself. Not AckPolicy.ACK: FastStream 0.7.8 acks
+            # (commits the consumer's position) with it even when the handler raised.
+            ack_policy=AckPolicy.MANUAL,
             decoder=_raw_decoder,
             parser=_lenient_parser,
-            listener=RebalanceCounter(self.lag),
+            listener=RebalanceCounter(self.lag, before_revoke=self._before_revoke),
         )
         self.subscriber(self.handle)
 
     async def handle(self, message: KafkaMessage) -> None:
-        """One batch: NLP off the loop, publish everything, then commit its offsets."""
+        """One polled batch: parsed in the child while the previous batches' outputs go out.
+
+        Each slice's outcomes are handed to the output chain as soon as the child reports them;
+        the batch's offsets are committed by the chain after its last output is acknowledged
+        (and after every earlier batch's commit). The handler returns once the child is done
+        and the batch before it is committed, so the child parses the next poll while this
+        one is published: it never waits for the broker, and at most two batches are open.
+        """
         raw = message.raw_message
         records: Sequence[ConsumerRecord[bytes, bytes]] = (
             raw if isinstance(raw, tuple | list) else (raw,)
         )
-        batch = [
-            RawMessage(
-                value=r.value if r.value is not None else b"",
-                key=r.key,
-                topic=r.topic,
-                partition=r.partition,
-                offset=r.offset,
-                headers=tuple(r.headers or ()),
-            )
-            for r in records
-        ]
-        metrics.ARTICLES_CONSUMED.inc(len(batch))
-        metrics.BATCH_SIZE.observe(len(batch))
-        metrics.IN_FLIGHT.inc(len(batch))
-        self.lag.batch_started(records)
+        self._idle.clear()
+        try:
+            await self._handle(records)
+        finally:
+            self._idle.set()
+
+    async def _handle(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        metrics.ARTICLES_CONSUMED.inc(len(records))
+        metrics.BATCH_SIZE.observe(len(records))
+        poll = self.chain.open(records)
+        previous = self.chain.last_commit
         try:
             assert self.pipeline is not None, "the pipeline loads before the subscriber starts"
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(
                 self._nlp_thread,
                 functools.partial(
-                    self.pipeline.process, batch, budget_s=self.settings.batch_time_budget_s
+                    self.pipeline.process,
+                    poll.raws,
+                    budget_s=self.settings.batch_time_budget_s,
+                    progress=self.chain.progress(poll, loop),
                 ),
             )
-            for stage, seconds in result.stage_seconds.items():
-                metrics.STAGE_SECONDS.labels(stage).observe(seconds)
-            done = len(result.outcomes)
-            started = time.perf_counter()
-            await self.publisher.publish(
-                [
-                    Output(raw, outcome, trace_context(record.headers))
-                    for raw, outcome, record in zip(
-                        batch[:done], result.outcomes, records[:done], strict=True
-                    )
-                ]
-            )
-            metrics.STAGE_SECONDS.labels("publish").observe(time.perf_counter() - started)
-            metrics.observe_outcomes(result.outcomes)
-            if done < len(batch):
-                self._rewind(records[done:])
-            await self._commit(message)
-        finally:
-            metrics.IN_FLIGHT.dec(len(batch))
+        except Exception:
+            # Nothing of this poll is committed: wait for the chain, then read it again.
+            await self.chain.settled()
+            self.chain.reread_open("the pipeline failed")
+            raise
+        for stage, seconds in result.stage_seconds.items():
+            metrics.STAGE_SECONDS.labels(stage).observe(seconds)
+        done = len(result.outcomes)
+        for index, outcome in enumerate(result.outcomes):  # runners that report none
+            if poll.outputs[index] is None:
+                self.chain.finished(poll, index, outcome)
+        if done < len(records):
+            self._rewind(records[done:])
+        self.chain.close(poll, done)
+        # Back-pressure and failures: the poll before this one is committed by now, mostly.
+        if previous is not None and not await self.chain.settled(previous):
+            await self.chain.settled()
+        if self._stopping or not self.subscriber.running:  # commit before the consumer closes
+            await self.chain.settled()
+        self.chain.recover()
+
+    async def drain(self) -> None:
+        """A stopping worker: wait for the batch being handled, then until every output in
+        flight is acknowledged and committed; from now on each batch settles before its
+        handler returns (FastStream waits for that handler before it closes the consumer)."""
+        self._stopping = True
+        timeout = self.settings.drain_timeout_s
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        await self.chain.settled(timeout=timeout)
+
+    async def _before_revoke(self) -> None:
+        """Commit what is published before the partitions go, within the rebalance's time."""
+        await self.chain.settled(timeout=self.settings.rebalance_timeout_ms / 2000)
 
     def _rewind(self, unprocessed: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-        """Seek back to the first record the time budget left over, so the commit stops there.
+        """Seek back to the first record the time budget left over, so the next poll reads it.
 
         The batch lists each partition's records in order, so the left-over part of a partition
-        is a suffix of it: the commit (of positions) then covers exactly what was published.
+        is a suffix of it: the commit (of the done records' offsets) stops right before it.
         """
         consumer = self.subscriber.consumer
         assert consumer is not None, "a batch arrived, so the consumer runs"
@@ -226,7 +256,11 @@ class Worker:
         """One dead letter for a record batch no client can decode, acknowledged on return.
 
         Its key is none (the key is inside the undecodable payload), so are its trace headers.
+        The fetch guard commits past the batch on return, so the outputs of the records before
+        it are acknowledged and committed first (the output chain settles).
         """
+        if not await self.chain.settled():
+            raise RuntimeError("earlier outputs are not acknowledged; the batch waits")
         raw = RawMessage(
             value=bad.batch.raw,
             topic=tp.topic,
@@ -244,19 +278,6 @@ class Worker:
     def _consumer(self) -> Any:
         """The aiokafka consumer FastStream creates when the subscriber starts (None before)."""
         return self.subscriber.consumer
-
-    async def _commit(self, message: KafkaMessage) -> None:
-        """Commit here, not in FastStream's ack middleware, so commits are counted.
-
-        The middleware's own ack after the handler then finds the message acknowledged.
-        """
-        try:
-            await message.ack()
-        except Exception:
-            metrics.COMMITS.labels("failed").inc()
-            raise
-        metrics.COMMITS.labels("ok").inc()
-        self.lag.batch_committed()
 
     @asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
@@ -284,9 +305,16 @@ class Worker:
 
     async def started(self) -> None:
         """Guard the consumer's reads, sample lag and stalls, then say the worker is ready."""
-        FetchGuard(
-            self.subscriber.consumer, self.stalls, on_undecodable=self.dead_letter_batch
-        ).install()
+        consumer = self.subscriber.consumer
+        assert consumer is not None, "started after the subscriber"
+        guarded = FetchGuard(consumer, self.stalls, on_undecodable=self.dead_letter_batch)
+        guarded.install()
+
+        async def getmany(*partitions: TopicPartition, **options: Any) -> Any:
+            self.chain.recover()  # a poll that failed while no handler ran is read again first
+            return await guarded.getmany(*partitions, **options)
+
+        consumer.getmany = getmany
         self._sampling = asyncio.create_task(self.lag.run(also=self._process_sampler.sample))
         if self._on_ready is not None:
             self._on_ready()

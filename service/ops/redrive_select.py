@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from service.ops.headers import REDRIVE_COUNT_HEADER, redrive_count
+from service.kafka.headers import REDRIVE_COUNT_HEADER, redrive_count
 from service.ops.letters import LetterMessage, header_pairs
 from service.ops.window import TimeWindow
 

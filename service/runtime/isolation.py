@@ -28,7 +28,7 @@ from service.deadletters import dead_letter_for
 from service.errors import Rejected
 from service.intake import RawMessage
 from service.models import ModelInfo
-from service.outcomes import BatchResult, Outcome
+from service.outcomes import BatchResult, Outcome, Progress
 from service.runtime.lifeline import die_with_parent
 
 if TYPE_CHECKING:
@@ -70,8 +70,13 @@ class Runner(Protocol):
         """An index this process must close at the end (None when the child owns it)."""
 
     def process(
-        self, messages: Sequence[RawMessage], *, budget_s: float | None = None
-    ) -> BatchResult: ...
+        self,
+        messages: Sequence[RawMessage],
+        *,
+        budget_s: float | None = None,
+        progress: Progress | None = None,
+    ) -> BatchResult:
+        """Outcomes in order; `progress` hears each final outcome as soon as it is known."""
 
 
 def build_pipeline(settings: Settings) -> Pipeline:
@@ -158,9 +163,17 @@ class IsolatedPipeline:
 
     # --- a batch ------------------------------------------------------------------------
     def process(
-        self, messages: Sequence[RawMessage], *, budget_s: float | None = None
+        self,
+        messages: Sequence[RawMessage],
+        *,
+        budget_s: float | None = None,
+        progress: Progress | None = None,
     ) -> BatchResult:
-        """Every message ends as one outcome, in order; under a budget, a non-empty prefix."""
+        """Every message ends as one outcome, in order; under a budget, a non-empty prefix.
+
+        `progress.finished` hears each outcome once it is final (the child reports a slice's
+        as the slice ends), so the caller can publish them while the next slice is parsed.
+        """
         started = time.monotonic()
         done: dict[int, Outcome] = {}
         stage: dict[str, float] = {}
@@ -170,7 +183,8 @@ class IsolatedPipeline:
             if left is not None and left <= 0 and 0 in done:
                 break
             todo = [alone.pop(0)] if alone else [i for i in range(len(messages)) if i not in done]
-            run = self._run([messages[i] for i in todo], left)
+            report = None if progress is None else _Forward(progress, todo)
+            run = self._run([messages[i] for i in todo], left, report)
             for name, seconds in run.stage_seconds.items():
                 stage[name] = stage.get(name, 0.0) + seconds
             done.update((todo[local], outcome) for local, outcome in run.outcomes.items())
@@ -183,6 +197,8 @@ class IsolatedPipeline:
             suspects = suspects or [i for i in todo if i not in done][:1]
             if len(suspects) == 1:
                 done[suspects[0]] = self._blame(messages[suspects[0]], run.exit_code)
+                if progress is not None:
+                    progress.finished(suspects[0], done[suspects[0]])
             else:
                 alone = suspects
         outcomes: list[Outcome] = []
@@ -190,7 +206,9 @@ class IsolatedPipeline:
             outcomes.append(done[len(outcomes)])
         return BatchResult(outcomes=outcomes, stage_seconds=stage)
 
-    def _run(self, messages: list[RawMessage], budget_s: float | None) -> _Pass:
+    def _run(
+        self, messages: list[RawMessage], budget_s: float | None, report: _Forward | None = None
+    ) -> _Pass:
         """One pass of the child over `messages`, stopped when an article overruns its limit."""
         run = _Pass()
         try:
@@ -227,6 +245,8 @@ class IsolatedPipeline:
             elif kind == "done":
                 run.outcomes[message[1]] = message[2]
                 run.in_flight.discard(message[1])
+                if report is not None:
+                    report.finished(message[1], message[2])
             else:  # "end"
                 run.stage_seconds, run.ended = message[1], True
                 return run
@@ -307,6 +327,18 @@ class IsolatedPipeline:
             # The child imported the metrics too: its live gauges go with it.
             multiprocess.mark_process_dead(process.pid)  # type: ignore[no-untyped-call]
         return process.exitcode
+
+
+class _Forward:
+    """A pass's outcomes, by index into the pass, told to the caller by index into its batch."""
+
+    __slots__ = ("_indices", "_progress")
+
+    def __init__(self, progress: Progress, indices: list[int]) -> None:
+        self._progress, self._indices = progress, indices
+
+    def finished(self, index: int, outcome: Outcome) -> None:
+        self._progress.finished(self._indices[index], outcome)
 
 
 class _Reporter:

@@ -2,6 +2,8 @@
 
 spaCy is CPU-bound and holds the GIL, so cores are used by processes, each a member of the
 same consumer group with its own model; the supervisor serves HTTP and restarts the dead.
+Process management sits below the application: the caller hands in what a worker runs (for
+the service, `run_worker` bound to `service.app.create_app`), this module imports neither.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ from service.runtime.lifeline import die_with_parent
 if TYPE_CHECKING:
     from collections.abc import Callable
     from multiprocessing.context import SpawnProcess
+
+    from faststream import FastStream
+
+    #: Builds a worker's application: (settings, on_ready=, on_stall=, index=) -> the app.
+    AppFactory = Callable[..., FastStream]
 
 __all__ = ["Supervisor", "WorkerState", "run_worker"]
 
@@ -56,8 +63,13 @@ def _forget_metrics_of(pid: int | None) -> None:
         multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]  # unannotated
 
 
-def run_worker(settings: Settings, index: int, state: WorkerState) -> None:
-    """Entry point of a worker process: a FastStream app until SIGTERM."""
+def run_worker(
+    settings: Settings, index: int, state: WorkerState, *, app_factory: AppFactory
+) -> None:
+    """Entry point of a worker process: the app `app_factory` builds, until SIGTERM.
+
+    The factory travels to the spawned process by reference (a module-level function).
+    """
     import asyncio
 
     die_with_parent()  # a worker whose supervisor was killed drains and exits
@@ -66,8 +78,6 @@ def run_worker(settings: Settings, index: int, state: WorkerState) -> None:
         level=settings.log_level,
         format=f"%(asctime)s worker-{index} %(levelname)s %(name)s: %(message)s",
     )
-    from service.app import create_app
-
     def ready() -> None:
         state.ready[index] = _READY
 
@@ -75,7 +85,7 @@ def run_worker(settings: Settings, index: int, state: WorkerState) -> None:
         state.stalled[index] = int(stalled)
 
     async def main() -> None:
-        app = create_app(settings, on_ready=ready, on_stall=stall, index=index)
+        app = app_factory(settings, on_ready=ready, on_stall=stall, index=index)
 
         async def beat() -> None:
             while True:
@@ -97,10 +107,12 @@ class Supervisor:
     """Starts the workers, restarts one that dies, and stops them all on request."""
 
     def __init__(
-        self, settings: Settings, target: Callable[[Settings, int, WorkerState], None] = run_worker
+        self, settings: Settings, target: Callable[[Settings, int, WorkerState], None]
     ) -> None:
         self.settings = settings
-        self._target = target  # what a worker process runs (tests give a stand-in)
+        # What a worker process runs: `functools.partial(run_worker, app_factory=...)` in the
+        # service, a stand-in in tests; picklable, for the spawn context.
+        self._target = target
         self.state = WorkerState.create(settings.workers)
         self._ctx = multiprocessing.get_context("spawn")
         self._processes: list[SpawnProcess | None] = [None] * settings.workers

@@ -17,7 +17,7 @@ import pytest
 from service.config import Settings
 from service.models import DeadLetter
 from service.outcomes import Outcome
-from service.pipeline import Pipeline, RawMessage
+from service.pipeline import Pipeline, RawMessage, slice_size
 from service.runtime.isolation import IsolatedPipeline
 
 STALL_CLEAN = "Quokka stalls cleaning"
@@ -126,8 +126,24 @@ class TestIsolatedPipeline:
 
     def test_stuck_parser_batch_blames_only_the_culprit(self, isolated: IsolatedPipeline) -> None:
         """Articles parsed together are re-run one at a time: only the marked one times out."""
-        outcomes = isolated.process(_batch(STALL_PARSE, at=2)).outcomes
-        assert _kinds(outcomes) == ["record", "record", "processing_timeout", "record"]
+        assert slice_size(8) == 2  # articles 2 and 3 are parsed together
+        outcomes = isolated.process(_batch(STALL_PARSE, at=2, count=8)).outcomes
+        assert _kinds(outcomes) == ["record", "record", "processing_timeout"] + ["record"] * 5
+
+    def test_progress_hears_each_final_outcome_once(self, isolated: IsolatedPipeline) -> None:
+        """The caller hears every outcome once, by batch index, the timed-out one's too."""
+        heard: list[tuple[int, str]] = []
+
+        class Ears:
+            def started(self, index: int | None) -> None:
+                return None
+
+            def finished(self, index: int, outcome: Outcome) -> None:
+                heard.append((index, _kinds([outcome])[0]))
+
+        outcomes = isolated.process(_batch(STALL_CLEAN, at=1), progress=Ears()).outcomes
+        assert sorted(heard) == list(enumerate(_kinds(outcomes)))
+        assert _kinds(outcomes) == ["record", "processing_timeout", "record", "record"]
 
     def test_long_article_is_blamed_at_once(self, isolated: IsolatedPipeline) -> None:
         """A long article is parsed alone: its timeout costs one restart, no re-run of others."""

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from service.config import Settings
 from service.models import ArticleRecord, DeadLetter
-from service.pipeline import BUDGET_SLICE, Pipeline, RawMessage
+from service.pipeline import BUDGET_SLICE, Pipeline, RawMessage, slice_size
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -108,7 +108,8 @@ class TestTimeBudget:
         """Once the budget is spent no new slice starts: a prefix comes back, never nothing."""
         batch = _batch(2 * BUDGET_SLICE + 5)
         result = pipeline.process(batch, budget_s=1e-9)
-        assert [o.article_id for o in result.outcomes] == [f"a-{i}" for i in range(BUDGET_SLICE)]
+        first = slice_size(len(batch))
+        assert [o.article_id for o in result.outcomes] == [f"a-{i}" for i in range(first)]
 
     def test_big_messages_make_small_slices(self, pipeline: Pipeline) -> None:
         """A slice holds at most about max_text_chars bytes: one long article is a slice alone."""
@@ -118,7 +119,8 @@ class TestTimeBudget:
         assert len(pipeline.process(batch, budget_s=1e-9).outcomes) == 1
         # Longer than max_text_chars / LONG_ALONE: parsed alone, so a time limit blames it alone.
         assert len(pipeline.process(batch[:1] + _batch(5), budget_s=1e-9).outcomes) == 1
-        assert len(pipeline.process(_batch(5) + batch, budget_s=1e-9).outcomes) == 5
+        assert slice_size(5 + 3 + 12) == 5
+        assert len(pipeline.process(_batch(5) + batch + _batch(12), budget_s=1e-9).outcomes) == 5
 
     def test_follow_up_calls_give_the_same_records(self, pipeline: Pipeline) -> None:
         """The rest, handed over again, gives the records one call without a budget gives."""
@@ -128,6 +130,12 @@ class TestTimeBudget:
             pieces += pipeline.process(batch[len(pieces) :], budget_s=1e-9).outcomes
         whole = pipeline.process(batch).outcomes
         assert [o.record_id for o in pieces] == [o.record_id for o in whole]  # type: ignore[union-attr]
+
+    def test_slices_follow_what_waits(self) -> None:
+        """A few waiting articles are parsed one by one; a full poll of 64 in slices of 16."""
+        assert [slice_size(n) for n in (0, 1, 3, 4, 5, 8, 16, 40, 64, 500)] == [
+            1, 1, 1, 1, 2, 2, 4, 10, BUDGET_SLICE, BUDGET_SLICE,
+        ]  # fmt: skip
 
     def test_generous_budget_processes_everything(self, pipeline: Pipeline) -> None:
         """A budget that is not spent changes nothing."""

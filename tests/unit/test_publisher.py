@@ -39,6 +39,7 @@ class TestOutputPublisher:
         publisher._publish_one = flaky  # type: ignore[method-assign]
         async with TestKafkaBroker(worker.broker) as broker:
             await broker.publish_batch(orjson.dumps(GOOD), topic=worker.settings.input_topic)
+            await worker.drain()  # the outputs go out after the handler returns
         assert attempts["n"] == 3
         assert publisher._failures == 0
 

@@ -52,7 +52,7 @@ class TestHandler:
             await broker.publish_batch(
                 orjson.dumps(GOOD), b"{broken", topic=worker.settings.input_topic
             )
-            await asyncio.sleep(0)
+            await worker.drain()  # the outputs go out after the handler returns
         assert [r["article_id"] for r in records] == ["w-1"]
         assert [d["error"]["type"] for d in dead] == ["not_json"]
         assert {e["name"] for e in records[0]["entities"]} >= {"Chile", "Peru", "Lima"}
@@ -79,7 +79,7 @@ class TestHandler:
             await broker.publish(
                 b"{broken", topic=worker.settings.input_topic, headers={"traceparent": parent}
             )
-            await asyncio.sleep(0)
+            await worker.drain()  # the outputs go out after the handler returns
         record, dead = seen["w-1"], seen["dead"]
         assert record["traceparent"] == parent and record["tracestate"] == "vendor=1"
         assert record["ce_type"] == "org.entityservice.article-record.v1"
@@ -99,11 +99,135 @@ class TestHandler:
         headers = {"entity-redrive-count": "2", "traceparent": "00-ab-cd-01"}
         async with TestKafkaBroker(worker.broker) as broker:
             await broker.publish(b"{broken", topic=worker.settings.input_topic, headers=headers)
-            await asyncio.sleep(0)
+            await worker.drain()  # the outputs go out after the handler returns
         ((body, dead_headers),) = seen
         assert dead_headers["entity-redrive-count"] == "2"
         kept = {h["key"]: h["value"] for h in body["original_headers"]}
         assert kept["entity-redrive-count"] == "2" and kept["traceparent"] == "00-ab-cd-01"
+
+
+class FakeConsumer:
+    """The consumer calls the worker makes: what it owns, commits and seeks, recorded."""
+
+    def __init__(self, *partitions: int) -> None:
+        self.owned = {TopicPartition("in", p) for p in partitions}
+        self.commits: list[dict[TopicPartition, int]] = []
+        self.seeks: dict[TopicPartition, int] = {}
+
+    def assignment(self) -> set[TopicPartition]:
+        return self.owned
+
+    async def commit(self, offsets: dict[TopicPartition, int]) -> None:
+        self.commits.append(dict(offsets))
+
+    def seek(self, tp: TopicPartition, offset: int) -> None:
+        self.seeks[tp] = offset
+
+
+class RejectAll:
+    """A runner without a model: every message a dead letter, reported as it is known."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+
+    def process(self, messages: Any, *, budget_s: Any = None, progress: Any = None) -> Any:
+        from service.deadletters import dead_letter_for
+        from service.errors import Rejected
+        from service.outcomes import BatchResult
+
+        self.batches.append([m.offset for m in messages])
+        error = Rejected("not_json", "test")
+        outcomes = [dead_letter_for(m, error, max_original_bytes=64) for m in messages]
+        for index, outcome in enumerate(outcomes):
+            progress.finished(index, outcome)
+        return BatchResult(outcomes=list(outcomes))
+
+
+class Polled:
+    """What the handler reads of FastStream's message: the polled records."""
+
+    def __init__(self, partition: int, *offsets: int) -> None:
+        from aiokafka import ConsumerRecord
+
+        self.raw_message = tuple(  # fmt: skip
+            ConsumerRecord(
+                topic="in", partition=partition, offset=o, timestamp=0, timestamp_type=0,
+                key=None, value=b"{", checksum=None, serialized_key_size=0,
+                serialized_value_size=1, headers=(),
+            )
+            for o in offsets
+        )
+
+
+@pytest.fixture
+def chained(settings: Settings) -> tuple[Worker, FakeConsumer, RejectAll, list[list[int]]]:
+    """A worker with a fake consumer, a model-free runner and a publisher that records."""
+    worker = Worker(settings)
+    consumer, runner, published = FakeConsumer(0, 1), RejectAll(), []
+    worker.pipeline = runner  # type: ignore[assignment]
+    worker.subscriber.consumer = consumer  # type: ignore[assignment]
+    worker.subscriber.running = True  # a stopping subscriber settles each batch before returning
+
+    async def publish(outputs: Any) -> None:
+        published.append([o.raw.offset for o in outputs])
+
+    worker.publisher.publish = publish  # type: ignore[method-assign]
+    return worker, consumer, runner, published
+
+
+@pytest.mark.timeout(30)
+class TestOutputChain:
+    async def test_next_batch_is_parsed_while_the_last_one_publishes(
+        self, chained: tuple[Worker, FakeConsumer, RejectAll, list[list[int]]]
+    ) -> None:
+        """The child parses batch 2 while batch 1's outputs wait; commits follow the outputs."""
+        worker, consumer, runner, published = chained
+        release = asyncio.Event()
+        record = worker.publisher.publish
+
+        async def slow(outputs: Any) -> None:
+            await release.wait()
+            await record(outputs)
+
+        worker.publisher.publish = slow  # type: ignore[method-assign]
+        await worker.handle(Polled(0, 5, 6))  # type: ignore[arg-type]
+        second = asyncio.create_task(worker.handle(Polled(0, 7)))  # type: ignore[arg-type]
+        while len(runner.batches) < 2:
+            await asyncio.sleep(0.01)
+        assert runner.batches == [[5, 6], [7]] and published == [] and consumer.commits == []
+        release.set()
+        await second
+        await worker.drain()
+        assert published == [[5], [6], [7]]  # each output goes out as soon as it is known
+        tp = TopicPartition("in", 0)
+        assert consumer.commits == [{tp: 7}, {tp: 8}]
+
+    async def test_failed_output_commits_nothing_after_it(
+        self, chained: tuple[Worker, FakeConsumer, RejectAll, list[list[int]]]
+    ) -> None:
+        """A publish that gives up fails every later step; all open batches are read again."""
+        worker, consumer, _, _ = chained
+
+        async def broken(outputs: Any) -> None:
+            raise RuntimeError("outputs could not be published; the batch will be re-read")
+
+        worker.publisher.publish = broken  # type: ignore[method-assign]
+        await worker.handle(Polled(0, 5, 6))  # type: ignore[arg-type]
+        await worker.handle(Polled(1, 40))  # type: ignore[arg-type]
+        await worker.drain()
+        worker.chain.recover()  # what the next poll does first
+        assert consumer.commits == []
+        assert consumer.seeks == {TopicPartition("in", 0): 5, TopicPartition("in", 1): 40}
+
+    async def test_revoked_partition_is_not_committed(
+        self, chained: tuple[Worker, FakeConsumer, RejectAll, list[list[int]]]
+    ) -> None:
+        """Offsets of a partition no longer owned are left to its next owner."""
+        worker, consumer, _, published = chained
+        consumer.owned = {TopicPartition("in", 1)}
+        await worker.handle(Polled(0, 5))  # type: ignore[arg-type]
+        await worker.drain()
+        assert published == [[5]] and consumer.commits == []
 
 
 class TestUndecodableBatch:
