@@ -17,7 +17,7 @@ from service.models import ArticleRecord, DeadLetter
 __all__ = ["PIPELINE_VERSION", "BatchResult", "Outcome", "Progress", "serialize"]
 
 #: Bump the suffix whenever extraction logic changes what a record says.
-PIPELINE_VERSION = f"{__version__}+p3"
+PIPELINE_VERSION = f"{__version__}+p4"
 
 Outcome = ArticleRecord | DeadLetter
 

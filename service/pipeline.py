@@ -33,6 +33,7 @@ from service.models import (
     Processing,
 )
 from service.outcomes import PIPELINE_VERSION, BatchResult, Outcome, Progress, serialize
+from service.recordsize import fit_record
 from service.stories import StoryIndex, assign_stories, fresh_story
 from service.tone import ToneScorer
 
@@ -200,6 +201,8 @@ class Pipeline:
                 if isinstance(doc, Exception):
                     raise doc
                 outcomes[item.index] = self._record(item, doc, share, started)
+            except Rejected as exc:  # a record too large for the output topic, even shrunk
+                outcomes[item.index] = self._dead(message, exc, article_id=item.article.id)
             except Exception as exc:
                 outcomes[item.index] = self._dead(message, _stage_error("extraction", exc))
             stage["extract"] += time.perf_counter() - started
@@ -257,6 +260,7 @@ class Pipeline:
     def _record(
         self, item: _Prepared, doc: Doc | None, nlp_share: float, started: float
     ) -> ArticleRecord:
+        """The article's record, shrunk to ENTITY_MAX_RECORD_BYTES if need be (or Rejected)."""
         article = item.article
         entities = self.extract_entities(doc) if doc is not None else []
         events = (
@@ -266,7 +270,7 @@ class Pipeline:
         )
         tone = self.score_tone(item.cleaned.text)
         seconds = item.seconds + nlp_share + (time.perf_counter() - started)
-        return ArticleRecord(
+        record = ArticleRecord(
             record_id=record_id_for(article),
             article_id=article.id,
             title=article.title,
@@ -291,10 +295,14 @@ class Pipeline:
                 ),
             ),
         )
+        return fit_record(record, self.settings.max_record_bytes)
 
     def _unsupported(self, message: RawMessage, item: _Prepared) -> Outcome:
         if self.settings.unsupported_language == "record":
-            return self._record(item, None, 0.0, time.perf_counter())
+            try:
+                return self._record(item, None, 0.0, time.perf_counter())
+            except Rejected as exc:
+                return self._dead(message, exc, article_id=item.article.id)
         return self._dead(
             message,
             Rejected(
