@@ -105,6 +105,7 @@ class Worker:
             graceful_timeout=settings.drain_timeout_s,
             acks="all",
             compression_type=None if compression == "none" else compression,
+            max_request_size=settings.kafka_max_request_size,
             logger=log,  # through logging, to stderr: stdout belongs to the CLI's output
             middlewares=[
                 *self.tracing.middlewares,
@@ -123,8 +124,10 @@ class Worker:
             description="One DeadLetter per rejected message, keyed by the input key.",
             schema=DeadLetter,
         )
-        self.publisher = OutputPublisher(settings, self.records_out, self.dead_out, self.tracing)
         self.stalls = StallWatcher(settings.stall_timeout_s, on_change=on_stall or (lambda _: None))
+        self.publisher = OutputPublisher(
+            settings, self.records_out, self.dead_out, self.tracing, stalls=self.stalls
+        )
         self.lag = LagSampler(self._consumer, watcher=self.stalls)
         self._process_sampler = metrics.ProcessSampler(index)
         self._sampling: asyncio.Task[None] | None = None
@@ -186,7 +189,7 @@ class Worker:
                 metrics.STAGE_SECONDS.labels(stage).observe(seconds)
             done = len(result.outcomes)
             started = time.perf_counter()
-            await self.publisher.publish(
+            published = await self.publisher.publish(
                 [
                     Output(raw, outcome, trace_context(record.headers))
                     for raw, outcome, record in zip(
@@ -195,7 +198,7 @@ class Worker:
                 ]
             )
             metrics.STAGE_SECONDS.labels("publish").observe(time.perf_counter() - started)
-            metrics.observe_outcomes(result.outcomes)
+            metrics.observe_outcomes(published)
             if done < len(batch):
                 self._rewind(records[done:])
             await self._commit(message)
@@ -238,8 +241,7 @@ class Worker:
             Rejected("undecodable_batch", bad.describe()),
             max_original_bytes=self.settings.dlq_original_max_bytes,
         )
-        await self.publisher.publish([Output(raw, dead, {})])
-        metrics.observe_outcomes([dead])
+        metrics.observe_outcomes(await self.publisher.publish([Output(raw, dead, {})]))
 
     def _consumer(self) -> Any:
         """The aiokafka consumer FastStream creates when the subscriber starts (None before)."""
