@@ -107,8 +107,9 @@ class Settings(BaseSettings):
         ge=1_024,
         description="Largest serialized record published: a larger one is shrunk (events of "
         "the lowest confidence and the latest mentions left out, said in its `truncated`), "
-        "and one that cannot fit even so becomes a record_too_large dead letter. At most "
-        "kafka_max_request_size, with room left for the key, headers and batch framing.",
+        "and one that cannot fit even so becomes a record_too_large dead letter. Keep it below "
+        "kafka_max_request_size, with room for the key, headers and batch framing: a record "
+        "the producer or broker refuses as too large is a record_too_large dead letter too.",
     )
     dlq_original_max_bytes: int = Field(
         65_536, ge=0, description="How much of a rejected message its dead letter keeps."
@@ -265,8 +266,6 @@ class Settings(BaseSettings):
             self.stories_redis_url.get_secret_value().startswith(("redis://", "rediss://", "unix://"))
         ):
             raise ValueError("stories_redis_url must be a redis://, rediss:// or unix:// URL")
-        if self.max_record_bytes > self.kafka_max_request_size:
-            raise ValueError("max_record_bytes must be at most kafka_max_request_size")
         if self.publish_retry_max_s < self.publish_retry_initial_s:
             raise ValueError("publish_retry_max_s must be >= publish_retry_initial_s")
         return self

@@ -41,6 +41,9 @@ __all__ = ["Worker", "service_pipeline"]
 
 log = logging.getLogger("entity_service")
 
+#: Bytes a published record needs beyond its value: key, CloudEvents and trace headers, framing.
+RECORD_HEADROOM = 8_192
+
 
 async def _raw_decoder(message: Any) -> None:
     """Bodies stay bytes: the pipeline validates each message itself, one bad one fails alone."""
@@ -154,6 +157,15 @@ class Worker:
             listener=RebalanceCounter(self.lag),
         )
         self.subscriber(self.handle)
+        if settings.max_record_bytes + RECORD_HEADROOM > settings.kafka_max_request_size:
+            log.warning(
+                "ENTITY_MAX_RECORD_BYTES (%d) leaves less than %d bytes of "
+                "ENTITY_KAFKA_MAX_REQUEST_SIZE (%d) for key, headers and framing: the producer "
+                "may refuse records near the limit (they become record_too_large dead letters)",
+                settings.max_record_bytes,
+                RECORD_HEADROOM,
+                settings.kafka_max_request_size,
+            )
 
     async def handle(self, message: KafkaMessage) -> None:
         """One batch: NLP off the loop, publish everything, then commit its offsets."""
