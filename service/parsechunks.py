@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["PARSE_CHUNK_CHARS", "join_docs", "split_for_parse"]
+__all__ = ["PARSE_BATCH_PIECES", "PARSE_CHUNK_CHARS", "join_docs", "split_for_parse"]
 
 #: Longer texts are parsed in pieces of about this many characters.
 PARSE_CHUNK_CHARS: Final = 10_000
+#: Pieces of one long text parsed together: 40,000 characters at a time cost the kernel a
+#: tenth of the page faults of one batch of 200,000, and the same user time.
+PARSE_BATCH_PIECES: Final = 4
 
 _LINE_END = re.compile(r"\n\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+")

@@ -33,7 +33,7 @@ from service.models import (
     Processing,
 )
 from service.outcomes import PIPELINE_VERSION, BatchResult, Outcome, Progress, serialize
-from service.parsechunks import join_docs, split_for_parse
+from service.parsechunks import PARSE_BATCH_PIECES, join_docs, split_for_parse
 from service.recordsize import fit_record
 from service.stories import StoryIndex, assign_stories, fresh_story
 from service.tone import ToneScorer
@@ -251,7 +251,10 @@ class Pipeline:
             return []
         feed = _Feed(texts, indices, progress)
         try:
-            docs = list(self.nlp.pipe(feed, batch_size=max(feed.pieces, 1)))
+            # An article alone goes a few pieces at a time (smaller arrays, the same parse);
+            # several go in one batch, so a time limit on it blames them all (see _Feed).
+            batch = PARSE_BATCH_PIECES if len(texts) == 1 else max(feed.pieces, 1)
+            docs = list(self.nlp.pipe(feed, batch_size=batch))
         except Exception:
             pairs = zip(feed.texts, indices, strict=True)
             return [self._parse_one(text, index, progress) for text, index in pairs]

@@ -187,7 +187,7 @@ class _Writer:
 
     def __call__(self, results: Results) -> None:
         from service.models import ArticleRecord
-        from service.pipeline import serialize
+        from service.outcomes import serialize
 
         letters: list[bytes] = []
         for outcome in results:
