@@ -1,8 +1,8 @@
 """Long texts parsed in pieces and joined again: the same offsets, less time and memory.
 
 spaCy's models look a few tokens around each one, so a text cut where a line or a sentence
-ends parses as it would whole; but one very long Doc costs its components about a quarter more
-time per token than the same text in pieces of a few thousand characters (large arrays), and
+ends parses as it would whole; but one very long Doc costs its components a fifth to a half
+more time per token than the same text in pieces (large arrays; BENCHMARKS.md, issue 23), and
 holds all of that memory at once. Texts up to `PARSE_CHUNK_CHARS` are parsed whole as before.
 """
 
