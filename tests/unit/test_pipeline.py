@@ -187,3 +187,20 @@ class TestRecordLimit:
         assert outcome.error.type == "record_too_large"
         assert outcome.article_id == "long"
         assert "2000" in outcome.error.message
+
+
+class TestLongText:
+    def test_a_text_parsed_in_pieces_keeps_every_offset(self, pipeline: Pipeline) -> None:
+        """Over 10,000 characters the parse goes in pieces; mentions still point at the names."""
+        lines = [
+            f"Officials in Nairobi met envoys from Uganda on day {i}; Kenya said talks went well."
+            for i in range(300)
+        ]
+        [outcome] = pipeline.process([_message("long-text", "\n".join(lines))]).outcomes
+        assert isinstance(outcome, ArticleRecord), outcome
+        assert len(outcome.text) > 20_000
+        names = {e.name: e for e in outcome.entities}
+        for name in ("Nairobi", "Uganda", "Kenya"):
+            entity = names[name]
+            assert entity.count == 300, (name, entity.count)
+            assert {outcome.text[s:e] for s, e in entity.mentions} == {name}
