@@ -40,6 +40,13 @@ class Settings(BaseSettings):
         description="Idempotent producer; turn on for Apache Kafka, off for the embedded broker.",
     )
     kafka_client_id: str = Field("entity-service", min_length=1)
+    kafka_max_request_size: int = Field(
+        1_048_576,
+        ge=1_024,
+        description="Largest request the producer sends (aiokafka's max_request_size): a "
+        "message larger than this, key and headers included, is refused before it is sent. "
+        "Keep the output and dead-letter topics' max.message.bytes at least this large.",
+    )
 
     # --- topics and group -------------------------------------------------------------
     input_topic: str = Field("articles.raw", min_length=1)
@@ -115,6 +122,15 @@ class Settings(BaseSettings):
     )
     max_text_chars: int = Field(
         200_000, ge=1_000, description="Longer cleaned texts are refused before spaCy."
+    )
+    max_record_bytes: int = Field(
+        1_000_000,
+        ge=1_024,
+        description="Largest serialized record published: a larger one is shrunk (events of "
+        "the lowest confidence and the latest mentions left out, said in its `truncated`), "
+        "and one that cannot fit even so becomes a record_too_large dead letter. Keep it below "
+        "kafka_max_request_size, with room for the key, headers and batch framing: a record "
+        "the producer or broker refuses as too large is a record_too_large dead letter too.",
     )
     dlq_original_max_bytes: int = Field(
         65_536, ge=0, description="How much of a rejected message its dead letter keeps."

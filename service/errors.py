@@ -28,6 +28,11 @@ ERROR_TYPES: Final[dict[str, str]] = {
     "unsupported_language": "the article is in a language the model cannot serve",
     "processing_error": "a pipeline stage raised on this article",
     "processing_timeout": "the article was still being processed after ENTITY_ARTICLE_TIMEOUT_S",
+    "record_too_large": "the article's record does not fit the output topic even shrunk "
+    "(ENTITY_MAX_RECORD_BYTES), or the producer or broker refused it as too large: the "
+    "message names both sizes",
+    "publish_refused": "the broker refused the record for good (an invalid record, no "
+    "authorization to write the output topic): retrying cannot help",
     "undecodable_batch": "a Kafka record batch whose CRC checks but whose content cannot be "
     "decoded (garbage under its codec, broken record framing, an unknown codec id): one dead "
     "letter for the whole batch, at its base offset, holding the batch's bytes",

@@ -157,8 +157,9 @@ FETCH_ERRORS = Counter(
 )
 PARTITION_STALLED = Gauge(
     "entity_consumer_partition_stalled",
-    "1 while a partition has lag but has not moved for ENTITY_STALL_TIMEOUT_S; the reason is "
-    "the last fetch error, or no_progress when none was seen.",
+    "1 while a partition has lag but has not moved for ENTITY_STALL_TIMEOUT_S, or while its "
+    "outputs cannot be published past the retry bound; the reason is publish_failed, the last "
+    "fetch error, or no_progress when none was seen.",
     ["topic", "partition", "reason"],
     multiprocess_mode="livemostrecent",  # one owner per partition, as for the lag
     registry=registry,

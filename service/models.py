@@ -27,6 +27,7 @@ __all__ = [
     "Quantity",
     "Story",
     "Tone",
+    "Truncated",
     "is_article_id",
 ]
 
@@ -222,6 +223,19 @@ class Tone(_Model):
     negative: float = Field(ge=0, le=1, description="Share of the wording that is negative.")
 
 
+class Truncated(_Model):
+    """What a record shrunk to fit the output topic's size limit leaves out."""
+
+    events: int = Field(
+        ge=0, description="Events left out, those of the lowest confidence first."
+    )
+    mentions: int = Field(
+        ge=0,
+        description="Mentions left out of entities' `mentions`, each entity's latest first "
+        "(its `count` still counts them all).",
+    )
+
+
 class ArticleRecord(_Model):
     """One structured record per accepted article, published to the output topic."""
 
@@ -242,6 +256,12 @@ class ArticleRecord(_Model):
     story: Story = Field(description="The story this article is a copy of.")
     tone: Tone = Field(description="Tone of the whole article's wording.")
     processing: Processing = Field(description="How the record was made.")
+    truncated: Truncated | None = Field(
+        None,
+        exclude_if=lambda value: value is None,
+        description="Only on a record shrunk to fit the output topic's size limit: what was "
+        "left out, so a consumer knows the record is partial; absent on a whole record.",
+    )
 
 
 class ErrorInfo(_Model):

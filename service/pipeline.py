@@ -34,6 +34,8 @@ from service.models import (
     Processing,
 )
 from service.outcomes import PIPELINE_VERSION, BatchResult, Outcome, Progress, serialize
+from service.parsechunks import PARSE_BATCH_PIECES, join_docs, split_for_parse
+from service.recordsize import fit_record
 from service.stories import StoryIndex, assign_stories, fresh_story
 from service.tone import ToneScorer
 
@@ -216,6 +218,8 @@ class Pipeline:
                 if isinstance(doc, Exception):
                     raise doc
                 outcomes[item.index] = self._record(item, doc, share, started)
+            except Rejected as exc:  # a record too large for the output topic, even shrunk
+                outcomes[item.index] = self._dead(message, exc, article_id=item.article.id)
             except Exception as exc:
                 outcomes[item.index] = self._dead(message, _stage_error("extraction", exc))
             stage["extract"] += time.perf_counter() - started
@@ -255,24 +259,42 @@ class Pipeline:
     def _parse(
         self, texts: list[str], indices: list[int], progress: _Offset
     ) -> list[Doc | Exception]:
-        """nlp.pipe over the batch; if it raises, parse one by one so only the culprit fails."""
+        """nlp.pipe over the batch; if it raises, parse one by one so only the culprit fails.
+
+        Long texts go in pieces and are joined again (service/parsechunks.py).
+        """
         if not texts:
             return []
         feed = _Feed(texts, indices, progress)
         try:
-            return list(self.nlp.pipe(feed, batch_size=max(len(texts), 1)))
+            # An article alone goes a few pieces at a time (smaller arrays, the same parse);
+            # several go in one batch, so a time limit on it blames them all (see _Feed).
+            batch = PARSE_BATCH_PIECES if len(texts) == 1 else max(feed.pieces, 1)
+            docs = list(self.nlp.pipe(feed, batch_size=batch))
         except Exception:
-            return [self._parse_one(text) for text in feed]
+            pairs = zip(feed.texts, indices, strict=True)
+            return [self._parse_one(text, index, progress) for text, index in pairs]
+        joined: list[Doc | Exception] = []
+        start = 0
+        for text, index, count in zip(feed.texts, indices, feed.counts, strict=True):
+            doc = join_docs(docs[start : start + count], text)
+            joined.append(doc if doc is not None else self._parse_one(text, index, progress))
+            start += count
+        return joined
 
-    def _parse_one(self, text: str) -> Doc | Exception:
+    def _parse_one(self, text: str, index: int, progress: _Offset) -> Doc | Exception:
+        """One text (already bounded), in its pieces; the exception it raises, if any."""
+        progress.started(index)
         try:
-            return self.nlp(text)
+            doc = join_docs(list(self.nlp.pipe(split_for_parse(text))), text)
+            return doc if doc is not None else self.nlp(text)
         except Exception as exc:
             return exc
 
     def _record(
         self, item: _Prepared, doc: Doc | None, nlp_share: float, started: float
     ) -> ArticleRecord:
+        """The article's record, shrunk to ENTITY_MAX_RECORD_BYTES if need be (or Rejected)."""
         article = item.article
         entities = self.extract_entities(doc) if doc is not None else []
         events = (
@@ -282,7 +304,7 @@ class Pipeline:
         )
         tone = self.score_tone(item.cleaned.text)
         seconds = item.seconds + nlp_share + (time.perf_counter() - started)
-        return ArticleRecord(
+        record = ArticleRecord(
             record_id=record_id_for(article),
             article_id=article.id,
             title=article.title,
@@ -307,10 +329,14 @@ class Pipeline:
                 ),
             ),
         )
+        return fit_record(record, self.settings.max_record_bytes)
 
     def _unsupported(self, message: RawMessage, item: _Prepared) -> Outcome:
         if self.settings.unsupported_language == "record":
-            return self._record(item, None, 0.0, time.perf_counter())
+            try:
+                return self._record(item, None, 0.0, time.perf_counter())
+            except Rejected as exc:
+                return self._dead(message, exc, article_id=item.article.id)
         return self._dead(
             message,
             Rejected(
@@ -355,18 +381,26 @@ class _Feed:
     spaCy takes the whole slice before its components run, so the last text is reported as
     the slice's: its tokenizing and the components on all of them cannot be told apart.
     Floods of punctuation cost the tokenizer their length squared, so they are blanked here
-    (same length, same offsets; the record keeps its text). Iterable more than once.
+    (same length, same offsets; the record keeps its text). A long text is fed in pieces
+    (`counts` says how many per text), each reported as its text's. Iterable more than once.
     """
 
     def __init__(self, texts: list[str], indices: list[int], progress: _Offset) -> None:
-        self._texts, self._indices, self._progress = texts, indices, progress
+        self.texts = [bound_mark_runs(text) for text in texts]
+        self._split = [split_for_parse(text) for text in self.texts]
+        self.counts = [len(pieces) for pieces in self._split]
+        self.pieces = sum(self.counts)
+        self._indices, self._progress = indices, progress
 
     def __iter__(self) -> Iterator[str]:
-        last = len(self._texts) - 1
-        for n, (index, text) in enumerate(zip(self._indices, self._texts, strict=True)):
-            # A text parsed alone is the only one its parse can be blamed on.
-            self._progress.started(index if n < last or last == 0 else None)
-            yield bound_mark_runs(text)
+        alone = len(self.texts) == 1  # a text parsed alone is the only one its parse can blame
+        last = self.pieces - 1
+        n = 0
+        for index, pieces in zip(self._indices, self._split, strict=True):
+            for piece in pieces:
+                self._progress.started(index if n < last or alone else None)
+                n += 1
+                yield piece
 
 
 def _event_extractor(settings: Settings) -> EventExtractor:

@@ -17,9 +17,12 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
+from tqdm import tqdm
+
 from service.cli import CliError, settings_from
 from service.cli.files import close_or_flush, open_in, open_out
 from service.config import Settings
+from service.ops.progress import Progress, progress
 
 if TYPE_CHECKING:
     from multiprocessing.context import SpawnProcess
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
 
     from service.pipeline import Outcome, RawMessage
 
-__all__ = ["WorkerPool", "pipeline_handler", "register"]
+__all__ = ["WorkerPool", "count_lines", "pipeline_handler", "register"]
 
 #: One outcome per input line: what a worker sends back.
 Results = list["Outcome"]
@@ -49,6 +52,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     from service.intake import iter_lines
     from service.stories import assign_stories, open_story_index
 
+    total = count_lines(args.input)
     source = open_in(args.input)
     out = open_out(args.output, sys.stdout.buffer)
     dead = open_out(args.dead_letters, sys.stderr.buffer)
@@ -56,15 +60,17 @@ def cmd_process(args: argparse.Namespace) -> int:
     batches = _batches(iter(iter_lines(source)), settings.batch_max_records)
     stories = open_story_index(settings)
     try:
-        if settings.workers > 1:
-            load = functools.partial(pipeline_handler, settings)
-            with WorkerPool(settings.workers, load) as pool:
-                for results in pool.map(batches):
-                    _write(assign_stories(results, stories), out, dead, counts)
-        else:
-            handle = pipeline_handler(settings)
-            for batch in batches:
-                _write(assign_stories(handle(batch), stories), out, dead, counts)
+        with progress(total, "process", unit="article") as bar:
+            written = _Writer(out, dead, counts, bar)
+            if settings.workers > 1:
+                load = functools.partial(pipeline_handler, settings)
+                with WorkerPool(settings.workers, load) as pool:
+                    for results in pool.map(batches):
+                        written(assign_stories(results, stories))
+            else:
+                handle = pipeline_handler(settings)
+                for batch in batches:
+                    written(assign_stories(handle(batch), stories))
     finally:
         stories.close()
         close_or_flush(source, out, dead)
@@ -167,15 +173,61 @@ class WorkerPool:
                     raise CliError(f"a worker process exited with code {dead[0]}") from None
 
 
-def _write(results: Results, out: IO[bytes], dead: IO[bytes], counts: dict[str, int]) -> None:
-    from service.models import ArticleRecord
-    from service.pipeline import serialize
+class _Writer:
+    """Writes each batch's outcomes and moves the progress bar (articles, records, dead letters).
 
-    for outcome in results:
-        payload = serialize(outcome)
-        if isinstance(outcome, ArticleRecord):
-            out.write(payload + b"\n")
-            counts["records"] += 1
-        else:
-            dead.write(payload + b"\n")
-            counts["dead_letters"] += 1
+    Dead letters written to stderr under a bar on stderr clear the bar first, so the two never
+    share a line.
+    """
+
+    def __init__(
+        self, out: IO[bytes], dead: IO[bytes], counts: dict[str, int], bar: Progress
+    ) -> None:
+        self._out, self._dead, self._counts, self._bar = out, dead, counts, bar
+
+    def __call__(self, results: Results) -> None:
+        from service.models import ArticleRecord
+        from service.outcomes import serialize
+
+        letters: list[bytes] = []
+        for outcome in results:
+            payload = serialize(outcome)
+            if isinstance(outcome, ArticleRecord):
+                self._out.write(payload + b"\n")
+                self._counts["records"] += 1
+            else:
+                letters.append(payload + b"\n")
+                self._counts["dead_letters"] += 1
+        if letters:
+            self._write_letters(letters)
+        self._bar.update(len(results))
+        self._bar.set_postfix_str(
+            f"{self._counts['records']} records, {self._counts['dead_letters']} dead letters"
+        )
+
+    def _write_letters(self, letters: list[bytes]) -> None:
+        if self._dead is not sys.stderr.buffer:
+            self._dead.writelines(letters)
+            return
+        with tqdm.external_write_mode(file=sys.stderr):
+            self._dead.writelines(letters)
+            self._dead.flush()
+
+
+def count_lines(path: str) -> int | None:
+    """Lines of an input file, for the bar's time left (None for stdin or what cannot be read).
+
+    Read in blocks, without parsing: a blank line counts too, so the total may run a little
+    over the articles.
+    """
+    if path == "-":
+        return None
+    try:
+        with open(path, "rb") as handle:
+            lines, last = 0, b"\n"
+            while block := handle.read(1 << 20):
+                lines += block.count(b"\n")
+                last = block[-1:]
+            return lines + (last != b"\n")
+    except OSError:
+        return None  # open_in reports it

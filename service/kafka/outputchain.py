@@ -43,6 +43,7 @@ class Poll:
     outputs: list[Output | None]
     first: dict[TopicPartition, int]  # where each partition is read again if the poll fails
     queued: int = 0  # outputs handed to the chain so far (a prefix)
+    published: list[Outcome] = dataclasses.field(default_factory=list)  # as they went out
 
     @classmethod
     def of(cls, records: Sequence[ConsumerRecord[bytes, bytes]]) -> Poll:
@@ -136,7 +137,7 @@ class OutputChain:
         if end > poll.queued:
             chunk = [o for o in poll.outputs[poll.queued : end] if o is not None]
             poll.queued = end
-            self._then(functools.partial(self._publish, chunk))
+            self._then(functools.partial(self._publish, poll, chunk))
 
     def _then(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
         """Run `work` after every step queued before it; a failed step fails all later ones,
@@ -153,9 +154,10 @@ class OutputChain:
         self._chain = task
         return task
 
-    async def _publish(self, outputs: list[Output]) -> None:
+    async def _publish(self, poll: Poll, outputs: list[Output]) -> None:
         started = time.perf_counter()
-        await self._publisher.publish(outputs)
+        # a record the broker refused for good went out as its dead letter: count that
+        poll.published.extend(await self._publisher.publish(outputs))
         metrics.STAGE_SECONDS.labels("publish").observe(time.perf_counter() - started)
 
     async def _commit(self, poll: Poll, offsets: dict[TopicPartition, int]) -> None:
@@ -173,7 +175,7 @@ class OutputChain:
                 metrics.COMMITS.labels("failed").inc()
                 raise
             metrics.COMMITS.labels("ok").inc()
-        metrics.observe_outcomes([o.outcome for o in poll.outputs if o is not None])
+        metrics.observe_outcomes(poll.published)
         metrics.IN_FLIGHT.dec(len(poll.raws))
         self._open.remove(poll)
         self._lag.batch_committed()

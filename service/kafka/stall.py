@@ -1,7 +1,9 @@
-"""Stall detection: an input partition with lag that has not moved for ENTITY_STALL_TIMEOUT_S.
+"""Stall detection: an input partition with lag that has not moved for ENTITY_STALL_TIMEOUT_S,
+or whose outputs could not be published within the publisher's retry bound.
 
-Fed by the lag sampler (committed offset and lag per partition, every few seconds) and by the
-fetch guard (which partition failed to be read, at which offset, why). A stall is logged, set
+Fed by the lag sampler (committed offset and lag per partition, every few seconds), by the
+fetch guard (which partition failed to be read, at which offset, why) and by the publisher
+(which partitions' outputs it gave up on for now, until they are published). A stall is logged, set
 on `entity_consumer_partition_stalled{topic,partition,reason}`, and reported through
 `on_change` so the supervisor's /readyz answers 503 until the partition moves again.
 """
@@ -17,7 +19,7 @@ from aiokafka import TopicPartition
 
 from service import metrics
 
-__all__ = ["StallWatcher", "fetch_error_reason"]
+__all__ = ["PUBLISH_FAILED", "StallWatcher", "fetch_error_reason"]
 
 log = logging.getLogger("entity_service.stall")
 
@@ -30,6 +32,8 @@ _REASONS = {
     "OffsetOutOfRangeError": "offset_out_of_range",
 }
 NO_PROGRESS = "no_progress"
+#: The stall reason of a partition whose outputs the publisher could not publish in time.
+PUBLISH_FAILED = "publish_failed"
 
 
 def fetch_error_reason(exc: BaseException) -> str:
@@ -44,6 +48,7 @@ class _Partition:
     reason: str | None = None  # the last fetch error since the partition last moved
     offset: int | None = None  # where it failed
     stalled_as: str | None = None  # the reason label currently set to 1, when stalled
+    publish_error: str | None = None  # why its outputs could not be published, until they are
 
 
 class StallWatcher:
@@ -113,6 +118,24 @@ class StallWatcher:
             log.info("%s partition %d is readable again", tp.topic, tp.partition)
             state.reason = None
 
+    def publish_failed(self, partitions: Iterable[TopicPartition], exc: BaseException) -> None:
+        """Outputs of these partitions failed past the publisher's retry bound: stalled now."""
+        for tp in sorted(partitions):
+            state = self._state(tp)
+            state.publish_error = f"{type(exc).__name__}: {exc}"[:300]
+            self._set(tp, state, True, None)
+        self._report()
+
+    def published(self, partitions: Iterable[TopicPartition]) -> None:
+        """Outputs of these partitions were published: a publish stall on them is over."""
+        for tp in partitions:
+            state = self._partitions.get(tp)
+            if state is not None and state.publish_error is not None:
+                state.publish_error = None
+                state.progress_at = self._clock()
+                self._set(tp, state, False, None)
+        self._report()
+
     def observe(self, tp: TopicPartition, committed: int | None, lag: int | None) -> bool:
         """One lag sample of `tp`; returns whether it is stalled now.
 
@@ -131,13 +154,16 @@ class StallWatcher:
         if moved or (lag == 0 and not failing):
             state.progress_at = now
         waiting = (lag or 0) > 0 or failing
-        stalled = waiting and now - state.progress_at >= self.timeout_s
+        stalled = (waiting and now - state.progress_at >= self.timeout_s) or (
+            state.publish_error is not None
+        )
         self._set(tp, state, stalled, lag)
         self._report()
         return stalled
 
     def _set(self, tp: TopicPartition, state: _Partition, stalled: bool, lag: int | None) -> None:
-        label = (state.reason or NO_PROGRESS) if stalled else None
+        publishing = PUBLISH_FAILED if state.publish_error is not None else None
+        label = (publishing or state.reason or NO_PROGRESS) if stalled else None
         if label == state.stalled_as:
             return
         names = (tp.topic, str(tp.partition))
@@ -146,12 +172,13 @@ class StallWatcher:
         if label is not None:
             metrics.PARTITION_STALLED.labels(*names, label).set(1)
             log.error(
-                "%s partition %d stalled: no progress for %.0fs with lag %s, committed offset "
-                "%s (%s, last failed offset %s); /readyz answers 503",
+                "%s partition %d stalled: %s, committed offset %s (%s, last failed offset %s); "
+                "/readyz answers 503",
                 tp.topic,
                 tp.partition,
-                self.timeout_s,
-                lag,
+                f"its outputs could not be published ({state.publish_error}); retrying"
+                if publishing
+                else f"no progress for {self.timeout_s:.0f}s with lag {lag}",
                 state.committed,
                 label,
                 state.offset,

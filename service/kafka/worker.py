@@ -46,6 +46,9 @@ __all__ = ["Worker", "service_pipeline"]
 
 log = logging.getLogger("entity_service")
 
+#: Bytes a published record needs beyond its value: key, CloudEvents and trace headers, framing.
+RECORD_HEADROOM = 8_192
+
 
 async def _raw_decoder(message: Any) -> None:
     """Bodies stay bytes: the pipeline validates each message itself, one bad one fails alone."""
@@ -110,6 +113,7 @@ class Worker:
             graceful_timeout=settings.drain_timeout_s,
             acks="all",
             compression_type=None if compression == "none" else compression,
+            max_request_size=settings.kafka_max_request_size,
             logger=log,  # through logging, to stderr: stdout belongs to the CLI's output
             middlewares=[
                 *self.tracing.middlewares,
@@ -128,11 +132,13 @@ class Worker:
             description="One DeadLetter per rejected message, keyed by the input key.",
             schema=DeadLetter,
         )
-        self.publisher = OutputPublisher(settings, self.records_out, self.dead_out, self.tracing)
         self._idle = asyncio.Event()  # set while no batch is being handled
         self._idle.set()
         self._stopping = False  # drain() began: every batch settles before its handler returns
         self.stalls = StallWatcher(settings.stall_timeout_s, on_change=on_stall or (lambda _: None))
+        self.publisher = OutputPublisher(
+            settings, self.records_out, self.dead_out, self.tracing, stalls=self.stalls
+        )
         self.lag = LagSampler(self._consumer, watcher=self.stalls)
         self.chain = OutputChain(self.publisher, self._consumer, self.lag)
         self._process_sampler = metrics.ProcessSampler(index)
@@ -160,6 +166,15 @@ class Worker:
             listener=RebalanceCounter(self.lag, before_revoke=self._before_revoke),
         )
         self.subscriber(self.handle)
+        if settings.max_record_bytes + RECORD_HEADROOM > settings.kafka_max_request_size:
+            log.warning(
+                "ENTITY_MAX_RECORD_BYTES (%d) leaves less than %d bytes of "
+                "ENTITY_KAFKA_MAX_REQUEST_SIZE (%d) for key, headers and framing: the producer "
+                "may refuse records near the limit (they become record_too_large dead letters)",
+                settings.max_record_bytes,
+                RECORD_HEADROOM,
+                settings.kafka_max_request_size,
+            )
 
     async def handle(self, message: KafkaMessage) -> None:
         """One polled batch: parsed in the child while the previous batches' outputs go out.
@@ -272,8 +287,7 @@ class Worker:
             Rejected("undecodable_batch", bad.describe()),
             max_original_bytes=self.settings.dlq_original_max_bytes,
         )
-        await self.publisher.publish([Output(raw, dead, {})])
-        metrics.observe_outcomes([dead])
+        metrics.observe_outcomes(await self.publisher.publish([Output(raw, dead, {})]))
 
     def _consumer(self) -> Any:
         """The aiokafka consumer FastStream creates when the subscriber starts (None before)."""

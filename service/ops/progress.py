@@ -19,8 +19,13 @@ class Progress(Protocol):
 
 
 @contextmanager
-def progress(total: int, what: str, stream: IO[str] | None = None) -> Iterator[Progress]:
-    """A tqdm bar on stderr when it is a terminal; silent (disable=None) when it is not."""
+def progress(
+    total: int | None, what: str, stream: IO[str] | None = None, unit: str = "msg"
+) -> Iterator[Progress]:
+    """A tqdm bar on stderr when it is a terminal; silent (disable=None) when it is not.
+
+    Without a `total` it shows the count and rate, but no time left.
+    """
     out = stream if stream is not None else sys.stderr
-    with tqdm(total=total, desc=what, unit="msg", file=out, disable=None, leave=False) as bar:
+    with tqdm(total=total, desc=what, unit=unit, file=out, disable=None, leave=False) as bar:
         yield bar

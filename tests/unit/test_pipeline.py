@@ -170,3 +170,45 @@ class TestEventsSwitch:
         assert isinstance(record, ArticleRecord)
         assert record.events == []
         assert {"Chile", "Peru", "Lima"} <= {e.name for e in record.entities}
+
+
+class TestRecordLimit:
+    ATTACKS = " ".join(
+        f"On Monday, rebels attacked soldiers near Gao, killing {i + 2} people." for i in range(60)
+    )
+
+    def test_a_record_over_the_limit_comes_out_shrunk_and_marked(self, nlp: Language) -> None:
+        """Too many events for ENTITY_MAX_RECORD_BYTES: a bounded record with `truncated`."""
+        pipeline = Pipeline(Settings(workers=1, max_record_bytes=12_000), nlp=nlp)
+        [outcome] = pipeline.process([_message("many", self.ATTACKS)]).outcomes
+        assert isinstance(outcome, ArticleRecord), outcome
+        assert outcome.truncated is not None and outcome.truncated.events > 0
+        assert len(orjson.dumps(outcome.model_dump(mode="json"))) <= 12_000
+
+    def test_a_record_that_cannot_fit_is_a_record_too_large_dead_letter(
+        self, nlp: Language
+    ) -> None:
+        """A text alone larger than the limit: a record_too_large dead letter with its id."""
+        pipeline = Pipeline(Settings(workers=1, max_record_bytes=2_000), nlp=nlp)
+        [outcome] = pipeline.process([_message("long", self.ATTACKS)]).outcomes
+        assert isinstance(outcome, DeadLetter), outcome
+        assert outcome.error.type == "record_too_large"
+        assert outcome.article_id == "long"
+        assert "2000" in outcome.error.message
+
+
+class TestLongText:
+    def test_a_text_parsed_in_pieces_keeps_every_offset(self, pipeline: Pipeline) -> None:
+        """Over 10,000 characters the parse goes in pieces; mentions still point at the names."""
+        lines = [
+            f"Officials in Nairobi met envoys from Uganda on day {i}; Kenya said talks went well."
+            for i in range(300)
+        ]
+        [outcome] = pipeline.process([_message("long-text", "\n".join(lines))]).outcomes
+        assert isinstance(outcome, ArticleRecord), outcome
+        assert len(outcome.text) > 20_000
+        names = {e.name: e for e in outcome.entities}
+        for name in ("Nairobi", "Uganda", "Kenya"):
+            entity = names[name]
+            assert entity.count == 300, (name, entity.count)
+            assert {outcome.text[s:e] for s, e in entity.mentions} == {name}

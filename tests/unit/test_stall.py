@@ -79,3 +79,19 @@ class TestStallWatcher:
         """Known errors get their own label, anything else one catch-all."""
         assert fetch_error_reason(CorruptRecordException("crc")) == "corrupt_record"
         assert fetch_error_reason(RuntimeError("?")) == "fetch_error"
+
+
+class TestPublishStall:
+    def test_a_publish_given_up_stalls_at_once_until_published(self) -> None:
+        """Outputs that could not be published stall the partition now; publishing clears it."""
+        clock, changes = Clock(), []
+        watcher = StallWatcher(300, on_change=changes.append, clock=clock)
+        watcher.assigned([TP])
+        watcher.publish_failed([TP], ConnectionError("broker went away"))
+        assert watcher.stalled == [TP] and changes == [True]
+        assert stalled_gauge("publish_failed") == 1
+        clock.now += 5
+        assert watcher.observe(TP, committed=5, lag=3), "a lag sample does not clear it"
+        watcher.published([TP])
+        assert watcher.stalled == [] and changes == [True, False]
+        assert stalled_gauge("publish_failed") == 0
