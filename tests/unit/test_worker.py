@@ -168,8 +168,9 @@ def chained(settings: Settings) -> tuple[Worker, FakeConsumer, RejectAll, list[l
     worker.subscriber.consumer = consumer  # type: ignore[assignment]
     worker.subscriber.running = True  # a stopping subscriber settles each batch before returning
 
-    async def publish(outputs: Any) -> None:
+    async def publish(outputs: Any) -> list[Any]:
         published.append([o.raw.offset for o in outputs])
+        return [o.outcome for o in outputs]
 
     worker.publisher.publish = publish  # type: ignore[method-assign]
     return worker, consumer, runner, published
@@ -185,9 +186,9 @@ class TestOutputChain:
         release = asyncio.Event()
         record = worker.publisher.publish
 
-        async def slow(outputs: Any) -> None:
+        async def slow(outputs: Any) -> list[Any]:
             await release.wait()
-            await record(outputs)
+            return await record(outputs)
 
         worker.publisher.publish = slow  # type: ignore[method-assign]
         await worker.handle(Polled(0, 5, 6))  # type: ignore[arg-type]
