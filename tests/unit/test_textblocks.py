@@ -8,7 +8,6 @@ from service.cleaning.textblocks import (
     Block,
     BlockClassifier,
     Kind,
-    RepeatMemory,
     normalise_lines,
     select_story,
 )
@@ -124,36 +123,6 @@ class TestSelectStory:
     def test_empty(self) -> None:
         """No lines, nothing kept."""
         assert select_story([]) == []
-
-
-class TestRepeatMemory:
-    """RepeatMemory remembers line hashes per source in a bounded LRU."""
-
-    def test_second_sighting_reported(self) -> None:
-        """A line is new the first time and repeated the second."""
-        memory = RepeatMemory(10)
-        assert memory.seen_before("s", ["Menu"]) == set()
-        assert memory.seen_before("s", ["Menu", "Other"]) == {"Menu"}
-
-    def test_case_insensitive(self) -> None:
-        """Lines differing only in case count as the same line."""
-        memory = RepeatMemory(10)
-        memory.seen_before("s", ["TOP NEWS"])
-        assert memory.seen_before("s", ["Top News"]) == {"Top News"}
-
-    def test_oldest_forgotten(self) -> None:
-        """Past its capacity the memory forgets the least recently seen line."""
-        memory = RepeatMemory(2)
-        memory.seen_before("s", ["a"])
-        memory.seen_before("s", ["b"])
-        memory.seen_before("s", ["c"])
-        assert memory.seen_before("s", ["a", "c"]) == {"c"}
-
-    def test_sources_apart(self) -> None:
-        """Each source has its own lines."""
-        memory = RepeatMemory(10)
-        memory.seen_before("s", ["Menu"])
-        assert memory.seen_before("t", ["Menu"]) == set()
 
 
 class TestLinkAndCredit:
