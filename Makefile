@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke soak clean train-events
+.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke soak clean train-events train-lines
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ soak: setup ## the soak benchmark: 20,000 articles through one worker (tens of m
 train-events: setup ## rebuild the event typer and derived lexicon: make train-events DATA=../shared/data/events
 	@test -n "$(DATA)" || { echo "usage: make train-events DATA=<folder with synthetic_stories.jsonl>"; exit 2; }
 	$(PY) -m service.events.train --data $(DATA)
+
+train-lines: setup ## rebuild the scraped-text line model: make train-lines DATA=../shared/data/cleaning
+	@test -n "$(DATA)" || { echo "usage: make train-lines DATA=<folder with articles_plaintext.jsonl and truth.jsonl>"; exit 2; }
+	$(PY) -m service.cleaning.train_lines --data $(DATA)
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -54,6 +54,7 @@ class Cleaned:
     removed_lines: int
     removed_chars: int
     removed_by: dict[str, int] = field(default_factory=dict)
+    kept_lines: int = 0
 
 
 _PARSERS: Final = threading.local()
@@ -140,7 +141,7 @@ class Cleaner:
     ) -> Cleaned:
         if not kept:
             raise Rejected("empty_after_cleaning", "nothing of the article is left after cleaning")
-        return Cleaned("\n\n".join(kept), fmt, lines, chars, by)
+        return Cleaned("\n\n".join(kept), fmt, lines, chars, by, len(kept))
 
     def _clean_text(self, article: Article) -> Cleaned:
         """Lines the model keeps, less the headline and what the stream has repeated."""
@@ -166,22 +167,23 @@ class Cleaner:
 
         Every line is remembered; a kept line goes when it repeats, whatever its words (a
         background paragraph a source repeats in update after update goes too: its events were
-        read the first times). When most of what the model kept repeats, the article is a copy
-        of one seen before (a wire story, a redelivery under a new id): the story index groups
-        it, and cutting
-        its body here would leave nothing to group.
+        read the first times). When its longest kept line and most of its kept text repeat,
+        the article is a copy of one seen before (a wire story, a redelivery under a new id):
+        the story index groups it, and cutting its body here would leave nothing to group.
         """
         keys = [line_key(line) for line in lines]
         repeated = self.repeats.repeated(article.id, article.source, keys)
         if not repeated:
             return
-        kept_chars = sum(len(x) for x, w in zip(lines, why, strict=True) if w is None) or 1
-        hits = [
-            i
-            for i, (key, w) in enumerate(zip(keys, why, strict=True))
-            if w is None and key in repeated
-        ]
-        if sum(len(lines[i]) for i in hits) > self._copy_share * kept_chars:
+        kept = [i for i, w in enumerate(why) if w is None]
+        hits = [i for i in kept if keys[i] in repeated]
+        if not hits:
+            return
+        longest = max(kept, key=lambda i: len(lines[i]))
+        kept_chars = sum(len(lines[i]) for i in kept)
+        if keys[longest] in repeated and sum(len(lines[i]) for i in hits) > (
+            self._copy_share * kept_chars
+        ):
             return
         for i in hits:
             why[i] = "repeat"

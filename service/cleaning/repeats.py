@@ -18,6 +18,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Final, Protocol
 
+from service import metrics
+
 __all__ = ["LocalRepeatMemory", "RepeatMemory", "line_key"]
 
 #: Members kept per line key: enough to reach either threshold, bounded whatever the traffic.
@@ -89,6 +91,7 @@ class LocalRepeatMemory:
                 self._articles.popitem(last=False)
             while len(self._keys) > self.capacity:
                 self._keys.popitem(last=False)
+            metrics.REPEAT_MEMORY_KEYS.set(len(self._keys))
         return found
 
     def _count(self, source: str | None, article_id: str, key: str, now: float, old: float) -> bool:

@@ -166,7 +166,9 @@ def label_lines(lines: Sequence[str], body: str) -> npt.NDArray[np.bool_]:
     if not len(lines):
         return contained.astype(bool)
     long = contained & (counts >= 4)
-    near = np.convolve(long.astype(np.float64), np.ones(5), mode="same") > 0  # within 2 lines
+    held_before = np.concatenate([[0], np.cumsum(long)])
+    at = np.arange(len(lines))
+    near = held_before[np.minimum(at + 3, len(lines))] > held_before[np.maximum(at - 2, 0)]
     labels: npt.NDArray[np.bool_] = contained & (long | near)
     return labels
 
