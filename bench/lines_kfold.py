@@ -2,16 +2,19 @@
 
 Usage:
   python bench/lines_kfold.py --data DIR --out OUT.jsonl [--folds 5] [--without rule_,kind_]
-                              [--scorer score.py]
+                              [--rules REASONS] [--augment W] [--scorer score.py]
 
 For each fold the model is trained on the other pages (its threshold chosen inside them) and the
 Cleaner runs with that model on the fold's pages; the held-out predictions are concatenated into
 OUT.jsonl and scored once. The same held-out models also clean each page's true body wrapped in
 aggregator furniture written here (sign-up prompts, app promos, related links, captions, in
 several house styles); the model is never trained on these wrappers. OUT.wrapped.jsonl gets the
-wrapped predictions and OUT.boilerplate.jsonl the injected lines, for the scorer's
---boilerplate leak figure. `--without` trains with the named feature columns zeroed (by prefix),
-to measure what the hand rules still add.
+wrapped predictions (each page alone; .streamed: the pages as one stream, each style one source,
+through one repeat memory; .unsourced: the same stream without sources), OUT.boilerplate.jsonl
+the injected lines for the scorer's --boilerplate leak figure, and OUT.wrapped-input.jsonl the
+wrapped pages themselves, for other cleaners. `--without` trains with the named feature columns
+zeroed (by prefix) and `--rules ''` turns the hand-rule drops off, to measure what the hand rules
+still add; `--augment 0` trains without the injected training furniture.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import json
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from service.cleaning.cleaner import RULE_REASONS, Cleaner
@@ -156,12 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     boiler_out = args.out.with_suffix(".boilerplate.jsonl")
     streamed_out = args.out.with_suffix(".streamed.jsonl")
     unsourced_out = args.out.with_suffix(".unsourced.jsonl")
-    times: list[float] = []
+    inputs_out = args.out.with_suffix(".wrapped-input.jsonl")
     with (
         args.out.open("w", encoding="utf-8") as out,
         wrapped_out.open("w", encoding="utf-8") as wout,
         streamed_out.open("w", encoding="utf-8") as sout,
         unsourced_out.open("w", encoding="utf-8") as uout,
+        inputs_out.open("w", encoding="utf-8") as iout,
         boiler_out.open("w", encoding="utf-8") as bout,
     ):
         for k in range(args.folds):
@@ -177,9 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fold {k}: {len(train)} pages train, {len(test)} held out, "
                   f"threshold {model.threshold}", flush=True)  # fmt: skip
             for page in test:
-                started = time.perf_counter()
                 text = _clean(cleaner, page.id, "\n".join(page.lines))
-                times.append(time.perf_counter() - started)
                 out.write(json.dumps({"article_id": page.id, "text": text}) + "\n")
                 style = styles[int(page.id, 16) % len(styles)] if _hex(page.id) else styles[k % 4]
                 wrapped, injected = wrap(page.body, style, rng)
@@ -190,8 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                 utext = _clean(unsourced, page.id, wrapped)
                 uout.write(json.dumps({"article_id": page.id, "text": utext}) + "\n")
                 bout.write(json.dumps({"id": page.id, "boilerplate": injected}) + "\n")
-    times.sort()
-    print(f"cleaner (held-out models): median {1000 * times[len(times) // 2]:.2f} ms per page")
+                row = {"id": page.id, "text": wrapped, "source": f"aggregator-{style}"}
+                iout.write(json.dumps(row) + "\n")
     scorer = args.scorer or args.data / "score.py"
     if scorer.exists():
         truth = args.data / "truth.jsonl"
