@@ -2,19 +2,23 @@
 
 Usage:
   python bench/lines_kfold.py --data DIR --out OUT.jsonl [--folds 5] [--without rule_,kind_]
-                              [--rules REASONS] [--augment W] [--scorer score.py]
+                              [--rules REASONS] [--augment W] [--min-sources N] [--scorer PY]
 
-For each fold the model is trained on the other pages (its threshold chosen inside them) and the
-Cleaner runs with that model on the fold's pages; the held-out predictions are concatenated into
-OUT.jsonl and scored once. The same held-out models also clean each page's true body wrapped in
-aggregator furniture written here (sign-up prompts, app promos, related links, captions, in
-several house styles); the model is never trained on these wrappers. OUT.wrapped.jsonl gets the
-wrapped predictions (each page alone; .streamed: the pages as one stream, each style one source,
-through one repeat memory; .unsourced: the same stream without sources), OUT.boilerplate.jsonl
-the injected lines for the scorer's --boilerplate leak figure, and OUT.wrapped-input.jsonl the
-wrapped pages themselves, for other cleaners. `--without` trains with the named feature columns
-zeroed (by prefix) and `--rules ''` turns the hand-rule drops off, to measure what the hand rules
-still add; `--augment 0` trains without the injected training furniture.
+For each fold the model is trained on the other pages (its threshold chosen inside them) and
+the Cleaner runs with that model on the fold's pages; the held-out predictions are concatenated
+into OUT.jsonl and scored once (OUT.streamed-text.jsonl: the pages as one stream through one
+repeat memory, as `entity-service process` reads a file).
+
+The same held-out models also clean each page's true body wrapped in aggregator furniture
+written here (sign-up prompts, app promos, related links, captions, in several house styles);
+the model is never trained on these wrappers. Predictions: OUT.wrapped.jsonl (each page alone),
+OUT.streamed.jsonl (one stream, each style one source, one repeat memory), OUT.unsourced.jsonl
+(the same stream without sources). OUT.boilerplate.jsonl holds the injected lines for the
+scorer's --boilerplate leak figure, OUT.wrapped-input.jsonl the wrapped pages themselves.
+
+`--without` trains with the named feature columns zeroed (by prefix) and `--rules ''` turns the
+hand-rule drops off, to measure what the hand rules still add; `--augment 0` trains without the
+injected training furniture.
 """
 
 from __future__ import annotations
@@ -145,12 +149,20 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(sorted(RULE_REASONS)),
         help="boilerplate reasons always dropped, comma-separated ('' for none)",
     )
+    ap.add_argument("--min-sources", type=int, default=2, help="the stream memories' setting")
     ap.add_argument("--scorer", type=Path, help="score.py (default: DIR/score.py if present)")
     args = ap.parse_args(argv)
     without = tuple(p for p in args.without.split(",") if p)
     rules = frozenset(r for r in args.rules.split(",") if r)
-    stream = LocalRepeatMemory()  # the wrapped pages as one stream: each style is one source
-    stream_unsourced = LocalRepeatMemory()  # the same stream with no sources given
+    stream = LocalRepeatMemory(
+        min_sources=args.min_sources
+    )  # the wrapped pages as one stream: each style is one source
+    stream_unsourced = LocalRepeatMemory(
+        min_sources=args.min_sources
+    )  # the same stream with no sources given
+    plain_stream = LocalRepeatMemory(
+        min_sources=args.min_sources
+    )  # the scraped pages as one stream, as `process` reads them
     pages = load_pages(args.data)
     rng = random.Random(7)
     styles = sorted(STYLES)
@@ -159,12 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     streamed_out = args.out.with_suffix(".streamed.jsonl")
     unsourced_out = args.out.with_suffix(".unsourced.jsonl")
     inputs_out = args.out.with_suffix(".wrapped-input.jsonl")
+    plain_out = args.out.with_suffix(".streamed-text.jsonl")
     with (
         args.out.open("w", encoding="utf-8") as out,
         wrapped_out.open("w", encoding="utf-8") as wout,
         streamed_out.open("w", encoding="utf-8") as sout,
         unsourced_out.open("w", encoding="utf-8") as uout,
         inputs_out.open("w", encoding="utf-8") as iout,
+        plain_out.open("w", encoding="utf-8") as pout,
         boiler_out.open("w", encoding="utf-8") as bout,
     ):
         for k in range(args.folds):
@@ -177,11 +191,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             streamed = Cleaner(line_model=line_model, repeats=stream, rule_reasons=rules)
             unsourced = Cleaner(line_model=line_model, repeats=stream_unsourced, rule_reasons=rules)
+            plain = Cleaner(line_model=line_model, repeats=plain_stream, rule_reasons=rules)
             print(f"fold {k}: {len(train)} pages train, {len(test)} held out, "
                   f"threshold {model.threshold}", flush=True)  # fmt: skip
             for page in test:
                 text = _clean(cleaner, page.id, "\n".join(page.lines))
                 out.write(json.dumps({"article_id": page.id, "text": text}) + "\n")
+                ptext = _clean(plain, page.id, "\n".join(page.lines))
+                pout.write(json.dumps({"article_id": page.id, "text": ptext}) + "\n")
                 style = styles[int(page.id, 16) % len(styles)] if _hex(page.id) else styles[k % 4]
                 wrapped, injected = wrap(page.body, style, rng)
                 wtext = _clean(cleaner, page.id, wrapped)
@@ -197,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     if scorer.exists():
         truth = args.data / "truth.jsonl"
         for line in _score(scorer, truth, args.out, ["--bootstrap", "0"]):
-            print(f"scraped text, held out: {line}")
+            print(f"scraped text, held out, each page alone: {line}")
+        for line in _score(scorer, truth, plain_out, ["--bootstrap", "0"]):
+            print(f"scraped text, held out, one stream (repeat memory): {line}")
         extra = ["--bootstrap", "0", "--boilerplate", str(boiler_out)]
         for line in _score(scorer, truth, wrapped_out, extra):
             print(f"wrapped bodies, each alone: {line}")

@@ -183,7 +183,7 @@ class Settings(BaseSettings):
         "furniture, whatever its words.",
     )
     repeat_min_sources: int = Field(
-        3,
+        2,
         ge=1,
         le=15,
         description="A line held by recent articles of this many other sources is furniture "

@@ -58,7 +58,7 @@ class LocalRepeatMemory:
         capacity: int = 50_000,
         articles: int = 10_000,
         min_articles: int = 2,
-        min_sources: int = 3,
+        min_sources: int = 2,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.window_s = window_s

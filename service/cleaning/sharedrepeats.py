@@ -74,7 +74,7 @@ class RedisRepeatMemory:
         *,
         window_s: float,
         min_articles: int = 2,
-        min_sources: int = 3,
+        min_sources: int = 2,
         prefix: str = "entity-repeats",
         retry_s: float = 5.0,
         clock: Callable[[], float] = time.time,
@@ -98,7 +98,7 @@ class RedisRepeatMemory:
         timeout_s: float,
         window_s: float,
         min_articles: int = 2,
-        min_sources: int = 3,
+        min_sources: int = 2,
         prefix: str = "entity-repeats",
         retry_s: float = 5.0,
     ) -> RedisRepeatMemory:
