@@ -9,7 +9,7 @@ from enum import Enum
 
 import justext  # type: ignore[import-untyped]  # jusText ships no type information
 
-__all__ = ["Block", "BlockClassifier", "Kind", "block_weight", "normalise_lines", "select_story"]
+__all__ = ["Block", "BlockClassifier", "Kind", "block_weight", "normalise_lines"]
 
 _SPACE = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\w+")
@@ -268,43 +268,12 @@ class BlockClassifier:
         return [self.block(line) for line in lines]
 
 
-def select_story(blocks: Sequence[Block], *, outside_min_words: int = 15) -> list[bool]:
-    """Keep the densest run of paragraphs (max-sum span) plus strong paragraphs elsewhere.
-
-    Inside the run only boilerplate-worded lines go; outside it only full paragraphs stay,
-    so a story sentence cut off from the body by a menu is still kept.
-    """
-    weights = [block_weight(b) for b in blocks]
-    best, best_span = 0, (0, -1)
-    run, start = 0, 0
-    for i, w in enumerate(weights):
-        if run <= 0:
-            run, start = w, i
-        else:
-            run += w
-        if run > best:
-            best, best_span = run, (start, i)
-    if best == 0:
-        # No paragraph at all (a brief, a flash): nothing to measure against, keep what may be text.
-        return [block.kind is not Kind.BAD for block in blocks]
-    lo, hi = best_span
-    while lo > 0 and blocks[lo - 1].kind is Kind.SENTENCE:
-        lo -= 1
-    while hi + 1 < len(blocks) and blocks[hi + 1].kind is Kind.SENTENCE:
-        hi += 1
-    keep = []
-    for i, block in enumerate(blocks):
-        if lo <= i <= hi:
-            keep.append(block.kind is not Kind.BAD)
-        else:
-            keep.append(
-                block.kind is Kind.GOOD and len(_WORD.findall(block.text)) >= outside_min_words
-            )
-    return keep
-
-
 def block_weight(block: Block) -> int:
-    """How much a line argues for the story run: paragraphs by length, the rest against."""
+    """How much a line argues for the story run: paragraphs by length, the rest against.
+
+    The old hand selection kept the max-sum run of these weights; the line model reads where
+    that run lies (linefeatures.context_features) instead of obeying it.
+    """
     if block.kind is Kind.GOOD:
         return len(block.text)
     if block.kind is Kind.SENTENCE:

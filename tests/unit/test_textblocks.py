@@ -1,15 +1,14 @@
-"""Tests for the cleaning stage: line classification, story selection, the repeat memory."""
+"""Tests for the hand line classification: kinds, boilerplate reasons, story-run weights."""
 
 from __future__ import annotations
 
 import pytest
 
 from service.cleaning.textblocks import (
-    Block,
     BlockClassifier,
     Kind,
+    block_weight,
     normalise_lines,
-    select_story,
 )
 
 PARAGRAPH = (
@@ -85,44 +84,16 @@ class TestBlockClassifier:
         assert BlockClassifier().kind(line)[0] is not Kind.BAD
 
 
-def _blocks(*lines: str) -> list[Block]:
-    return BlockClassifier()(list(lines))
+class TestBlockWeight:
+    """block_weight: paragraphs argue for the story run by length, other lines against it."""
 
-
-class TestSelectStory:
-    """select_story keeps the densest run of paragraphs and strong paragraphs elsewhere."""
-
-    def test_menus_around_story_dropped(self) -> None:
-        """Short lines before and after the story go; the story stays."""
-        blocks = _blocks("Home", "World", PARAGRAPH, "Advertisement", PARAGRAPH, "Sport", "Login")
-        assert select_story(blocks) == [False, False, True, False, True, False, False]
-
-    def test_subheading_inside_story_kept(self) -> None:
-        """A short heading between paragraphs belongs to the story."""
-        blocks = _blocks(PARAGRAPH, "What happens next", PARAGRAPH)
-        assert select_story(blocks) == [True, True, True]
-
-    def test_short_closing_sentence_kept(self) -> None:
-        """A short sentence right after the last paragraph is kept."""
-        blocks = _blocks(PARAGRAPH, "Talks resume on Friday.", "Most Read")
-        assert select_story(blocks) == [True, True, False]
-
-    def test_paragraph_beyond_long_menu_kept(self) -> None:
-        """A full paragraph cut off from the body by a menu is still kept."""
-        menu = [f"Section {i}" for i in range(30)]
-        blocks = _blocks(PARAGRAPH, PARAGRAPH, *menu, PARAGRAPH)
-        keep = select_story(blocks)
-        assert keep[0] and keep[1] and keep[-1]
-        assert not any(keep[2:-1])
-
-    def test_no_paragraph_keeps_all_but_boilerplate(self) -> None:
-        """A brief of short lines keeps every line that is not boilerplate by wording."""
-        blocks = _blocks("Top News", "Kessab", "Troops arrived on Monday.", "Talks resume Friday.")
-        assert select_story(blocks) == [False, True, True, True]
-
-    def test_empty(self) -> None:
-        """No lines, nothing kept."""
-        assert select_story([]) == []
+    def test_signs(self) -> None:
+        """A paragraph weighs its length; a sentence a little against; a menu more."""
+        classify = BlockClassifier()
+        paragraph, sentence, menu = classify([PARAGRAPH, "Talks resume on Friday.", "Home"])
+        assert block_weight(paragraph) == len(PARAGRAPH)
+        assert block_weight(sentence) == -5
+        assert block_weight(menu) == -(len("Home") + 20)
 
 
 class TestLinkAndCredit:
