@@ -152,10 +152,19 @@ class Cleaner:
         title = _title_key(article.title) if article.title else None
         for i, block in enumerate(blocks):
             if why[i] is None and (
-                block.kind is Kind.BAD and block.reason in self._rule_reasons
-                or title is not None and _title_key(block.text) == title
+                block.kind is Kind.BAD
+                and block.reason in self._rule_reasons
+                or title is not None
+                and _title_key(block.text) == title
             ):
                 why[i] = "rule"
+        if all(why):
+            # Nothing kept: a brief or a flash, too short for the page-shaped model to judge.
+            # Keep what reads as text, as the hand selection did for a page without paragraphs.
+            why = [
+                None if w == "model" and b.kind is not Kind.BAD else w
+                for w, b in zip(why, blocks, strict=True)
+            ]
         self._drop_repeats(article, lines, why)
         kept = [line for line, w in zip(lines, why, strict=True) if w is None]
         removed = [line for line, w in zip(lines, why, strict=True) if w is not None]

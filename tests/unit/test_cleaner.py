@@ -392,6 +392,29 @@ def _wrapped(i: int, source: str | None = "newsroll", article_id: str | None = N
     return Article(id=article_id or f"n{i}", source=source, text=text)
 
 
+class TestBriefs:
+    """An article too short for the page-shaped model still keeps its text."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            f"{STORY} :",
+            f"\U0001f600\U0001f600\U0001f600\n{STORY} {STORY_2}",
+            "Troops crossed the border at dawn.",
+        ],
+    )
+    def test_brief_kept(self, text: str) -> None:
+        """A one-line flash, or a story after a line of symbols, is a record, not empty."""
+        cleaned = Cleaner(repeats=LocalRepeatMemory(capacity=0))(Article(id="b", text=text))
+        assert cleaned.text.endswith(text.splitlines()[-1])
+
+    def test_boilerplate_alone_still_refused(self) -> None:
+        """A text of menus and pitches alone leaves nothing: an empty_after_cleaning refusal."""
+        text = "Home\nSubscribe now\nhttps://example.org/a"
+        with pytest.raises(Rejected, match="nothing of the article"):
+            Cleaner(repeats=LocalRepeatMemory(capacity=0))(Article(id="b", text=text))
+
+
 class TestRepeatMemory:
     """Lines the stream repeats go, whatever their wording; stories and copies stay whole."""
 
