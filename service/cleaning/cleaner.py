@@ -151,10 +151,14 @@ class Cleaner:
         probs = self._lines.probabilities(blocks)
         why: list[str | None] = [None if p >= self._lines.threshold else "model" for p in probs]
         title = _title_key(article.title) if article.title else None
+        # A headline line is no longer than the title with its separators (cheap test first).
+        longest = 4 * len(article.title or "") + 40
         for i, block in enumerate(blocks):
-            worded = block.kind is Kind.BAD and block.reason in self._rule_reasons
-            headline = title is not None and _title_key(block.text) == title
-            if why[i] is None and (worded or headline):
+            if why[i] is not None:
+                continue
+            if block.kind is Kind.BAD and block.reason in self._rule_reasons or (
+                title is not None and len(block.text) <= longest and _title_key(block.text) == title
+            ):
                 why[i] = "rule"
         if all(why):
             # Nothing kept: a brief or a flash, too short for the page-shaped model to judge.
