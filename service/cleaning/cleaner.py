@@ -176,18 +176,17 @@ class Cleaner:
     def _drop_repeats(self, article: Article, lines: list[str], why: list[str | None]) -> None:
         """Mark kept lines the stream has repeated, unless the article is itself a copy.
 
-        Only kept lines are remembered (what the model drops needs no memory, and the shared
-        memory stays a few keys per article); a kept line goes when it repeats, whatever its
-        words (a background paragraph a source repeats in update after update goes too: its
-        events were read the first times). When its longest kept line and most of its kept text
-        repeat, the article is a copy of one seen before (a wire story, a redelivery under a new
-        id): the story index groups it, and cutting its body here would leave nothing to group.
+        Every line is remembered; a kept line goes when it repeats, whatever its words (a
+        background paragraph a source repeats in update after update goes too: its events were
+        read the first times). When its longest kept line and most of its kept text repeat,
+        the article is a copy of one seen before (a wire story, a redelivery under a new id):
+        the story index groups it, and cutting its body here would leave nothing to group.
         """
-        kept = [i for i, w in enumerate(why) if w is None]
-        if not kept:
+        keys = [line_key(line) for line in lines]
+        repeated = self.repeats.repeated(article.id, article.source, keys)
+        if not repeated:
             return
-        keys = {i: line_key(lines[i]) for i in kept}
-        repeated = self.repeats.repeated(article.id, article.source, list(keys.values()))
+        kept = [i for i, w in enumerate(why) if w is None]
         hits = [i for i in kept if keys[i] in repeated]
         if not hits:
             return
