@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke bench-scaling soak clean train-events actors-kb
+.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke bench-scaling soak clean train-events actors-kb train-lines
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ train-events: setup ## rebuild the event typers (n-gram, encoder head) and deriv
 actors-kb: setup ## rebuild service/actors/data/actors.json: make actors-kb SRC=<CountryInfo> [REIGN=<REIGN>]
 	@test -n "$(SRC)" || { echo "usage: make actors-kb SRC=<CountryInfo checkout or git copy> [REIGN=<REIGN.github.io checkout or git copy>]"; exit 2; }
 	$(PY) -m service.actors.build --countryinfo $(SRC) $(if $(REIGN),--reign $(REIGN))
+
+train-lines: setup ## rebuild the scraped-text line model: make train-lines DATA=../shared/data/cleaning
+	@test -n "$(DATA)" || { echo "usage: make train-lines DATA=<folder with articles_plaintext.jsonl and truth.jsonl>"; exit 2; }
+	$(PY) -m service.cleaning.train_lines --data $(DATA)
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -204,6 +204,38 @@ class Settings(BaseSettings):
         "index is tried again.",
     )
 
+    # --- repeated lines in scraped text (issue 21) -------------------------------------
+    repeat_window_h: float = Field(
+        24.0,
+        gt=0,
+        le=24 * 30,
+        description="Hours a line stays in the repeat memory; shared through Redis (the "
+        "story index's ENTITY_STORIES_REDIS_URL) when that is set.",
+    )
+    repeat_min_articles: int = Field(
+        2,
+        ge=1,
+        le=15,
+        description="A line held by this many other recent articles of the same source is "
+        "furniture, whatever its words.",
+    )
+    repeat_min_sources: int = Field(
+        2,
+        ge=1,
+        le=15,
+        description="A line held by recent articles of this many other sources is furniture "
+        "(an article without a source counts as one of its own).",
+    )
+    repeat_capacity: int = Field(
+        50_000,
+        ge=0,
+        description="Line keys the local repeat memory holds (least recent forgotten); 0 "
+        "turns the memory off.",
+    )
+    repeat_redis_prefix: str = Field(
+        "entity-repeats", min_length=1, description="Prefix of the repeat memory's Redis keys."
+    )
+
     # --- learned event typing (issue 12) -----------------------------------------------
     events_typer: bool = Field(
         True,

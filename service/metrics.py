@@ -19,6 +19,7 @@ __all__ = [
     "ASSIGNED_PARTITIONS",
     "BATCH_SIZE",
     "BUILD_INFO",
+    "CLEANING_LINES",
     "COMMITS",
     "CONSUMER_LAG",
     "DEAD_LETTERS",
@@ -29,6 +30,9 @@ __all__ = [
     "OLDEST_UNPROCESSED_AGE",
     "PARTITION_STALLED",
     "REBALANCES",
+    "REPEAT_DEGRADED_ARTICLES",
+    "REPEAT_MEMORY_KEYS",
+    "REPEAT_REDIS_ERRORS",
     "RECORDS_PUBLISHED",
     "STAGE_SECONDS",
     "STORIES_OPENED",
@@ -193,6 +197,32 @@ STORY_DEGRADED_ARTICLES = Counter(
     registry=registry,
 )
 
+# --- cleaning (issue 21) --------------------------------------------------------------------
+CLEANING_LINES = Counter(
+    "entity_cleaning_lines",
+    "Input lines of published records by what cleaning did with them: kept, or dropped by the "
+    "line model, the repeat memory, a hand rule, or the HTML extractor. A source whose layout "
+    "changed shows as a jump in one reason's share.",
+    ["outcome"],
+    registry=registry,
+)
+REPEAT_REDIS_ERRORS = Counter(
+    "entity_repeat_redis_errors",
+    "Articles whose repeat lookup failed on Redis (the memory then pauses for a few seconds).",
+    registry=registry,
+)
+REPEAT_DEGRADED_ARTICLES = Counter(
+    "entity_repeat_degraded_articles",
+    "Articles cleaned without the repeat memory because Redis was unavailable.",
+    registry=registry,
+)
+REPEAT_MEMORY_KEYS = Gauge(
+    "entity_repeat_memory_keys",
+    "Line keys held by the local repeat memory of a worker (0 with the Redis one).",
+    multiprocess_mode="livesum",
+    registry=registry,
+)
+
 # FastStream's KafkaPrometheusMiddleware reuses a metric already registered under its name;
 # its in-process gauge would otherwise be exported once per pid, dead workers included.
 FASTSTREAM_IN_PROCESS = Gauge(
@@ -215,6 +245,8 @@ for _stage in STAGES:
     STAGE_SECONDS.labels(_stage)
 for _backend in ("local", "redis"):
     STORY_INDEX_SECONDS.labels(_backend)
+for _outcome in ("kept", "model", "repeat", "rule", "extractor"):
+    CLEANING_LINES.labels(_outcome)
 
 
 def observe_outcomes(outcomes: Sequence[ArticleRecord | DeadLetter]) -> None:
@@ -222,10 +254,15 @@ def observe_outcomes(outcomes: Sequence[ArticleRecord | DeadLetter]) -> None:
     labels: Tally[str] = Tally()
     types: Tally[str] = Tally()
     errors: Tally[str] = Tally()
+    lines: Tally[str] = Tally()
     records = opened = 0
     for outcome in outcomes:
         if isinstance(outcome, ArticleRecord):
             records += 1
+            cleaning = outcome.processing.cleaning
+            if cleaning is not None:
+                lines["kept"] += cleaning.kept_lines
+                lines.update(cleaning.removed_by.model_dump())
             opened += outcome.story.size == 1
             ARTICLE_SECONDS.observe(outcome.processing.duration_ms / 1000)
             labels.update(e.label for e in outcome.entities)
@@ -241,6 +278,9 @@ def observe_outcomes(outcomes: Sequence[ArticleRecord | DeadLetter]) -> None:
         EVENTS.labels(event_type).inc(count)
     for error_type, count in errors.items():
         DEAD_LETTERS.labels(error_type).inc(count)
+    for line_outcome, count in lines.items():
+        if count:
+            CLEANING_LINES.labels(line_outcome).inc(count)
 
 
 def set_build_info(

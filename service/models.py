@@ -24,6 +24,7 @@ __all__ = [
     "MessageHeader",
     "ModelInfo",
     "Processing",
+    "RemovedBy",
     "Quantity",
     "Story",
     "Tone",
@@ -184,12 +185,31 @@ class ModelInfo(_Model):
     version: str = Field(description="Version of that pipeline.")
 
 
+class RemovedBy(_Model):
+    """Dropped lines by the reason they went (issue 21)."""
+
+    model: int = Field(0, ge=0, description="Scraped-text lines the learned line model dropped.")
+    repeat: int = Field(
+        0, ge=0, description="Lines dropped because many recent articles held them."
+    )
+    rule: int = Field(
+        0, ge=0, description="Lines a hand rule dropped (headline, boilerplate wording)."
+    )
+    extractor: int = Field(
+        0, ge=0, description="Visible HTML lines the main-content extractor left out."
+    )
+
+
 class CleaningReport(_Model):
     """What cleaning removed, so operators can see it work."""
 
     input_format: Literal["text", "html"] = Field(description="Which field was cleaned.")
     removed_lines: int = Field(ge=0, description="Lines (blocks) dropped as boilerplate.")
     removed_chars: int = Field(ge=0, description="Characters dropped as boilerplate.")
+    kept_lines: int = Field(0, ge=0, description="Lines (blocks) kept as the story body.")
+    removed_by: RemovedBy = Field(
+        default_factory=RemovedBy, description="Dropped lines by reason."
+    )
 
 
 class Processing(_Model):

@@ -13,6 +13,7 @@ import orjson
 
 from service.cleaning.cleaner import Cleaned, Cleaner
 from service.cleaning.language import is_latin_script, language_code
+from service.cleaning.sharedrepeats import open_repeat_memory
 from service.cleaning.tokensafe import bound_mark_runs
 from service.config import Settings
 from service.deadletters import dead_letter_for
@@ -32,6 +33,7 @@ from service.models import (
     DeadLetter,
     ModelInfo,
     Processing,
+    RemovedBy,
 )
 from service.outcomes import PIPELINE_VERSION, BatchResult, Outcome, Progress, serialize
 from service.parsechunks import PARSE_BATCH_PIECES, join_docs, split_for_parse
@@ -121,7 +123,7 @@ class Pipeline:
                 matmul=settings.spacy_matmul,
             )
         )
-        self.clean = Cleaner()
+        self.clean = Cleaner(repeats=open_repeat_memory(settings))
         self.extract_entities = EntityExtractor()
         self.extract_events = _event_extractor(settings) if settings.events_enabled else None
         self.score_tone = ToneScorer()
@@ -326,6 +328,8 @@ class Pipeline:
                     input_format=item.cleaned.input_format,
                     removed_lines=item.cleaned.removed_lines,
                     removed_chars=item.cleaned.removed_chars,
+                    kept_lines=item.cleaned.kept_lines,
+                    removed_by=RemovedBy(**item.cleaned.removed_by),
                 ),
             ),
         )

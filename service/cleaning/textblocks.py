@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 import justext  # type: ignore[import-untyped]  # jusText ships no type information
 
-__all__ = ["Block", "BlockClassifier", "Kind", "RepeatMemory", "normalise_lines", "select_story"]
+__all__ = ["Block", "BlockClassifier", "Kind", "block_weight", "normalise_lines"]
 
 _SPACE = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\w+")
@@ -142,6 +139,8 @@ class Block:
     text: str
     kind: Kind
     reason: str
+    words: int = 0
+    stopwords: int = 0
 
 
 def normalise_lines(text: str) -> list[str]:
@@ -149,34 +148,6 @@ def normalise_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return [line for line in lines if line]
-
-
-class RepeatMemory:
-    """A bounded LRU of line hashes per source: menus and promos repeat, story sentences do not."""
-
-    def __init__(self, capacity: int = 5000) -> None:
-        self._capacity = max(0, capacity)
-        self._seen: OrderedDict[tuple[str, bytes], None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _key(source: str, line: str) -> tuple[str, bytes]:
-        digest = hashlib.blake2b(line.casefold().encode("utf-8", "replace"), digest_size=8)
-        return source, digest.digest()
-
-    def seen_before(self, source: str, lines: Iterable[str]) -> set[str]:
-        """Return the lines met in an earlier article of `source`, then remember all of them."""
-        if self._capacity == 0:
-            return set()
-        keys = {line: self._key(source, line) for line in lines}
-        with self._lock:
-            repeated = {line for line, key in keys.items() if key in self._seen}
-            for key in keys.values():
-                self._seen[key] = None
-                self._seen.move_to_end(key)
-            while len(self._seen) > self._capacity:
-                self._seen.popitem(last=False)
-        return repeated
 
 
 def _form_reason(line: str, n: int) -> str | None:
@@ -236,6 +207,16 @@ class BlockClassifier:
         self._density = stopword_density
         self._short_max_words = short_max_words
 
+    @property
+    def stopwords(self) -> frozenset[str]:
+        """The case-folded English stop words the density is counted with."""
+        return self._stopwords
+
+    #: Words that speak to the reader ("you", "your").
+    reader_address = _READER_ADDRESS
+    #: Subscription, app, account and cookie wording.
+    cta_words = _CTA_WORDS
+
     def boilerplate_reason(self, line: str, words: Sequence[str]) -> str | None:
         """Why a line is boilerplate by its wording alone, or None."""
         n = len(words)
@@ -248,10 +229,21 @@ class BlockClassifier:
 
     def kind(self, line: str) -> tuple[Kind, str]:
         """Classify one normalised line."""
+        block = self.block(line)
+        return block.kind, block.reason
+
+    def block(self, line: str) -> Block:
+        """One normalised line's verdict, with its word and stop-word counts."""
         words = _WORD.findall(line)
+        n = len(words)
+        stops = sum(map(self._stopwords.__contains__, map(str.casefold, words)))
         reason = self.boilerplate_reason(line, words)
         if reason is not None:
-            return Kind.BAD, reason
+            return Block(line, Kind.BAD, reason, n, stops)
+        kind, why = self._shape(line, n, stops)
+        return Block(line, kind, why, n, stops)
+
+    def _shape(self, line: str, n: int, stops: int) -> tuple[Kind, str]:
         cjk = len(_CJK.findall(line))
         if cjk * 2 > len(line):
             if cjk >= self._good_chars_cjk and _TERMINAL.search(line):
@@ -261,8 +253,6 @@ class BlockClassifier:
                 if _SENTENCE_END.search(line)
                 else (Kind.SHORT, "cjk_short")
             )
-        n = len(words)
-        stops = sum(1 for w in words if w.casefold() in self._stopwords)
         density = stops / n if n else 0.0
         ends = bool(_TERMINAL.search(line))
         if n >= self._good_words and ends:
@@ -275,45 +265,15 @@ class BlockClassifier:
 
     def __call__(self, lines: Sequence[str]) -> list[Block]:
         """Classify every line on its own."""
-        return [Block(line, *self.kind(line)) for line in lines]
+        return [self.block(line) for line in lines]
 
 
-def select_story(blocks: Sequence[Block], *, outside_min_words: int = 15) -> list[bool]:
-    """Keep the densest run of paragraphs (max-sum span) plus strong paragraphs elsewhere.
+def block_weight(block: Block) -> int:
+    """How much a line argues for the story run: paragraphs by length, the rest against.
 
-    Inside the run only boilerplate-worded lines go; outside it only full paragraphs stay,
-    so a story sentence cut off from the body by a menu is still kept.
+    The old hand selection kept the max-sum run of these weights; the line model reads where
+    that run lies (linefeatures.context_features) instead of obeying it.
     """
-    weights = [_weight(b) for b in blocks]
-    best, best_span = 0, (0, -1)
-    run, start = 0, 0
-    for i, w in enumerate(weights):
-        if run <= 0:
-            run, start = w, i
-        else:
-            run += w
-        if run > best:
-            best, best_span = run, (start, i)
-    if best == 0:
-        # No paragraph at all (a brief, a flash): nothing to measure against, keep what may be text.
-        return [block.kind is not Kind.BAD for block in blocks]
-    lo, hi = best_span
-    while lo > 0 and blocks[lo - 1].kind is Kind.SENTENCE:
-        lo -= 1
-    while hi + 1 < len(blocks) and blocks[hi + 1].kind is Kind.SENTENCE:
-        hi += 1
-    keep = []
-    for i, block in enumerate(blocks):
-        if lo <= i <= hi:
-            keep.append(block.kind is not Kind.BAD)
-        else:
-            keep.append(
-                block.kind is Kind.GOOD and len(_WORD.findall(block.text)) >= outside_min_words
-            )
-    return keep
-
-
-def _weight(block: Block) -> int:
     if block.kind is Kind.GOOD:
         return len(block.text)
     if block.kind is Kind.SENTENCE:

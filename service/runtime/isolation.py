@@ -377,6 +377,7 @@ def _child_main(conn: Connection, settings: Settings, factory: Callable[[Setting
         if job is None:
             if pipeline.stories is not None:
                 pipeline.stories.close()
+            pipeline.clean.repeats.close()
             return
         messages, budget_s = job
         result = pipeline.process(messages, budget_s=budget_s, progress=reporter)

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.cleaning.cleaner import Cleaned, Cleaner
+from service.cleaning.repeats import LocalRepeatMemory
 from service.errors import Rejected
 from service.intake import decode_article
 from service.models import Article
@@ -350,39 +351,117 @@ class TestRejected:
         assert "SECRET-LEAK-TOKEN" not in Cleaner()(Article(id="a", html=html)).text
 
 
+#: Four unrelated reports (lead, second paragraph), as one aggregator's stream would carry.
+REPORTS = [
+    (
+        "The port authority of Valmora said on Tuesday that grain exports rose by a fifth in "
+        "October, helped by a new rail link to the eastern farm belt.",
+        "Shipping agents said queues at the outer anchorage had shortened to two days from "
+        "nine, and two more berths would open before December.",
+    ),
+    (
+        "Firefighters in the hill town of Sarnen brought a forest fire under control on "
+        "Wednesday after three days, the regional governor said.",
+        "About four hundred residents who had left their homes were allowed back in the "
+        "evening, and two roads remained closed for repairs.",
+    ),
+    (
+        "The national railway of Ostland will raise fares by four percent from January, its "
+        "chief executive told parliament on Thursday.",
+        "Commuter groups called the rise unfair while trains still run late, and opposition "
+        "members asked the minister to block it.",
+    ),
+    (
+        "A court in Brenna sentenced a former city treasurer to six years in prison on Friday "
+        "for taking bribes from building firms.",
+        "The judge ordered him to repay the money and banned him from public office for ten "
+        "years; his lawyers said they would appeal.",
+    ),
+]
+#: An unseen aggregator's furniture, worded like sentences: the model alone keeps it.
+FURNITURE = [
+    "Newsroll brings you the stories everyone is talking about, hand-picked by our editors "
+    "every hour.",
+    "Newsroll keeps your morning short: the five reports that matter, nothing else.",
+]
+
+
+def _wrapped(i: int, source: str | None = "newsroll", article_id: str | None = None) -> Article:
+    lead, second = REPORTS[i]
+    text = "\n".join([FURNITURE[0], lead, FURNITURE[1], second])
+    return Article(id=article_id or f"n{i}", source=source, text=text)
+
+
+class TestBriefs:
+    """An article too short for the page-shaped model still keeps its text."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            f"{STORY} :",
+            f"\U0001f600\U0001f600\U0001f600\n{STORY} {STORY_2}",
+            "Troops crossed the border at dawn.",
+        ],
+    )
+    def test_brief_kept(self, text: str) -> None:
+        """A one-line flash, or a story after a line of symbols, is a record, not empty."""
+        cleaned = Cleaner(repeats=LocalRepeatMemory(capacity=0))(Article(id="b", text=text))
+        assert cleaned.text.endswith(text.splitlines()[-1])
+
+    def test_boilerplate_alone_still_refused(self) -> None:
+        """A text of menus and pitches alone leaves nothing: an empty_after_cleaning refusal."""
+        text = "Home\nSubscribe now\nhttps://example.org/a"
+        with pytest.raises(Rejected, match="nothing of the article"):
+            Cleaner(repeats=LocalRepeatMemory(capacity=0))(Article(id="b", text=text))
+
+
 class TestRepeatMemory:
-    """Short lines repeated across articles of one source are dropped; story sentences never."""
+    """Lines the stream repeats go, whatever their wording; stories and copies stay whole."""
 
-    PROMO = "Tonight at nine: The Week in Review"
+    def test_unseen_aggregator_boilerplate_disappears(self) -> None:
+        """Furniture kept at first goes once two other articles of the source held it."""
+        cleaner = Cleaner(repeats=LocalRepeatMemory())
+        for i in range(2):
+            assert all(f in cleaner(_wrapped(i)).text for f in FURNITURE)
+        for i in range(2, 4):
+            cleaned = cleaner(_wrapped(i))
+            assert not any(f in cleaned.text for f in FURNITURE)
+            assert all(part in cleaned.text for part in REPORTS[i])
+            assert cleaned.removed_by == {"repeat": 2}
 
-    @staticmethod
-    def _article(source: str, line: str) -> Article:
-        return Article(id="a", source=source, text=f"{STORY}\n{line}\n{STORY_2}")
+    def test_other_sources_repeat_it_too(self) -> None:
+        """A line three other sources carried goes from a fourth source's article."""
+        cleaner = Cleaner(repeats=LocalRepeatMemory())
+        for i, source in enumerate(("a", "b", "c")):
+            cleaner(_wrapped(i, source=source))
+        assert FURNITURE[0] not in cleaner(_wrapped(3, source="d")).text
 
-    def test_repeated_promo_dropped(self) -> None:
-        """The promo stays the first time and goes once the source has shown it before."""
-        cleaner = Cleaner()
-        assert self.PROMO in cleaner(self._article("wire", self.PROMO)).text
-        assert self.PROMO not in cleaner(self._article("wire", self.PROMO)).text
+    def test_one_other_article_is_not_enough(self) -> None:
+        """A line met in a single earlier article of the source is still judged by the model."""
+        cleaner = Cleaner(repeats=LocalRepeatMemory())
+        cleaner(_wrapped(0))
+        assert FURNITURE[0] in cleaner(_wrapped(1)).text
 
-    @pytest.mark.parametrize("line", ["Talks resume on Friday.", STORY_2, STORY])
-    def test_repeated_story_sentence_kept(self, line: str) -> None:
-        """A sentence or paragraph met again from the same source is still kept."""
-        cleaner = Cleaner()
-        cleaner(self._article("wire", line))
-        assert line in cleaner(self._article("wire", line)).text
+    def test_copies_keep_their_body(self) -> None:
+        """A report carried again and again (a wire copy) keeps its text: it is no furniture."""
+        cleaner = Cleaner(repeats=LocalRepeatMemory())
+        for n in range(4):
+            cleaned = cleaner(_wrapped(0, article_id=f"copy{n}"))
+            assert all(part in cleaned.text for part in REPORTS[0])
 
-    def test_memory_is_per_source(self) -> None:
-        """A line seen from one source is not held against another."""
-        cleaner = Cleaner()
-        cleaner(self._article("wire", self.PROMO))
-        assert self.PROMO in cleaner(self._article("other", self.PROMO)).text
+    def test_redelivery_gets_its_first_cut(self) -> None:
+        """A redelivered article is cleaned as it was the first time, later traffic aside."""
+        cleaner = Cleaner(repeats=LocalRepeatMemory())
+        first = cleaner(_wrapped(0))
+        for i in range(1, 4):
+            cleaner(_wrapped(i))
+        assert cleaner(_wrapped(0)) == first
 
     def test_memory_can_be_disabled(self) -> None:
         """With no memory, repeats are judged like any other line."""
-        cleaner = Cleaner(repeat_memory=0)
-        cleaner(self._article("wire", self.PROMO))
-        assert self.PROMO in cleaner(self._article("wire", self.PROMO)).text
+        cleaner = Cleaner(repeats=LocalRepeatMemory(capacity=0))
+        for i in range(4):
+            assert FURNITURE[0] in cleaner(_wrapped(i)).text
 
 
 _HTML_PARTS = st.sampled_from(

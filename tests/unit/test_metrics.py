@@ -13,10 +13,12 @@ from service.errors import Rejected
 from service.models import (
     STAGES,
     ArticleRecord,
+    CleaningReport,
     Entity,
     Event,
     ModelInfo,
     Processing,
+    RemovedBy,
     Story,
     Tone,
 )
@@ -35,6 +37,7 @@ def record(
     event_types: list[str],
     duration_ms: float = 40.0,
     story_size: int = 1,
+    cleaning: CleaningReport | None = None,
 ) -> ArticleRecord:
     return ArticleRecord(
         record_id=f"r-{article_id}",
@@ -52,6 +55,7 @@ def record(
             model=ModelInfo(name="en_core_web_sm", version="3.8.0"),
             duration_ms=duration_ms,
             processed_at=NOW,
+            cleaning=cleaning,
         ),
     )
 
@@ -105,6 +109,22 @@ class TestObserveOutcomes:
         assert value("entity_stories_opened_total") - opened == 1
         assert value("entity_story_joins_total") - joined == 1
 
+    def test_cleaning_lines_by_outcome(self) -> None:
+        """Kept lines and dropped lines by reason add up, so each reason's share can be read."""
+        outcomes = ("kept", "model", "repeat", "rule", "extractor")
+        before = {o: value("entity_cleaning_lines_total", outcome=o) for o in outcomes}
+        report = CleaningReport(
+            input_format="text",
+            removed_lines=9,
+            removed_chars=300,
+            kept_lines=5,
+            removed_by=RemovedBy(model=6, repeat=2, rule=1),
+        )
+        cut = record("cut", [], [], cleaning=report)
+        metrics.observe_outcomes([cut, record("uncleaned", [], [])])
+        after = {o: value("entity_cleaning_lines_total", outcome=o) - before[o] for o in outcomes}
+        assert after == {"kept": 5, "model": 6, "repeat": 2, "rule": 1, "extractor": 0}
+
     def test_empty_batch_changes_nothing(self) -> None:
         """A batch of nothing publishes nothing."""
         before = value("entity_records_published_total")
@@ -121,6 +141,7 @@ class TestLabelSets:
             (metrics.EVENTS, ("type",)),
             (metrics.STAGE_SECONDS, ("stage",)),
             (metrics.STORY_INDEX_SECONDS, ("backend",)),
+            (metrics.CLEANING_LINES, ("outcome",)),
             (metrics.CONSUMER_LAG, ("topic", "partition")),
             (metrics.OLDEST_UNPROCESSED_AGE, ("topic", "partition")),
             (metrics.COMMITS, ("result",)),
@@ -153,6 +174,7 @@ class TestLabelSets:
             (metrics.BUILD_INFO, "livemax"),
             (metrics.WORKER_MEMORY_BYTES, "livemax"),
             (metrics.FASTSTREAM_IN_PROCESS, "livesum"),
+            (metrics.REPEAT_MEMORY_KEYS, "livesum"),
         ],
     )
     def test_gauges_merge_deliberately_across_workers(self, gauge: object, mode: str) -> None:

@@ -1,16 +1,14 @@
-"""Tests for the cleaning stage: line classification, story selection, the repeat memory."""
+"""Tests for the hand line classification: kinds, boilerplate reasons, story-run weights."""
 
 from __future__ import annotations
 
 import pytest
 
 from service.cleaning.textblocks import (
-    Block,
     BlockClassifier,
     Kind,
-    RepeatMemory,
+    block_weight,
     normalise_lines,
-    select_story,
 )
 
 PARAGRAPH = (
@@ -86,74 +84,16 @@ class TestBlockClassifier:
         assert BlockClassifier().kind(line)[0] is not Kind.BAD
 
 
-def _blocks(*lines: str) -> list[Block]:
-    return BlockClassifier()(list(lines))
+class TestBlockWeight:
+    """block_weight: paragraphs argue for the story run by length, other lines against it."""
 
-
-class TestSelectStory:
-    """select_story keeps the densest run of paragraphs and strong paragraphs elsewhere."""
-
-    def test_menus_around_story_dropped(self) -> None:
-        """Short lines before and after the story go; the story stays."""
-        blocks = _blocks("Home", "World", PARAGRAPH, "Advertisement", PARAGRAPH, "Sport", "Login")
-        assert select_story(blocks) == [False, False, True, False, True, False, False]
-
-    def test_subheading_inside_story_kept(self) -> None:
-        """A short heading between paragraphs belongs to the story."""
-        blocks = _blocks(PARAGRAPH, "What happens next", PARAGRAPH)
-        assert select_story(blocks) == [True, True, True]
-
-    def test_short_closing_sentence_kept(self) -> None:
-        """A short sentence right after the last paragraph is kept."""
-        blocks = _blocks(PARAGRAPH, "Talks resume on Friday.", "Most Read")
-        assert select_story(blocks) == [True, True, False]
-
-    def test_paragraph_beyond_long_menu_kept(self) -> None:
-        """A full paragraph cut off from the body by a menu is still kept."""
-        menu = [f"Section {i}" for i in range(30)]
-        blocks = _blocks(PARAGRAPH, PARAGRAPH, *menu, PARAGRAPH)
-        keep = select_story(blocks)
-        assert keep[0] and keep[1] and keep[-1]
-        assert not any(keep[2:-1])
-
-    def test_no_paragraph_keeps_all_but_boilerplate(self) -> None:
-        """A brief of short lines keeps every line that is not boilerplate by wording."""
-        blocks = _blocks("Top News", "Kessab", "Troops arrived on Monday.", "Talks resume Friday.")
-        assert select_story(blocks) == [False, True, True, True]
-
-    def test_empty(self) -> None:
-        """No lines, nothing kept."""
-        assert select_story([]) == []
-
-
-class TestRepeatMemory:
-    """RepeatMemory remembers line hashes per source in a bounded LRU."""
-
-    def test_second_sighting_reported(self) -> None:
-        """A line is new the first time and repeated the second."""
-        memory = RepeatMemory(10)
-        assert memory.seen_before("s", ["Menu"]) == set()
-        assert memory.seen_before("s", ["Menu", "Other"]) == {"Menu"}
-
-    def test_case_insensitive(self) -> None:
-        """Lines differing only in case count as the same line."""
-        memory = RepeatMemory(10)
-        memory.seen_before("s", ["TOP NEWS"])
-        assert memory.seen_before("s", ["Top News"]) == {"Top News"}
-
-    def test_oldest_forgotten(self) -> None:
-        """Past its capacity the memory forgets the least recently seen line."""
-        memory = RepeatMemory(2)
-        memory.seen_before("s", ["a"])
-        memory.seen_before("s", ["b"])
-        memory.seen_before("s", ["c"])
-        assert memory.seen_before("s", ["a", "c"]) == {"c"}
-
-    def test_sources_apart(self) -> None:
-        """Each source has its own lines."""
-        memory = RepeatMemory(10)
-        memory.seen_before("s", ["Menu"])
-        assert memory.seen_before("t", ["Menu"]) == set()
+    def test_signs(self) -> None:
+        """A paragraph weighs its length; a sentence a little against; a menu more."""
+        classify = BlockClassifier()
+        paragraph, sentence, menu = classify([PARAGRAPH, "Talks resume on Friday.", "Home"])
+        assert block_weight(paragraph) == len(PARAGRAPH)
+        assert block_weight(sentence) == -5
+        assert block_weight(menu) == -(len("Home") + 20)
 
 
 class TestLinkAndCredit:
