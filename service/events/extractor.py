@@ -196,7 +196,7 @@ class EventExtractor:
         """One event per (actor, target) pair not yet coded in the sentence."""
         if not ctx.dates:
             ctx.dates.append(self._date(ctx, trig.token))
-        used = {e.name for pair in pairs for e in pair if e is not None}
+        used = {p.entity.name for pair in pairs for p in pair if p is not None and p.entity}
         if source is not None:
             used.add(source.name)
         location = self._location(ctx.doc, ctx.sent, ctx.index, used, type_)

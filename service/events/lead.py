@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from service.events.index import EntityIndex
 from service.events.participants import Pair, Participants
+from service.events.party import Party
 from service.events.phrases import PhraseEntities
 from service.events.tree import Span, Token
 from service.events.triggers import Trigger, objects_of
@@ -34,7 +35,7 @@ class LeadParties:
             return None
         others = [e for e in named if e not in actors]
         trigger = Trigger(root, type_, root.text, root.lower_, objects_of(root))
-        return trigger, (actors[0], others[0] if others else None)
+        return trigger, (Party.of(actors[0]), Party.of(others[0]) if others else None)
 
 
 def _countries(sent: Sequence[Token], index: EntityIndex) -> list[Entity]:

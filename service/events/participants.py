@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Final
 
 from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lexicon import Lexicon
+from service.events.party import Party, PartyPair, phrase_tokens_of
 from service.events.phrases import PhraseEntities
 from service.events.tree import (
     CLAUSE_DEPS,
@@ -14,15 +16,17 @@ from service.events.tree import (
     SUBJECT_DEPS,
     Token,
     children,
+    np_tokens,
     passive_participle,
     phrase_tokens,
+    with_conjuncts,
 )
 from service.events.triggers import Trigger
 from service.models import Entity
 
 __all__ = ["Pair", "Participants"]
 
-Pair = tuple[Entity | None, Entity | None]
+Pair = PartyPair
 
 _CLAUSES: Final = ("xcomp", "advcl", "ccomp")
 _GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
@@ -69,37 +73,46 @@ class Participants:
         targets = between or self._targets(trig, themes, index)
         if not targets and len(actors) < 2 and self._vague(trig):
             return [], source  # "the troop dispatch", "the service arrived": too vague alone
-        if not targets and len(actors) == 1:
-            targets = self._domestic(trig, type_, actors, index)
+        if len(actors) == 1 and all(t.entity is None for t in targets):
+            targets = self._domestic(trig, type_, actors, targets, index)
+        if not targets and all(a.entity is None for a in actors):
+            return [], source  # "officials met": nobody named on either side
         return self._pairs(trig, type_, actors, targets), source
 
     # --- actors ---------------------------------------------------------------------------
 
     def _actors(
         self, trig: Trigger, type_: str, index: EntityIndex, source: Entity | None
-    ) -> tuple[list[Entity], list[list[Token]]]:
+    ) -> tuple[list[Party], list[list[Token]]]:
         """The actors, and the heads that come first as targets (a passive verb's theme)."""
         token = trig.token
-        group = self._phrases.group
+        parties = self._phrases.parties
         if token.tag_.startswith("NN"):
-            actors = group(children(token, ("poss",)), index) or [
-                e for t in children(token, ("amod", "compound"))
+            actors = parties(children(token, ("poss",)), index) or [
+                Party.of(e) for t in children(token, ("amod", "compound"))
                 if (e := index.of(t)) is not None and e.country
             ][:1]  # fmt: skip
             return actors, []
+        agents = [p for a in children(token, ("agent",)) for p in children(a, ("pobj",))]
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
-        if passive and trig.base not in self._stative:
+        if agents or (passive and trig.base not in self._stative):
+            # "X was attacked by Y", "a camp attacked by Y": the agent acts on the theme
             themes = children(token, ("nsubjpass",))
-            agents = [p for a in children(token, ("agent",)) for p in children(a, ("pobj",))]
-            owners = group(themes, index) if type_ == "MOBILIZE" else []
-            return owners or group(agents, index), ([] if owners else [themes])
+            if not themes and passive_participle(token):
+                themes = [token.head]
+            # "North Korean forces were sent": the forces' country sends them
+            owners = (
+                [Party.of(p.entity) for p in parties(themes, index) if p.entity is not None]
+                if type_ == "MOBILIZE" else []
+            )  # fmt: skip
+            return owners or parties(agents, index), ([] if owners else [themes])
         subjects = self.subjects(token, index, stative=trig.base in self._stative)
         if subjects and all(s.lower_ in self._pronouns for s in subjects) and source is not None:
-            return [source], []
-        actors = group(subjects, index, deep=True)
+            return [Party.of(source)], []
+        actors = parties(subjects, index, deep=True)
         if not actors and token.dep_ == "acl" and token.head.dep_ in OBJECT_DEPS:
             # "issued a declaration demanding ...": the declaration's issuer demands
-            actors = group(self.subjects(token.head.head, index), index)
+            actors = parties(self.subjects(token.head.head, index), index)
         return actors, []
 
     @staticmethod
@@ -119,7 +132,13 @@ class Participants:
                 current = current.head
                 continue
             if current.dep_ in ("acl", "relcl") and not passive_participle(current):
-                return [current.head]
+                # "the militants who attacked": the noun acts; "its commitment to support":
+                # an unnamed noun of a clause does not (its owner may, see _actors)
+                if current.dep_ == "relcl" or any(
+                    index.of(t) is not None for t in np_tokens(current.head)
+                ):
+                    return [current.head]
+                return []
             break
         return []
 
@@ -132,43 +151,71 @@ class Participants:
         )
 
     def _pairs(
-        self, trig: Trigger, type_: str, actors: list[Entity], targets: list[Entity]
+        self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party]
     ) -> list[Pair]:
-        """Actor x target; a joint act of several named sides holds both ways."""
+        """Every actor with every target, one pair each (coordination on either side). A joint
+        act of several sides ("X and Y met", "X met Y") is one act, so each two sides are
+        coded once, the first named as actor, rather than as twins in both directions."""
+        joint = trig.base in self._reciprocal or type_ in self._symmetric
+        if len(actors) > 1 and joint and (not targets or trig.base in self._reciprocal):
+            # "X and Y agreed to a cease-fire", "X and Y met in Z": each other's partners
+            return [(a, b) for i, a in enumerate(actors) for b in actors[i + 1 :]]
         if not targets:
-            if len(actors) > 1 and (trig.base in self._reciprocal or type_ in self._symmetric):
-                return [(a, b) for a in actors for b in actors if a is not b]
             return [(a, None) for a in actors]
-        pairs: list[Pair] = [
-            (a, t) for a in actors for t in targets if a is not t or len(actors) == 1
-        ]
-        if (trig.base in self._reciprocal and type_ in self._symmetric) or (
-            type_ == "AGREE" and trig.type == "CONSULT"
-        ):
-            pairs += [(t, a) for a, t in pairs if a is not t]
-        return pairs
+        return [(a, t) for a in actors for t in targets if not a.same(t) or len(actors) == 1]
 
     # --- targets --------------------------------------------------------------------------
 
-    def _between(self, token: Token, index: EntityIndex) -> list[Entity]:
+    def _between(self, token: Token, index: EntityIndex) -> list[Party]:
         for prep in children(token, ("prep",)):
             if prep.lower_ == "between":
-                return self._phrases.group(children(prep, ("pobj",)), index)
+                return self._phrases.parties(children(prep, ("pobj",)), index)
         return []
 
-    def _targets(self, trig: Trigger, first: list[list[Token]], index: EntityIndex) -> list[Entity]:
-        """The first group of candidate heads that names an entity, preferring countries."""
-        fallback: list[Entity] = []
+    def _targets(self, trig: Trigger, first: list[list[Token]], index: EntityIndex) -> list[Party]:
+        """The parties of the nearest group of candidate heads that names an entity (one
+        naming a country first); else a named country further out; else the nearest phrase
+        ("arrested a handful of journalists"). The trigger's own words ("filed charges",
+        "launched a mediation effort") and pronouns are not parties."""
+        own = set(trig.text.lower().split()) - {trig.token.lower_}
+        named: list[Party] = []
+        phrases: list[Party] = []
+        strong: list[Party] = []
+        acts: list[Party] = []
         for heads in self._target_groups(trig, first):
-            if not heads:
-                continue
-            found = self._phrases.group(heads, index, outer=trig.type in self._troop)
-            countries = [e for e in found if e.country]
-            if countries:
-                return countries
-            if found and not fallback:
-                fallback = found
-        return fallback or self._governed_country(trig, index)
+            found: list[Party] = []
+            for head in heads:
+                if head.i == trig.token.i:
+                    continue
+                parties = self._phrases.parties([head], index, outer=trig.type in self._troop)
+                inner = _np_entities(head, index) + self._phrases.of(head, index)
+                if self._act_head(trig, head, own):  # "released 100 Taliban prisoners"
+                    words = _np_entities(head, index)  # not "recalled its envoy from X"
+                    parties = [p for p in parties if any(p.entity is e for e in words)]
+                elif head.lower_ in self._nouns:  # "condemned the attacks": a last resort
+                    acts += [p for p in parties if not any(p.entity is e for e in inner)]
+                    parties = [p for p in parties if any(p.entity is e for e in inner)]
+                found += [p for p in parties if not any(p.same(q) for q in found)]
+                # an entity of the phrase's own words (not of a place it names) says who
+                strong += [p for p in parties if p.named or any(p.entity is e for e in inner)]
+            if any(p.entity is not None and p.entity.country for p in strong):
+                return found
+            if not named and strong:
+                named = found
+            if not phrases:
+                phrases = found
+            strong = []
+        if named:
+            return named
+        return [Party.of(e) for e in self._governed_country(trig, index)] or phrases or acts[:1]
+
+    def _act_head(self, trig: Trigger, head: Token, own: set[str]) -> bool:
+        """Whether a candidate head names the act itself rather than a party: the trigger's own
+        words ("filed charges", "launched a mediation effort") or an event noun of its own type
+        ("convened an emergency meeting")."""
+        return self._nouns.get(head.lower_) == trig.type or any(
+            t.lower_ in own for t in phrase_tokens_of(head)
+        )
 
     def _target_groups(self, trig: Trigger, first: list[list[Token]]) -> list[list[Token]]:
         """Candidate target heads, nearest first: objects, prepositional objects, the
@@ -183,10 +230,13 @@ class Participants:
                 groups.append(pobjs)
                 second += self._prep_objects(pobjs)
         for obj in objs:
-            groups += [
+            pobjs = [
                 children(prep, ("pobj",)) for prep in children(obj, ("prep",))
                 if prep.lower_ in self._target_preps or prep.lower_ in ("by", "between")
             ]  # fmt: skip
+            groups += pobjs
+            # "lift its embargo on shipments to Iran, Libya and Cuba"
+            second += self._prep_objects([h for heads in pobjs for h in heads])
         groups += second
         if trig.type == "CONSULT":  # "visited Brazil", "arrived in Amman"
             groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
@@ -230,20 +280,32 @@ class Participants:
         )
 
     def _domestic(
-        self, trig: Trigger, type_: str, actors: list[Entity], index: EntityIndex
-    ) -> list[Entity]:
-        """An unnamed target ("banned opposition candidates", "killed 23 people") is coded as
-        the country where it happened, else the actor's own country (PLOVER's domestic code)."""
+        self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party],
+        index: EntityIndex,
+    ) -> list[Party]:  # fmt: skip
+        """An unnamed target ("banned opposition candidates", "killed 23 people") belongs to the
+        country where it happened, else to the actor's (PLOVER's domestic code): the phrase
+        keeps its words and gains that country; with no phrase, the country is the target."""
         heads = _acted_on(trig.token)
         if type_ in self._acted_upon:
             if not heads and type_ != "PROTEST":
-                return []
+                return targets
         elif not any(h.lower_ in self._domestic_nouns for h in heads):
-            return []  # "opposes intimidation", "convened a meeting": no target, not a domestic one
+            return targets  # "opposes intimidation", "convened a meeting": not a domestic one
+        home: Entity | None = None
+        names = {a.entity.name for a in actors if a.entity is not None}
         for entity, prep in index.places_in(trig.token.sent):
-            if entity.country and prep in self._home_preps and entity not in actors:
-                return [entity]
-        return [a for a in actors if a.country][:1]
+            if entity.country and prep in self._home_preps and entity.name not in names:
+                home = entity
+                break
+        if home is None:
+            home = next((a.entity for a in actors if a.entity is not None and a.entity.country),
+                        None)  # fmt: skip
+        if home is None:
+            return targets
+        if not targets:
+            return [Party.of(home)]
+        return [replace(t, entity=home) for t in targets]
 
     # --- source ---------------------------------------------------------------------------
 
@@ -277,6 +339,11 @@ class Participants:
                     if found:
                         return found[0]
         return None
+
+
+def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:
+    """The entities a head and its conjuncts name in their own words, not their prepositions."""
+    return [e for m in with_conjuncts(head) for t in np_tokens(m) if (e := index.of(t)) is not None]
 
 
 def _acted_on(token: Token) -> list[Token]:

@@ -1,0 +1,91 @@
+"""A party to an event: what the text calls it, and the entity that names it or that it
+belongs to. An actor or target is not always a named entity ("Burundian militiamen", "security
+forces in Guinea", "protesters"), so a party keeps its phrase as written; its `entity` is what a
+resolver needs to give it a country (the NORP of "Burundian militiamen", the owner of "Israel's
+militia ally")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from service.events.tree import Token, preorder
+from service.models import Entity
+
+__all__ = ["Party", "PartyPair", "phrase_text", "phrase_tokens_of"]
+
+#: what a party's phrase leaves out at any depth: clauses, conjuncts, appositions
+_CLAUSES: Final = frozenset(
+    {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos", "conj", "cc", "prep",
+     "npadvmod", "dep"}
+)  # fmt: skip
+#: at most this many tokens in a party's phrase: the head with its modifiers, not a clause
+_MAX_TOKENS: Final = 10
+#: at most this many tokens in a prepositional phrase kept in a party's phrase
+_MAX_PREP: Final = 5
+_EDGE_PUNCT: Final = "\"'`,;:.!?()[]{}-–—"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Party:
+    """An actor or target: `text` as written; `entity` the entity that names the party when
+    `named`, else the one it belongs to (its owner, its demonym, its place), or None; `owner`,
+    for a named party, a country-bearing entity its modifiers or apposition tie it to
+    ("Russian" of "Russian President Vladimir Putin"), for a resolver that does not know the
+    name."""
+
+    text: str
+    entity: Entity | None = None
+    named: bool = False
+    owner: Entity | None = None
+
+    @classmethod
+    def of(cls, entity: Entity) -> Party:
+        """A party an entity names, written as its name."""
+        return cls(entity.name, entity, named=True)
+
+    @property
+    def name(self) -> str:
+        """What an event calls the party: the entity's name when one names it, else the phrase."""
+        return self.entity.name if self.named and self.entity is not None else self.text
+
+    def same(self, other: Party) -> bool:
+        """Whether two parties are one (an event's actor and target are never the same)."""
+        return self.name.lower() == other.name.lower()
+
+
+PartyPair = tuple[Party | None, Party | None]
+
+
+def phrase_tokens_of(head: Token) -> list[Token]:
+    """The head of a noun phrase with its modifiers and a short prepositional phrase of its own
+    ("security forces in Guinea", "a camp for Congolese refugees"), without clauses, conjuncts
+    or appositions, as one contiguous run of tokens around the head."""
+    core = {t.i: t for t in preorder(head, _CLAUSES)}
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.i < head.i:
+            continue
+        below = preorder(prep, _CLAUSES)  # the preposition and its object's phrase
+        if any(t.ent_type_ in ("DATE", "TIME") for t in below):
+            break  # "officers on Wednesday": when, not who
+        if len(below) <= _MAX_PREP and len(core) + len(below) <= _MAX_TOKENS:
+            core.update((t.i, t) for t in below)
+        break  # only the first prepositional phrase: the one closest to the head
+    start = end = head.i
+    while start - 1 in core:
+        start -= 1
+    while end + 1 in core:
+        end += 1
+    tokens = [core[i] for i in range(start, end + 1)]
+    while len(tokens) > 1 and tokens[0].text in _EDGE_PUNCT:
+        tokens.pop(0)
+    while len(tokens) > 1 and tokens[-1].text in _EDGE_PUNCT:
+        tokens.pop()
+    return tokens
+
+
+def phrase_text(tokens: list[Token]) -> str:
+    """The tokens' text as written in the doc (their own spacing kept)."""
+    first, last = tokens[0], tokens[-1]
+    text: str = first.sent.doc[first.i : last.i + 1].text
+    return text.strip(_EDGE_PUNCT + " ") or text
