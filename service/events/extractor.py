@@ -15,7 +15,6 @@ from service.events.lead import LeadParties
 from service.events.lexicon import PLOVER_TYPES, Lexicon, load_lexicon
 from service.events.modality import Modality
 from service.events.participants import Pair, Participants
-from service.events.phrases import PhraseEntities
 from service.events.places import Places
 from service.events.quantities import QuantityReader
 from service.events.tokens import Sent, doc_tokens
@@ -76,7 +75,7 @@ class EventExtractor:
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
-        self._lead = LeadParties(PhraseEntities(lexicon.roles))
+        self._lead = LeadParties(self._participants)
         self._location = Places(lexicon)
         self._dates = DateResolver()
         self._quantities = QuantityReader()
@@ -164,9 +163,9 @@ class EventExtractor:
             type_, confidence = types.best(rows[i], lead=lead)
             found = self._lead(sents[i], index, type_)
             if found is not None:
-                trig, pair = found
+                trig, pairs = found
                 ctx = _Sentence(doc, sents[i], index, published_at, rows[i], lead)
-                return self._events(ctx, trig, type_, [pair], None, set(), confidence)
+                return self._events(ctx, trig, type_, pairs, None, set(), confidence)
         return []
 
     # --- per sentence ---------------------------------------------------------------------
