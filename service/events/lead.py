@@ -38,7 +38,8 @@ class LeadParties:
             pairs = [(Party.of(named[0]), None)]
         if all(target is None for _, target in pairs):
             # the next country named stands for the target (PLOVER codes country to country)
-            actors = {a.entity.name for a, _ in pairs if a is not None and a.entity is not None}
+            actors = {e.name for a, _ in pairs if a is not None
+                      for e in (a.entity, a.owner) if e is not None}  # fmt: skip
             others = [e for e in named if e.name not in actors]
             if others:
                 pairs = [(actor, Party.of(others[0])) for actor, _ in pairs]

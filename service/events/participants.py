@@ -33,6 +33,8 @@ _GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
 _PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
 _SOURCE_HOPS: Final = 5  # how far up the tree a reporting verb is looked for
 _SUBJECT_HOPS: Final = 4  # how far up an xcomp/conj chain a subject is inherited
+#: punctuation that ends a dateline ("CAIRO --", "KABUL (AP):")
+_DASHES: Final = frozenset({"-", "--", "—", "–", ":"})
 
 
 class Participants:
@@ -70,7 +72,8 @@ class Participants:
             actors, between = between, []
         if not actors:
             return [], source
-        targets = between or self._targets(trig, themes, index)
+        joint = len(actors) > 1 and self._joint(trig, type_)
+        targets = between or self._targets(trig, themes, index, venues=not joint)
         if not targets and len(actors) < 2 and self._vague(trig):
             return [], source  # "the troop dispatch", "the service arrived": too vague alone
         if len(actors) == 1 and all(t.entity is None for t in targets):
@@ -109,11 +112,27 @@ class Participants:
         subjects = self.subjects(token, index, stative=trig.base in self._stative)
         if subjects and all(s.lower_ in self._pronouns for s in subjects) and source is not None:
             return [Party.of(source)], []
-        actors = parties(subjects, index, deep=True)
+        subjects = _past_dateline(subjects, index)
+        actors = parties([d for s in subjects for d in self._doers(s, index)], index, deep=True)
         if not actors and token.dep_ == "acl" and token.head.dep_ in OBJECT_DEPS:
             # "issued a declaration demanding ...": the declaration's issuer demands
             actors = parties(self.subjects(token.head.head, index), index)
         return actors, []
+
+    def _doers(self, subject: Token, index: EntityIndex) -> list[Token]:
+        """Who acts when the subject is an act ("a Taliban attack killed 20", "Iran's strike
+        hit ..."): the act's owner, named modifier or agent; else the subject itself."""
+        if subject.lower_ not in self._nouns:
+            return [subject]
+        doers = [
+            c for c in index.children(subject)
+            if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and index.of(c) is not None)
+        ]  # fmt: skip
+        doers += [
+            p for by in index.children(subject) if by.dep_ == "prep" and by.lower_ == "by"
+            for p in children(by, ("pobj",))
+        ]  # fmt: skip
+        return doers or [subject]
 
     @staticmethod
     def subjects(verb: Token, index: EntityIndex, *, stative: bool = False) -> list[Token]:
@@ -156,13 +175,19 @@ class Participants:
         """Every actor with every target, one pair each (coordination on either side). A joint
         act of several sides ("X and Y met", "X met Y") is one act, so each two sides are
         coded once, the first named as actor, rather than as twins in both directions."""
-        joint = trig.base in self._reciprocal or type_ in self._symmetric
-        if len(actors) > 1 and joint and (not targets or trig.base in self._reciprocal):
-            # "X and Y agreed to a cease-fire", "X and Y met in Z": each other's partners
+        if len(actors) > 1 and (
+            (not targets and self._joint(trig, type_))
+            or (trig.base in self._reciprocal and not any(t.named for t in targets))
+        ):
+            # "X and Y agreed to a cease-fire", "X and Y met": each other's partners
             return [(a, b) for i, a in enumerate(actors) for b in actors[i + 1 :]]
         if not targets:
             return [(a, None) for a in actors]
         return [(a, t) for a in actors for t in targets if not a.same(t) or len(actors) == 1]
+
+    def _joint(self, trig: Trigger, type_: str) -> bool:
+        """An act its sides do together ("met", "agreed", "clashed")."""
+        return trig.base in self._reciprocal or type_ in self._symmetric
 
     # --- targets --------------------------------------------------------------------------
 
@@ -172,7 +197,9 @@ class Participants:
                 return self._phrases.parties(children(prep, ("pobj",)), index)
         return []
 
-    def _targets(self, trig: Trigger, first: list[list[Token]], index: EntityIndex) -> list[Party]:
+    def _targets(
+        self, trig: Trigger, first: list[list[Token]], index: EntityIndex, *, venues: bool
+    ) -> list[Party]:
         """The parties of the nearest group of candidate heads that names an entity (one
         naming a country first); else a named country further out; else the nearest phrase
         ("arrested a handful of journalists"). The trigger's own words ("filed charges",
@@ -182,7 +209,7 @@ class Participants:
         phrases: list[Party] = []
         strong: list[Party] = []
         acts: list[Party] = []
-        for heads in self._target_groups(trig, first):
+        for heads in self._target_groups(trig, first, venues=venues):
             found: list[Party] = []
             for head in heads:
                 if head.i == trig.token.i:
@@ -207,7 +234,9 @@ class Participants:
             strong = []
         if named:
             return named
-        return [Party.of(e) for e in self._governed_country(trig, index)] or phrases or acts[:1]
+        # a country somewhere in what the verb governs: not for sides acting together
+        governed = self._governed_country(trig, index) if venues else []
+        return [Party.of(e) for e in governed] or phrases or acts[:1]
 
     def _act_head(self, trig: Trigger, head: Token, own: set[str]) -> bool:
         """Whether a candidate head names the act itself rather than a party: the trigger's own
@@ -217,9 +246,12 @@ class Participants:
             t.lower_ in own for t in phrase_tokens_of(head)
         )
 
-    def _target_groups(self, trig: Trigger, first: list[list[Token]]) -> list[list[Token]]:
+    def _target_groups(
+        self, trig: Trigger, first: list[list[Token]], *, venues: bool
+    ) -> list[list[Token]]:
         """Candidate target heads, nearest first: objects, prepositional objects, the
-        prepositions of objects, then the subjects and objects of governed clauses."""
+        prepositions of objects, then the subjects and objects of governed clauses; with
+        `venues`, where a visit went ("arrived in Amman"), not for sides meeting each other."""
         token = trig.token
         objs = children(token, OBJECT_DEPS)
         groups: list[list[Token]] = [*first, objs]
@@ -238,7 +270,7 @@ class Participants:
             # "lift its embargo on shipments to Iran, Libya and Cuba"
             second += self._prep_objects([h for heads in pobjs for h in heads])
         groups += second
-        if trig.type == "CONSULT":  # "visited Brazil", "arrived in Amman"
+        if trig.type == "CONSULT" and venues:  # "visited Brazil", "arrived in Amman"
             groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
                        if p.lower_ == "in"]  # fmt: skip
         for clause in children(token, _CLAUSES):
@@ -339,6 +371,43 @@ class Participants:
                     if found:
                         return found[0]
         return None
+
+
+def _past_dateline(subjects: list[Token], index: EntityIndex) -> list[Token]:
+    """Subjects without a dateline the parser took for one: "THE HAGUE, Netherlands -- A UN
+    prosecutor has charged" (the noun after the dash acts), "KABUL (AP): Ghani held"."""
+    out: list[Token] = []
+    for subject in subjects:
+        found = index.cached("past dateline", subject, _after_break)
+        if found is not None:
+            out.append(found)
+        elif len(subjects) == 1 or not index.cached("has break", subject, _has_break):
+            out.append(subject)
+    return out
+
+
+def _after_break(head: Token) -> Token | None:
+    """The first apposition or conjunct after the last dash or colon that sets a dateline off
+    from the subject: the dash is the subject's own or its apposition's ("CAIRO, Egypt -- A
+    court"), not one inside a word ("left-wing")."""
+    members = [head] + [c for c in head.children if c.dep_ in ("appos", "conj")]
+    breaks = [
+        c.i for m in members for c in m.children
+        if c.dep_ == "punct" and c.text.strip("()") in _DASHES
+    ]  # fmt: skip
+    if not breaks:
+        return None
+    last = max(breaks)
+    after = [
+        c for m in members for c in m.children if c.i > last and c.dep_ in ("appos", "conj")
+    ]  # fmt: skip
+    return min(after, key=lambda t: t.i) if after else None
+
+
+def _has_break(head: Token) -> bool:
+    return any(
+        c.dep_ == "punct" and c.text.strip("()") in _DASHES for c in head.children
+    )
 
 
 def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:

@@ -23,6 +23,8 @@ _CLAUSES: Final = frozenset(
 _MAX_TOKENS: Final = 10
 #: at most this many tokens in a prepositional phrase kept in a party's phrase
 _MAX_PREP: Final = 5
+#: a dash or colon before the head ends the phrase there ("KABUL - A Taliban attack")
+_BREAKS: Final = frozenset({"-", "--", "—", "–", ":"})
 _EDGE_PUNCT: Final = "\"'`,;:.!?()[]{}-–—"
 
 
@@ -61,27 +63,41 @@ def phrase_tokens_of(head: Token) -> list[Token]:
     """The head of a noun phrase with its modifiers and a short prepositional phrase of its own
     ("security forces in Guinea", "a camp for Congolese refugees"), without clauses, conjuncts
     or appositions, as one contiguous run of tokens around the head."""
-    core = {t.i: t for t in preorder(head, _CLAUSES)}
-    for prep in head.children:
-        if prep.dep_ != "prep" or prep.i < head.i:
-            continue
-        below = preorder(prep, _CLAUSES)  # the preposition and its object's phrase
-        if any(t.ent_type_ in ("DATE", "TIME") for t in below):
-            break  # "officers on Wednesday": when, not who
-        if len(below) <= _MAX_PREP and len(core) + len(below) <= _MAX_TOKENS:
-            core.update((t.i, t) for t in below)
-        break  # only the first prepositional phrase: the one closest to the head
+    core = _core(head)
     start = end = head.i
-    while start - 1 in core:
+    while start - 1 in core and core[start - 1].text not in _BREAKS:
         start -= 1
     while end + 1 in core:
         end += 1
     tokens = [core[i] for i in range(start, end + 1)]
+    if tokens[0].dep_ == "case" and len(tokens) > 1:
+        tokens.pop(0)  # an owner cut off before its "'s"
     while len(tokens) > 1 and tokens[0].text in _EDGE_PUNCT:
         tokens.pop(0)
     while len(tokens) > 1 and tokens[-1].text in _EDGE_PUNCT:
         tokens.pop()
     return tokens
+
+
+def _core(head: Token) -> dict[int, Token]:
+    """Index -> token of what a party's phrase may hold: the head's modifiers, a short owner
+    whole ("the University of Wyoming's center") and its first following preposition."""
+    core = {t.i: t for t in preorder(head, _CLAUSES)}
+    for owner in head.children:
+        if owner.dep_ == "poss":
+            whole = preorder(owner, _CLAUSES - {"prep"})
+            if len(whole) <= _MAX_PREP + 1:
+                core.update((t.i, t) for t in whole)
+    prep = next((c for c in head.children if c.dep_ == "prep" and c.i > head.i), None)
+    if prep is not None:
+        below = preorder(prep, _CLAUSES)  # the preposition and its object's phrase
+        if (
+            len(below) <= _MAX_PREP
+            and len(core) + len(below) <= _MAX_TOKENS
+            and not any(t.ent_type_ in ("DATE", "TIME") for t in below)  # "on Wednesday"
+        ):
+            core.update((t.i, t) for t in below)
+    return core
 
 
 def phrase_text(tokens: list[Token]) -> str:

@@ -79,8 +79,11 @@ class PhraseEntities:
                 party = index.cached(
                     fact, member, lambda t: self.party(t, index, outer=outer, deep=deep)
                 )
-                if party is not None and not any(p.same(party) for p in out):
-                    out.append(party)
+                if party is None or any(p.same(party) for p in out):
+                    continue
+                if member.dep_ == "appos" and member is not head and not party.named:
+                    continue  # an apposition counts as a side only in a list of names
+                out.append(party)
         return out
 
     def party(

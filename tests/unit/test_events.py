@@ -462,7 +462,7 @@ class TestSentenceTyper:
         )
         events = self._events(events_nlp, EventExtractor(_FixedTyper({"ASSAULT": 0.9})), text)
         assert (events[0].type, events[0].actor, events[0].target) == (
-            "ASSAULT", "Russian", "Ukraine",
+            "ASSAULT", "Russian tanks", "Ukraine",
         )  # fmt: skip
         assert events[0].sentence[0] == 0
 
