@@ -183,7 +183,7 @@ class Participants:
             return [(a, b) for i, a in enumerate(actors) for b in actors[i + 1 :]]
         if not targets:
             return [(a, None) for a in actors]
-        return [(a, t) for a in actors for t in targets if not a.same(t) or len(actors) == 1]
+        return [(a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)]
 
     def _joint(self, trig: Trigger, type_: str) -> bool:
         """An act its sides do together ("met", "agreed", "clashed")."""
@@ -371,6 +371,12 @@ class Participants:
                     if found:
                         return found[0]
         return None
+
+
+def _domestic(actor: Party, target: Party, actors: list[Party]) -> bool:
+    """Whether an actor acting on itself is PLOVER's domestic code: a lone country-bearing
+    side acting at home ("Kenya arrested opposition leaders": Kenya -> Kenya)."""
+    return len(actors) == 1 and target.entity is not None and bool(target.entity.country)
 
 
 def _past_dateline(subjects: list[Token], index: EntityIndex) -> list[Token]:

@@ -20,9 +20,12 @@ _CLAUSES: Final = frozenset(
      "npadvmod", "dep"}
 )  # fmt: skip
 #: at most this many tokens in a party's phrase: the head with its modifiers, not a clause
-_MAX_TOKENS: Final = 10
+_MAX_TOKENS: Final = 14
 #: at most this many tokens in a prepositional phrase kept in a party's phrase
 _MAX_PREP: Final = 5
+#: ... or this many when it names someone ("a call from South African President Nelson Mandela")
+_MAX_NAMED_PREP: Final = 8
+_NAMES: Final = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 #: a dash or colon before the head ends the phrase there ("KABUL - A Taliban attack")
 _BREAKS: Final = frozenset({"-", "--", "—", "–", ":"})
 _EDGE_PUNCT: Final = "\"'`,;:.!?()[]{}-–—"
@@ -91,8 +94,9 @@ def _core(head: Token) -> dict[int, Token]:
     prep = next((c for c in head.children if c.dep_ == "prep" and c.i > head.i), None)
     if prep is not None:
         below = preorder(prep, _CLAUSES)  # the preposition and its object's phrase
+        named = any(t.ent_type_ in _NAMES for t in below)  # "a call from President X"
         if (
-            len(below) <= _MAX_PREP
+            len(below) <= (_MAX_NAMED_PREP if named else _MAX_PREP)
             and len(core) + len(below) <= _MAX_TOKENS
             and not any(t.ent_type_ in ("DATE", "TIME") for t in below)  # "on Wednesday"
         ):
