@@ -129,8 +129,16 @@ class Event(_Model):
 
     type: str = Field(description="PLOVER event type in upper case, e.g. ACCUSE, MOBILIZE.")
     trigger: str = Field(description="The word or phrase that signals the event.")
-    actor: str | None = Field(None, description="Entity name (as in entities) that acts.")
-    target: str | None = Field(None, description="Entity name (as in entities) acted upon.")
+    actor: str | None = Field(
+        None,
+        description="Who acts: the entity name (as in entities), or where no entity names the "
+        "party, the phrase as written ('security forces in Guinea').",
+    )
+    target: str | None = Field(
+        None,
+        description="Who is acted upon: the entity name (as in entities), or the phrase as "
+        "written where no entity names the party.",
+    )
     source: str | None = Field(
         None, description="Who reports the event, for reported speech ('X said Y did Z')."
     )
