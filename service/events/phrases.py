@@ -24,6 +24,8 @@ class PhraseEntities:
         self._actor_preps = roles.actor_preps
         self._target_preps = roles.target_np_preps
         self._pronouns = roles.pronouns
+        #: prepositions through which a phrase says whose its party is ("a camp for refugees")
+        self._whose_preps = roles.actor_preps | roles.target_np_preps | {"for"}
 
     def of(
         self, head: Token, index: EntityIndex, *, outer: bool = False, actor: bool = False
@@ -81,7 +83,7 @@ class PhraseEntities:
                 )
                 if party is None or any(p.same(party) for p in out):
                     continue
-                if member.dep_ == "appos" and member is not head and not party.named:
+                if member.dep_ == "appos" and member.i != head.i and not party.named:
                     continue  # an apposition counts as a side only in a list of names
                 out.append(party)
         return out
@@ -114,11 +116,21 @@ class PhraseEntities:
         found = self.of(head, index, outer=outer, actor=deep)
         if not found and deep:
             found = _first_country(head, index)
-        if not found:
-            found = _in_phrase(tokens, index)
+        if not found:  # "a camp for Congolese refugees", not "a bomb outside the Iraqi city"
+            found = _in_phrase([t for t in tokens if self._whose(t, head)], index)
         if not found and not head.tag_.startswith("NN"):
             return None  # "two", "some", "this": a party only where it names whose
         return Party(phrase_text(tokens), found[0] if found else None)
+
+
+    def _whose(self, token: Token, head: Token) -> bool:
+        """Whether a token of the head's phrase may say whose the party is: not through a
+        preposition of place or circumstance ("outside", "during"), only of belonging."""
+        while token.i != head.i and token.head.i != token.i:  # indices: spaCy makes new objects
+            if token.dep_ == "prep" and token.lower_ not in self._whose_preps:
+                return False
+            token = token.head
+        return True
 
 
 def _objects(heads: Iterable[Token]) -> list[Token]:

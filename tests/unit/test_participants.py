@@ -94,6 +94,16 @@ class TestRolesFromTheParse:
         )
         assert (_entity(actor), _entity(target)) == ("Ethiopian", "Somali")
 
+    def test_a_place_beside_a_party_is_not_its_owner(
+        self, parties: Callable[[str, str], list[PartyPair]]
+    ) -> None:
+        """'a bomb outside the Turkish embassy' is not Turkish: only prepositions of belonging
+        ('a camp for Somali refugees', 'rebels in X') give a phrase its country."""
+        [(actor, _)] = parties("Two guards were killed by a bomb outside the Turkish embassy.",
+                               "killed")  # fmt: skip
+        assert actor is not None
+        assert (actor.name, actor.entity) == ("a bomb outside the Turkish embassy", None)
+
     @pytest.mark.parametrize(
         ("text", "trigger", "pairs"),
         [
