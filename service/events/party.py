@@ -21,6 +21,7 @@ _CLAUSES: Final = frozenset(
 )  # fmt: skip
 #: at most this many tokens in a party's phrase: the head with its modifiers, not a clause
 _MAX_TOKENS: Final = 14
+_MAX_BEFORE: Final = 8  # of them before the head
 #: at most this many tokens in a prepositional phrase kept in a party's phrase
 _MAX_PREP: Final = 5
 #: ... or this many when it names someone ("a call from South African President Nelson Mandela")
@@ -72,6 +73,8 @@ def phrase_tokens_of(head: Token) -> list[Token]:
         start -= 1
     while end + 1 in core:
         end += 1
+    start = max(start, head.i - _MAX_BEFORE)  # short, however many modifiers the text piles up
+    end = min(end, start + _MAX_TOKENS - 1)
     tokens = [core[i] for i in range(start, end + 1)]
     if tokens[0].dep_ == "case" and len(tokens) > 1:
         tokens.pop(0)  # an owner cut off before its "'s"

@@ -57,3 +57,11 @@ class TestPhrase:
         doc, _ = parse(text)
         [token] = [t for t in doc if t.text == head]
         assert phrase_text(phrase_tokens_of(token)) == phrase
+
+    def test_phrase_stays_short(self, parse: Parse) -> None:
+        """However many modifiers the text piles up, the phrase is a few words."""
+        doc, _ = parse("Rebels attacked the " + "old " * 300 + "city.")
+        [head] = [t for t in doc if t.text == "city"]
+        tokens = phrase_tokens_of(head)
+        assert tokens[-1].i == head.i
+        assert len(tokens) <= 14
