@@ -102,8 +102,10 @@ class Participants:
             )  # fmt: skip
             return owners or parties(agents, index), ([] if owners else [themes])
         subjects = self.subjects(token, index, stative=trig.base in self._stative)
-        if subjects and all(s.lower_ in self._pronouns for s in subjects) and source is not None:
-            return [Party.of(source)], []
+        if subjects and all(s.lower_ in self._pronouns for s in subjects):
+            # "X said it would ...": the pronoun stands for the speaker, named or not
+            speaker = Party.of(source) if source is not None else self._speaker(token, index)
+            return ([speaker] if speaker is not None else []), []
         subjects = _past_dateline(subjects, index)
         actors = parties([d for s in subjects for d in self._doers(s, index)], index, deep=True)
         if not actors and token.dep_ == "acl" and token.head.dep_ in OBJECT_DEPS:
@@ -231,6 +233,20 @@ class Participants:
                 subjects = self._phrases.group(heads, index)
                 return subjects[0] if subjects else None
             if current.head is current:
+                break
+            current = current.head
+        return None
+
+    def _speaker(self, token: Token, index: EntityIndex) -> Party | None:
+        """The party that speaks in 'The army said it would ...' when no entity names it: the
+        subject of the speech verb that governs the clause."""
+        current = token
+        for _ in range(_SOURCE_HOPS):
+            if current.dep_ in ("ccomp", "parataxis") and current.head.lower_ in self._speech:
+                heads = [c for c in index.children(current.head) if c.dep_ in SUBJECT_DEPS]
+                found = self._phrases.parties(heads, index)
+                return found[0] if found else None
+            if current.head.i == current.i:
                 break
             current = current.head
         return None

@@ -166,6 +166,13 @@ class TestRolesFromTheParse:
         """A pronoun subject with no speaker to stand for codes no actor."""
         assert roles("They attacked the convoy.", "attacked") == (set(), None)
 
+    def test_a_pronoun_stands_for_an_unnamed_speaker(
+        self, roles: Callable[[str, str], Roles]
+    ) -> None:
+        """'The soldiers said they detained ...': the soldiers detained them."""
+        pairs, _ = roles("The soldiers said they detained two Panamanian sailors.", "detained")
+        assert pairs == {("The soldiers", "two Panamanian sailors")}
+
     def test_joint_act_is_coded_once(self, roles: Callable[[str, str], Roles]) -> None:
         """'X and Y met in Z': one event between the two sides; Z is only where."""
         assert roles("Chile and Peru met in Lima.", "met")[0] == {("Chile", "Peru")}
