@@ -17,7 +17,7 @@ __all__ = ["Party", "PartyPair", "phrase_text", "phrase_tokens_of"]
 #: what a party's phrase leaves out at any depth: clauses, conjuncts, appositions
 _CLAUSES: Final = frozenset(
     {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos", "conj", "cc", "prep",
-     "npadvmod", "dep"}
+     "dep"}
 )  # fmt: skip
 #: at most this many tokens in a party's phrase: the head with its modifiers, not a clause
 _MAX_TOKENS: Final = 14
@@ -29,6 +29,8 @@ _MAX_NAMED_PREP: Final = 8
 _NAMES: Final = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 #: a dash or colon before the head ends the phrase there ("KABUL - A Taliban attack")
 _BREAKS: Final = frozenset({"-", "--", "—", "–", ":"})
+#: words that cannot end a phrase ("an early election in the")
+_DANGLING: Final = frozenset({"det", "prep", "cc", "case", "predet", "punct", "poss"})
 _EDGE_PUNCT: Final = "\"'`,;:.!?()[]{}-–—"
 
 
@@ -78,6 +80,14 @@ def phrase_tokens_of(head: Token) -> list[Token]:
     tokens = [core[i] for i in range(start, end + 1)]
     if tokens[0].dep_ == "case" and len(tokens) > 1:
         tokens.pop(0)  # an owner cut off before its "'s"
+    for k, t in enumerate(tokens):  # "support for the": a preposition cut off from its object
+        if t.i > head.i and t.dep_ == "prep" and not any(
+            c.dep_ in ("pobj", "pcomp") and start <= c.i <= end for c in t.children
+        ):
+            del tokens[k:]
+            break
+    while tokens[-1].i > head.i and tokens[-1].dep_ in _DANGLING:
+        tokens.pop()
     while len(tokens) > 1 and tokens[0].text in _EDGE_PUNCT:
         tokens.pop(0)
     while len(tokens) > 1 and tokens[-1].text in _EDGE_PUNCT:

@@ -50,6 +50,9 @@ class TestPhrase:
             ("LAGOS - Nigerian troops attacked the camp.", "troops", "Nigerian troops"),
             ("The Republic of Ghana's navy seized the ship.", "navy",
              "The Republic of Ghana's navy"),
+            ("The U.S.-led coalition bombed the town.", "coalition", "The U.S.-led coalition"),
+            ("Turkey reiterated its support for the Moscow-backed government in Tripoli.",
+             "support", "its support for the Moscow-backed government"),
         ],
     )  # fmt: skip
     def test_phrase_as_written(self, parse: Parse, text: str, head: str, phrase: str) -> None:
@@ -65,3 +68,9 @@ class TestPhrase:
         tokens = phrase_tokens_of(head)
         assert tokens[-1].i == head.i
         assert len(tokens) <= 14
+
+    def test_phrase_ends_on_a_word_of_its_own(self, parse: Parse) -> None:
+        """A cut never leaves a preposition without its object ("an early election in the")."""
+        doc, _ = parse("Voters backed the " + "new " * 10 + "plan for the " + "old " * 10 + "town.")
+        [head] = [t for t in doc if t.text == "plan"]
+        assert phrase_text(phrase_tokens_of(head)).endswith("plan")
