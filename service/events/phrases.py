@@ -98,7 +98,7 @@ class PhraseEntities:
         own = index.of(head)
         if own is None and head.ent_type_ in _NOT_PARTIES:
             return None  # "on Tuesday", "for 20 years"
-        tokens = phrase_tokens_of(head)
+        tokens = index.cached("phrase", head, phrase_tokens_of)
         if own is not None:
             owner = _owner(head, own, index)
             if owner is not None:  # "Ivory Coast's Supreme Court": the phrase, Ivorian

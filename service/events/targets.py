@@ -59,7 +59,7 @@ class Targets:
                     continue
                 parties = self._phrases.parties([head], index, outer=trig.type in self._troop)
                 inner = _np_entities(head, index)
-                if self._act_head(trig, head, own):  # "released 100 Taliban prisoners"
+                if self._act_head(trig, head, own, index):  # "released 100 Taliban prisoners"
                     words = _np_entities(head, index)  # not "recalled its envoy from X"
                     parties = [p for p in parties if any(p.entity is e for e in words)]
                 elif head.lower_ in self._nouns:  # "condemned the attacks": a last resort
@@ -81,12 +81,12 @@ class Targets:
         governed = self._governed_country(trig, index) if venues else []
         return [Party.of(e) for e in governed] or phrases or acts[:1]
 
-    def _act_head(self, trig: Trigger, head: Token, own: set[str]) -> bool:
+    def _act_head(self, trig: Trigger, head: Token, own: set[str], index: EntityIndex) -> bool:
         """Whether a candidate head names the act itself rather than a party: the trigger's own
         words ("filed charges", "launched a mediation effort") or an event noun of its own type
         ("convened an emergency meeting")."""
         return self._nouns.get(head.lower_) == trig.type or any(
-            t.lower_ in own for t in phrase_tokens_of(head)
+            t.lower_ in own for t in index.cached("phrase", head, phrase_tokens_of)
         )
 
     def _target_groups(
