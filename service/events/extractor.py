@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from service.actors import ActorContext, ActorResolver, Party, shipped_resolver
+from service.actors import ActorContext, ActorResolver, shipped_resolver
+from service.actors import Party as Belonging
 from service.events.anchor import anchor_span
 from service.events.combine import DocTypes, Weights
 from service.events.dates import DateResolver
@@ -18,7 +19,7 @@ from service.events.lead import LeadParties
 from service.events.lexicon import PLOVER_TYPES, Lexicon, load_lexicon
 from service.events.modality import Modality
 from service.events.participants import Pair, Participants
-from service.events.phrases import PhraseEntities
+from service.events.party import Party as EventParty
 from service.events.places import Places
 from service.events.quantities import QuantityReader
 from service.events.tokens import Sent, doc_tokens
@@ -85,7 +86,7 @@ class EventExtractor:
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
-        self._lead = LeadParties(PhraseEntities(lexicon.roles))
+        self._lead = LeadParties(self._participants)
         self._location = Places(lexicon)
         self._dates = DateResolver()
         self._quantities = QuantityReader()
@@ -219,10 +220,10 @@ class EventExtractor:
             type_, confidence = types.best(rows[i], lead=lead)
             found = self._lead(sents[i], index, type_)
             if found is not None:
-                trig, pair = found
+                trig, pairs = found
                 ctx = _Sentence(doc, sents[i], index, published_at, rows[i], lead,
                                 parties=parties)  # fmt: skip
-                return self._events(ctx, trig, type_, [pair], None, set(), confidence)
+                return self._events(ctx, trig, type_, pairs, None, set(), confidence)
         return []
 
     # --- per sentence ---------------------------------------------------------------------
@@ -253,7 +254,7 @@ class EventExtractor:
         """One event per (actor, target) pair not yet coded in the sentence."""
         if not ctx.dates:
             ctx.dates.append(self._date(ctx, trig.token))
-        used = {e.name for pair in pairs for e in pair if e is not None}
+        used = {p.entity.name for pair in pairs for p in pair if p is not None and p.entity}
         if source is not None:
             used.add(source.name)
         location = self._location(ctx.doc, ctx.sent, ctx.index, used, type_)
@@ -289,14 +290,17 @@ class EventExtractor:
             )
         return out
 
-    def _party(self, party: Entity | str | None, context: ActorContext) -> Party:
-        """Country and sector of an actor or target (service.actors): an entity, or a phrase
-        as written where no entity names the party."""
+    def _party(self, party: EventParty | None, context: ActorContext) -> Belonging:
+        """Country and sector of an actor or target (service.actors): by its name (an entity's,
+        or the phrase as written) and the entity that names it or that it belongs to; a named
+        party the knowledge base cannot place takes its owner's country ("Russian" of
+        "Russian President X")."""
         if party is None:
             return None, None
-        if isinstance(party, str):
-            return self._actors.resolve(party, None, context)
-        return self._actors.resolve(party.name, party, context)
+        country, sector = self._actors.resolve(party.name, party.entity, context)
+        if country is None and party.owner is not None:
+            country = self._actors.resolve(party.owner.name, party.owner, context)[0]
+        return country, sector
 
     def _confidence(self, confidence: float, targeted: bool) -> float:
         """0..1, rounded; an event with no target is less sure of its roles."""

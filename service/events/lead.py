@@ -1,6 +1,7 @@
-"""Who acts on whom in a sentence no trigger word coded: its main verb's subject and the next
-country-bearing entity. News puts the main event in the lead, so a story whose lead holds no
-coded event gets one there, typed by the sentence typer (service.events.combine)."""
+"""Who acts on whom in a sentence no trigger word coded: its main verb's parties as the parse
+gives them (service.events.participants), else the first country-bearing entity, and the next
+one as the target. News puts the main event in the lead, so a story whose lead holds no coded
+event gets one there, typed by the sentence typer (service.events.combine)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 
 from service.events.index import EntityIndex
 from service.events.participants import Pair, Participants
-from service.events.phrases import PhraseEntities
+from service.events.party import Party
 from service.events.tree import Span, Token
 from service.events.triggers import Trigger, objects_of
 from service.models import Entity
@@ -17,24 +18,32 @@ __all__ = ["LeadParties"]
 
 
 class LeadParties:
-    """The (trigger, actor/target pair) a plain sentence offers, or None without an actor."""
+    """The (trigger, actor/target pairs) a plain sentence offers, or None without an actor."""
 
-    def __init__(self, phrases: PhraseEntities) -> None:
-        self._group = phrases.group
+    def __init__(self, participants: Participants) -> None:
+        self._participants = participants
 
-    def __call__(self, sent: Span, index: EntityIndex, type_: str) -> tuple[Trigger, Pair] | None:
+    def __call__(
+        self, sent: Span, index: EntityIndex, type_: str
+    ) -> tuple[Trigger, list[Pair]] | None:
         root: Token = sent.root
-        actors: list[Entity] = []
-        if root.tag_.startswith("VB"):
-            actors = self._group(Participants.subjects(root, index), index, deep=True)
-        named = _countries(sent, index)
-        if not actors:
-            actors = named[:1]
-        if not actors:
-            return None
-        others = [e for e in named if e not in actors]
         trigger = Trigger(root, type_, root.text, root.lower_, objects_of(root))
-        return trigger, (actors[0], others[0] if others else None)
+        named = _countries(sent, index)
+        pairs: list[Pair] = []
+        if root.tag_.startswith("VB"):
+            pairs, _ = self._participants(trigger, type_, index)
+        if not pairs:
+            if not named:
+                return None
+            pairs = [(Party.of(named[0]), None)]
+        if all(target is None for _, target in pairs):
+            # the next country named stands for the target (PLOVER codes country to country)
+            actors = {e.name for a, _ in pairs if a is not None
+                      for e in (a.entity, a.owner) if e is not None}  # fmt: skip
+            others = [e for e in named if e.name not in actors]
+            if others:
+                pairs = [(actor, Party.of(others[0])) for actor, _ in pairs]
+        return trigger, pairs
 
 
 def _countries(sent: Sequence[Token], index: EntityIndex) -> list[Entity]:

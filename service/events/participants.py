@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Final
 
-from service.events.index import PLACE_LABELS, EntityIndex
+from service.events.index import EntityIndex
 from service.events.lexicon import Lexicon
+from service.events.party import Party, PartyPair
 from service.events.phrases import PhraseEntities
+from service.events.targets import Targets
 from service.events.tree import (
-    CLAUSE_DEPS,
     OBJECT_DEPS,
     SUBJECT_DEPS,
     Token,
     children,
+    np_tokens,
     passive_participle,
-    phrase_tokens,
 )
 from service.events.triggers import Trigger
 from service.models import Entity
 
 __all__ = ["Pair", "Participants"]
 
-Pair = tuple[Entity | None, Entity | None]
+Pair = PartyPair
 
-_CLAUSES: Final = ("xcomp", "advcl", "ccomp")
-_GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
-_PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
 _SOURCE_HOPS: Final = 5  # how far up the tree a reporting verb is looked for
 _SUBJECT_HOPS: Final = 4  # how far up an xcomp/conj chain a subject is inherited
+#: punctuation that ends a dateline ("CAIRO --", "KABUL (AP):")
+_DASHES: Final = frozenset({"-", "--", "—", "–", ":"})
 
 
 class Participants:
@@ -38,19 +39,16 @@ class Participants:
         roles, types = lexicon.roles, lexicon.types
         self._speech = speech
         self._phrases = PhraseEntities(roles)
+        self._targets = Targets(lexicon, self._phrases)
         self._nouns = lexicon.triggers.noun_types()
         self._stative = lexicon.modality.stative_passive
         self._needs_target = lexicon.triggers.needs_target
         self._reciprocal = lexicon.triggers.reciprocal
         self._pronouns = roles.pronouns
         self._domestic_nouns = roles.domestic_nouns
-        self._target_preps = roles.target_preps
-        self._place_preps = roles.place_preps
         self._home_preps = roles.place_preps | roles.move_preps
         self._symmetric = types.symmetric
         self._acted_upon = types.acted_upon
-        self._force = types.force
-        self._troop = types.troop
 
     def __call__(
         self, trig: Trigger, type_: str, index: EntityIndex
@@ -66,41 +64,69 @@ class Participants:
             actors, between = between, []
         if not actors:
             return [], source
-        targets = between or self._targets(trig, themes, index)
+        joint = len(actors) > 1 and self._joint(trig, type_)
+        targets = between or self._targets(trig, themes, index, venues=not joint)
         if not targets and len(actors) < 2 and self._vague(trig):
             return [], source  # "the troop dispatch", "the service arrived": too vague alone
-        if not targets and len(actors) == 1:
-            targets = self._domestic(trig, type_, actors, index)
+        if len(actors) == 1 and all(t.entity is None for t in targets):
+            targets = self._domestic(trig, type_, actors, targets, index)
+        if not targets and all(a.entity is None for a in actors):
+            return [], source  # "officials met": nobody named on either side
         return self._pairs(trig, type_, actors, targets), source
 
     # --- actors ---------------------------------------------------------------------------
 
     def _actors(
         self, trig: Trigger, type_: str, index: EntityIndex, source: Entity | None
-    ) -> tuple[list[Entity], list[list[Token]]]:
+    ) -> tuple[list[Party], list[list[Token]]]:
         """The actors, and the heads that come first as targets (a passive verb's theme)."""
         token = trig.token
-        group = self._phrases.group
+        parties = self._phrases.parties
         if token.tag_.startswith("NN"):
-            actors = group(children(token, ("poss",)), index) or [
-                e for t in children(token, ("amod", "compound"))
+            actors = parties(children(token, ("poss",)), index) or [
+                Party.of(e) for t in children(token, ("amod", "compound"))
                 if (e := index.of(t)) is not None and e.country
             ][:1]  # fmt: skip
             return actors, []
+        agents = [p for a in children(token, ("agent",)) for p in children(a, ("pobj",))]
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
-        if passive and trig.base not in self._stative:
+        if agents or (passive and trig.base not in self._stative):
+            # "X was attacked by Y", "a camp attacked by Y": the agent acts on the theme
             themes = children(token, ("nsubjpass",))
-            agents = [p for a in children(token, ("agent",)) for p in children(a, ("pobj",))]
-            owners = group(themes, index) if type_ == "MOBILIZE" else []
-            return owners or group(agents, index), ([] if owners else [themes])
+            if not themes and passive_participle(token):
+                themes = [token.head]
+            # "North Korean forces were sent": the forces' country sends them
+            owners = (
+                [Party.of(p.entity) for p in parties(themes, index) if p.entity is not None]
+                if type_ == "MOBILIZE" else []
+            )  # fmt: skip
+            return owners or parties(agents, index), ([] if owners else [themes])
         subjects = self.subjects(token, index, stative=trig.base in self._stative)
-        if subjects and all(s.lower_ in self._pronouns for s in subjects) and source is not None:
-            return [source], []
-        actors = group(subjects, index, deep=True)
+        if subjects and all(s.lower_ in self._pronouns for s in subjects):
+            # "X said it would ...": the pronoun stands for the speaker, named or not
+            speaker = Party.of(source) if source is not None else self._speaker(token, index)
+            return ([speaker] if speaker is not None else []), []
+        subjects = _past_dateline(subjects, index)
+        actors = parties([d for s in subjects for d in self._doers(s, index)], index, deep=True)
         if not actors and token.dep_ == "acl" and token.head.dep_ in OBJECT_DEPS:
             # "issued a declaration demanding ...": the declaration's issuer demands
-            actors = group(self.subjects(token.head.head, index), index)
+            actors = parties(self.subjects(token.head.head, index), index)
         return actors, []
+
+    def _doers(self, subject: Token, index: EntityIndex) -> list[Token]:
+        """Who acts when the subject is an act ("a Taliban attack killed 20", "Iran's strike
+        hit ..."): the act's owner, named modifier or agent; else the subject itself."""
+        if subject.lower_ not in self._nouns:
+            return [subject]
+        doers = [
+            c for c in index.children(subject)
+            if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and index.of(c) is not None)
+        ]  # fmt: skip
+        doers += [
+            p for by in index.children(subject) if by.dep_ == "prep" and by.lower_ == "by"
+            for p in children(by, ("pobj",))
+        ]  # fmt: skip
+        return doers or [subject]
 
     @staticmethod
     def subjects(verb: Token, index: EntityIndex, *, stative: bool = False) -> list[Token]:
@@ -119,7 +145,13 @@ class Participants:
                 current = current.head
                 continue
             if current.dep_ in ("acl", "relcl") and not passive_participle(current):
-                return [current.head]
+                # "the militants who attacked": the noun acts; "its commitment to support":
+                # an unnamed noun of a clause does not (its owner may, see _actors)
+                if current.dep_ == "relcl" or any(
+                    index.of(t) is not None for t in np_tokens(current.head)
+                ):
+                    return [current.head]
+                return []
             break
         return []
 
@@ -132,118 +164,60 @@ class Participants:
         )
 
     def _pairs(
-        self, trig: Trigger, type_: str, actors: list[Entity], targets: list[Entity]
+        self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party]
     ) -> list[Pair]:
-        """Actor x target; a joint act of several named sides holds both ways."""
-        if not targets:
-            if len(actors) > 1 and (trig.base in self._reciprocal or type_ in self._symmetric):
-                return [(a, b) for a in actors for b in actors if a is not b]
-            return [(a, None) for a in actors]
-        pairs: list[Pair] = [
-            (a, t) for a in actors for t in targets if a is not t or len(actors) == 1
-        ]
-        if (trig.base in self._reciprocal and type_ in self._symmetric) or (
-            type_ == "AGREE" and trig.type == "CONSULT"
+        """Every actor with every target, one pair each (coordination on either side). A joint
+        act of several sides ("X and Y met", "X met Y") is one act, so each two sides are
+        coded once, the first named as actor, rather than as twins in both directions."""
+        if len(actors) > 1 and (
+            (not targets and self._joint(trig, type_))
+            or (trig.base in self._reciprocal and not any(t.named for t in targets))
         ):
-            pairs += [(t, a) for a, t in pairs if a is not t]
-        return pairs
+            # "X and Y agreed to a cease-fire", "X and Y met": each other's partners
+            return [(a, b) for i, a in enumerate(actors) for b in actors[i + 1 :]]
+        if not targets:
+            return [(a, None) for a in actors]
+        return [(a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)]
+
+    def _joint(self, trig: Trigger, type_: str) -> bool:
+        """An act its sides do together ("met", "agreed", "clashed")."""
+        return trig.base in self._reciprocal or type_ in self._symmetric
 
     # --- targets --------------------------------------------------------------------------
 
-    def _between(self, token: Token, index: EntityIndex) -> list[Entity]:
+    def _between(self, token: Token, index: EntityIndex) -> list[Party]:
         for prep in children(token, ("prep",)):
             if prep.lower_ == "between":
-                return self._phrases.group(children(prep, ("pobj",)), index)
+                return self._phrases.parties(children(prep, ("pobj",)), index)
         return []
-
-    def _targets(self, trig: Trigger, first: list[list[Token]], index: EntityIndex) -> list[Entity]:
-        """The first group of candidate heads that names an entity, preferring countries."""
-        fallback: list[Entity] = []
-        for heads in self._target_groups(trig, first):
-            if not heads:
-                continue
-            found = self._phrases.group(heads, index, outer=trig.type in self._troop)
-            countries = [e for e in found if e.country]
-            if countries:
-                return countries
-            if found and not fallback:
-                fallback = found
-        return fallback or self._governed_country(trig, index)
-
-    def _target_groups(self, trig: Trigger, first: list[list[Token]]) -> list[list[Token]]:
-        """Candidate target heads, nearest first: objects, prepositional objects, the
-        prepositions of objects, then the subjects and objects of governed clauses."""
-        token = trig.token
-        objs = children(token, OBJECT_DEPS)
-        groups: list[list[Token]] = [*first, objs]
-        second: list[list[Token]] = []  # prepositions of prepositional objects come later
-        for prep in children(token, ("prep",)):
-            if prep.lower_ in self._target_preps:
-                pobjs = children(prep, ("pobj", "pcomp"))
-                groups.append(pobjs)
-                second += self._prep_objects(pobjs)
-        for obj in objs:
-            groups += [
-                children(prep, ("pobj",)) for prep in children(obj, ("prep",))
-                if prep.lower_ in self._target_preps or prep.lower_ in ("by", "between")
-            ]  # fmt: skip
-        groups += second
-        if trig.type == "CONSULT":  # "visited Brazil", "arrived in Amman"
-            groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
-                       if p.lower_ == "in"]  # fmt: skip
-        for clause in children(token, _CLAUSES):
-            groups.append(children(clause, ("nsubj", "nsubjpass")))
-            groups.append(children(clause, ("dobj",)))
-            groups += self._prep_objects([clause])
-        return groups
-
-    def _prep_objects(self, heads: list[Token]) -> list[list[Token]]:
-        """The objects of the target prepositions attached to each head."""
-        return [
-            children(p, ("pobj",)) for head in heads for p in children(head, ("prep",))
-            if p.lower_ in self._target_preps
-        ]  # fmt: skip
-
-    def _governed_country(self, trig: Trigger, index: EntityIndex) -> list[Entity]:
-        """Last resort: the first country named in the phrases the verb governs, not in
-        clauses that modify them ("prevented the demonstration staged to protest ...")."""
-        token = trig.token
-        for child in token.children:
-            if child.dep_ not in _GOVERNED_DEPS:
-                continue
-            for t in phrase_tokens(child, _PHRASE_SKIP):
-                entity = index.of(t)
-                if entity is None or not entity.country:
-                    continue
-                if self._venue(trig, t, entity):
-                    continue  # "signed a pact in Riyadh": where, not with whom
-                return [entity]
-        return []
-
-    def _venue(self, trig: Trigger, t: Token, entity: Entity) -> bool:
-        """Where an attack happens is whom it hits; where a pact is signed is a venue."""
-        return bool(
-            entity.label in PLACE_LABELS
-            and t.head.lower_ in self._place_preps
-            and trig.type not in self._force
-            and (t.head.head.i == trig.token.i or t.head.head.lower_ in self._nouns)
-        )
 
     def _domestic(
-        self, trig: Trigger, type_: str, actors: list[Entity], index: EntityIndex
-    ) -> list[Entity]:
-        """An unnamed target ("banned opposition candidates", "killed 23 people") is coded as
-        the country where it happened, else the actor's own country (PLOVER's domestic code)."""
+        self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party],
+        index: EntityIndex,
+    ) -> list[Party]:  # fmt: skip
+        """An unnamed target ("banned opposition candidates", "killed 23 people") belongs to the
+        country where it happened, else to the actor's (PLOVER's domestic code): the phrase
+        keeps its words and gains that country; with no phrase, the country is the target."""
         heads = _acted_on(trig.token)
         if type_ in self._acted_upon:
             if not heads and type_ != "PROTEST":
-                return []
+                return targets
         elif not any(h.lower_ in self._domestic_nouns for h in heads):
-            return []  # "opposes intimidation", "convened a meeting": no target, not a domestic one
+            return targets  # "opposes intimidation", "convened a meeting": not a domestic one
+        home: Entity | None = None
+        names = {a.entity.name for a in actors if a.entity is not None}
         for entity, prep in index.places_in(trig.token.sent):
-            if entity.country and prep in self._home_preps and entity not in actors:
-                return [entity]
-        return [a for a in actors if a.country][:1]
+            if entity.country and prep in self._home_preps and entity.name not in names:
+                home = entity
+                break
+        if home is None:
+            home = next((a.entity for a in actors if a.entity is not None and a.entity.country),
+                        None)  # fmt: skip
+        if home is None:
+            return targets
+        if not targets:
+            return [Party.of(home)]
+        return [replace(t, entity=home) for t in targets]
 
     # --- source ---------------------------------------------------------------------------
 
@@ -263,6 +237,20 @@ class Participants:
             current = current.head
         return None
 
+    def _speaker(self, token: Token, index: EntityIndex) -> Party | None:
+        """The party that speaks in 'The army said it would ...' when no entity names it: the
+        subject of the speech verb that governs the clause."""
+        current = token
+        for _ in range(_SOURCE_HOPS):
+            if current.dep_ in ("ccomp", "parataxis") and current.head.lower_ in self._speech:
+                heads = [c for c in index.children(current.head) if c.dep_ in SUBJECT_DEPS]
+                found = self._phrases.parties(heads, index)
+                return found[0] if found else None
+            if current.head.i == current.i:
+                break
+            current = current.head
+        return None
+
     def _reporter_below(self, current: Token, index: EntityIndex) -> Entity | None:
         """A speech verb or an 'according to' attached below the token, and who it names."""
         group = self._phrases.group
@@ -277,6 +265,49 @@ class Participants:
                     if found:
                         return found[0]
         return None
+
+
+def _domestic(actor: Party, target: Party, actors: list[Party]) -> bool:
+    """Whether an actor acting on itself is PLOVER's domestic code: a lone country-bearing
+    side acting at home ("Kenya arrested opposition leaders": Kenya -> Kenya)."""
+    return len(actors) == 1 and target.entity is not None and bool(target.entity.country)
+
+
+def _past_dateline(subjects: list[Token], index: EntityIndex) -> list[Token]:
+    """Subjects without a dateline the parser took for one: "THE HAGUE, Netherlands -- A UN
+    prosecutor has charged" (the noun after the dash acts), "KABUL (AP): Ghani held"."""
+    out: list[Token] = []
+    for subject in subjects:
+        found = index.cached("past dateline", subject, _after_break)
+        if found is not None:
+            out.append(found)
+        elif len(subjects) == 1 or not index.cached("has break", subject, _has_break):
+            out.append(subject)
+    return out
+
+
+def _after_break(head: Token) -> Token | None:
+    """The first apposition or conjunct after the last dash or colon that sets a dateline off
+    from the subject: the dash is the subject's own or its apposition's ("CAIRO, Egypt -- A
+    court"), not one inside a word ("left-wing")."""
+    members = [head] + [c for c in head.children if c.dep_ in ("appos", "conj")]
+    breaks = [
+        c.i for m in members for c in m.children
+        if c.dep_ == "punct" and c.text.strip("()") in _DASHES
+    ]  # fmt: skip
+    if not breaks:
+        return None
+    last = max(breaks)
+    after = [
+        c for m in members for c in m.children if c.i > last and c.dep_ in ("appos", "conj")
+    ]  # fmt: skip
+    return min(after, key=lambda t: t.i) if after else None
+
+
+def _has_break(head: Token) -> bool:
+    return any(
+        c.dep_ == "punct" and c.text.strip("()") in _DASHES for c in head.children
+    )
 
 
 def _acted_on(token: Token) -> list[Token]:

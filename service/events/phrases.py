@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lexicon import RoleWords
+from service.events.party import Party, phrase_text, phrase_tokens_of
 from service.events.tree import Token, children, np_tokens, phrase_tokens, with_conjuncts
 from service.models import Entity
 
 __all__ = ["PhraseEntities"]
+
+#: entity labels of words that never stand for a party
+_NOT_PARTIES: Final = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
 
 
 class PhraseEntities:
@@ -18,6 +23,9 @@ class PhraseEntities:
     def __init__(self, roles: RoleWords) -> None:
         self._actor_preps = roles.actor_preps
         self._target_preps = roles.target_np_preps
+        self._pronouns = roles.pronouns
+        #: prepositions through which a phrase says whose its party is ("a camp for refugees")
+        self._whose_preps = roles.actor_preps | roles.target_np_preps | {"for"}
 
     def of(
         self, head: Token, index: EntityIndex, *, outer: bool = False, actor: bool = False
@@ -59,6 +67,104 @@ class PhraseEntities:
                     if entity not in out:
                         out.append(entity)
         return out
+
+    def parties(
+        self, heads: Iterable[Token], index: EntityIndex, *, outer: bool = False,
+        deep: bool = False,
+    ) -> list[Party]:  # fmt: skip
+        """The parties of coordinated heads (one per head), with appositive lists of countries
+        ("The U.S., South Korea"); `deep` as for `group`."""
+        fact = f"party {outer:d}{deep:d}"
+        out: list[Party] = []
+        for head in _objects(heads):
+            for member in _members(head, index, outer=outer):
+                party = index.cached(
+                    fact, member, lambda t: self.party(t, index, outer=outer, deep=deep)
+                )
+                if party is None or any(p.same(party) for p in out):
+                    continue
+                if member.dep_ == "appos" and member.i != head.i and not party.named:
+                    continue  # an apposition counts as a side only in a list of names
+                out.append(party)
+        return out
+
+    def party(
+        self, head: Token, index: EntityIndex, *, outer: bool = False, deep: bool = False
+    ) -> Party | None:
+        """The party a noun phrase stands for. Its head decides: an entity's head names the
+        party ("Lebanon's Hezbollah" is Hezbollah); a common noun makes the phrase the party
+        ("Burundian militiamen", "Israel's militia ally"), belonging to the entity its owner,
+        modifiers or prepositions name (Burundian, Israel); a pronoun alone is nobody."""
+        own = index.of(head)
+        if own is None and head.ent_type_ in _NOT_PARTIES:
+            return None  # "on Tuesday", "for 20 years"
+        tokens = index.cached("phrase", head, phrase_tokens_of)
+        if own is not None:
+            owner = _owner(head, own, index)
+            if owner is not None:  # "Ivory Coast's Supreme Court": the phrase, Ivorian
+                return Party(phrase_text(tokens), owner)
+            if outer:  # "to Vladivostok, Russia": a movement's target is the country
+                outermost = self.of(head, index, outer=True)
+                if outermost and outermost[0] is not own:
+                    return Party(phrase_text(tokens), outermost[0], named=True)
+            # "Salaheddine Amrani, a Moroccan diplomat": named, with a country beside the name
+            beside = [e for e in _in_phrase(tokens, index) + _appositive(head, index)
+                      if e is not own and e.country][:1]  # fmt: skip
+            return Party(phrase_text(tokens), own, named=True, owner=beside[0] if beside else None)
+        if head.tag_ in ("PRP", "PRP$", "WP", "WDT", "EX") or head.lower_ in self._pronouns:
+            return None
+        found = self.of(head, index, outer=outer, actor=deep)
+        if not found and deep:
+            found = _first_country(head, index)
+        if not found:  # "a camp for Congolese refugees", not "a bomb outside the Iraqi city"
+            found = _in_phrase([t for t in tokens if self._whose(t, head)], index)
+        if not found and not head.tag_.startswith("NN"):
+            return None  # "two", "some", "this": a party only where it names whose
+        return Party(phrase_text(tokens), found[0] if found else None)
+
+
+    def _whose(self, token: Token, head: Token) -> bool:
+        """Whether a token of the head's phrase may say whose the party is: not through a
+        preposition of place or circumstance ("outside", "during"), only of belonging."""
+        while token.i != head.i and token.head.i != token.i:  # indices: spaCy makes new objects
+            if token.dep_ == "prep" and token.lower_ not in self._whose_preps:
+                return False
+            token = token.head
+        return True
+
+
+def _objects(heads: Iterable[Token]) -> list[Token]:
+    """Heads, with a preposition parsed as an object ("sent aid to X": dative "to") replaced
+    by its object."""
+    out: list[Token] = []
+    for head in heads:
+        out += children(head, ("pobj",)) if head.tag_ in ("IN", "TO") else [head]
+    return out
+
+
+def _owner(head: Token, own: Entity, index: EntityIndex) -> Entity | None:
+    """Another entity that owns a named head ("Ivory Coast's Supreme Court")."""
+    for child in children(head, ("poss",)):
+        entity = index.of(child)
+        if entity is not None and entity is not own:
+            return entity
+    return None
+
+
+def _appositive(head: Token, index: EntityIndex) -> list[Entity]:
+    """The entities an apposition of the head names in its own words."""
+    return [e for a in children(head, ("appos",)) for t in np_tokens(a)
+            if (e := index.of(t)) is not None]  # fmt: skip
+
+
+def _in_phrase(tokens: list[Token], index: EntityIndex) -> list[Entity]:
+    """The entities within a phrase as written, country-bearing ones first."""
+    found: list[Entity] = []
+    for t in tokens:
+        entity = index.of(t)
+        if entity is not None and entity not in found:
+            found.append(entity)
+    return sorted(found, key=lambda e: not e.country)
 
 
 def _members(head: Token, index: EntityIndex, *, outer: bool) -> list[Token]:

@@ -15,6 +15,7 @@ __all__ = [
     "np_tokens",
     "passive_participle",
     "phrase_tokens",
+    "preorder",
     "with_conjuncts",
 ]
 
@@ -51,6 +52,11 @@ def _preorder(root: Token, skip: Collection[str]) -> list[Token]:
             below.reverse()
             stack += below
     return out
+
+
+def preorder(root: Token, skip: Collection[str]) -> list[Token]:
+    """Tokens under `root` in depth-first pre-order, not entering relations in `skip`."""
+    return _preorder(root, skip)
 
 
 def with_conjuncts(token: Token) -> list[Token]:

@@ -69,18 +69,22 @@ class TestTypes:
             ("Poland accused Belarus of staging the crisis.", ("ACCUSE", "Poland", "Belarus")),
             ("Brazil urged Argentina to reopen the border.", ("REQUEST", "Brazil", "Argentina")),
             ("Canada praised Kenya for its election reforms.", ("SUPPORT", "Canada", "Kenya")),
-            ("Australia expelled two Iranian diplomats.", ("SANCTION", "Australia", "Iranian")),
+            ("Australia expelled two Iranian diplomats.",
+             ("SANCTION", "Australia", "two Iranian diplomats")),
             ("China threatened Taiwan with military action.", ("THREATEN", "China", "Taiwan")),
             ("Russia withdrew its troops from Georgia.", ("RETREAT", "Russia", "Georgia")),
-            ("Japan's foreign minister visited Brazil.", ("CONSULT", "Japan", "Brazil")),
+            ("Japan's foreign minister visited Brazil.",
+             ("CONSULT", "Japan's foreign minister", "Brazil")),
             ("The United States lifted sanctions on Venezuela.",
              ("CONCEDE", "United States", "Venezuela")),
             ("Iran rejected the proposal from France.", ("REJECT", "Iran", "France")),
-            ("Israeli jets bombed targets in Lebanon.", ("ASSAULT", "Israeli", "Lebanon")),
-            ("Kenyan police arrested twelve Ugandan activists.", ("COERCE", "Kenyan", "Ugandan")),
+            ("Israeli jets bombed targets in Lebanon.", ("ASSAULT", "Israeli jets", "Lebanon")),
+            ("Kenyan police arrested twelve Ugandan activists.",
+             ("COERCE", "Kenyan police", "twelve Ugandan activists")),
             ("Thousands of Chilean students protested outside the embassy of Peru.",
-             ("PROTEST", "Chilean", "Peru")),
-            ("Poland summoned the Russian ambassador.", ("ACCUSE", "Poland", "Russian")),
+             ("PROTEST", "Thousands of Chilean students", "Peru")),
+            ("Poland summoned the Russian ambassador.",
+             ("ACCUSE", "Poland", "the Russian ambassador")),
             ("Serbia recalled its ambassador from Montenegro.",
              ("SANCTION", "Serbia", "Montenegro")),
             ("Japan will provide $100 million in aid to the Philippines.",
@@ -100,18 +104,17 @@ class TestTypes:
             ("India and Japan held joint naval exercises.", "COOPERATE"),
         ],
     )
-    def test_reciprocal_both_ways(self, extract: Extract, text: str, type_: str) -> None:
-        """A joint act of two named sides is coded in both directions."""
+    def test_reciprocal_once(self, extract: Extract, text: str, type_: str) -> None:
+        """A joint act of two named sides is one event, the first named acting."""
         pairs = {(e.actor, e.target) for e in extract(text) if e.type == type_}
         first, second = ("France", "Germany") if "France" in text else ("India", "Japan")
-        assert {(first, second), (second, first)} <= pairs
+        assert pairs == {(first, second)}
 
     def test_venue_is_location_not_target(self, extract: Extract) -> None:
         """'held talks with X in Y': X is the partner, Y only where it happened."""
         events = extract("Kenya held talks with Ethiopia in Cairo.")
         assert {(e.actor, e.target, e.location) for e in events} == {
             ("Kenya", "Ethiopia", "Cairo"),
-            ("Ethiopia", "Kenya", "Cairo"),
         }
 
     def test_types_are_plover(self, extract: Extract) -> None:
@@ -127,7 +130,7 @@ class TestParse:
         ("text", "expected"),
         [
             ("Ukrainian villages were shelled by Russian forces.",
-             {("ASSAULT", "Russian", "Ukrainian")}),
+             {("ASSAULT", "Russian forces", "Ukrainian villages")}),
             ("Spain, Italy and Greece condemned the attack on Cyprus.",
              {("ACCUSE", "Spain", "Cyprus"), ("ACCUSE", "Italy", "Cyprus"),
               ("ACCUSE", "Greece", "Cyprus")}),
@@ -135,7 +138,7 @@ class TestParse:
              {("ACCUSE", "United States", "North Korea"),
               ("ACCUSE", "South Korea", "North Korea")}),
             ("Salaheddine Amrani, a Moroccan diplomat, criticised Spain.",
-             {("ACCUSE", "Moroccan", "Spain")}),
+             {("ACCUSE", "Salaheddine Amrani", "Spain")}),
         ],
     )  # fmt: skip
     def test_participants(
@@ -169,9 +172,10 @@ class TestModality:
     @pytest.mark.parametrize(
         ("text", "expected"),
         [
-            ("Russia denies attacking Ukrainian ports.", ("REJECT", "Russia", "Ukrainian")),
+            ("Russia denies attacking Ukrainian ports.",
+             ("REJECT", "Russia", "Ukrainian ports")),
             ("Mexico said it would not meet Guatemala's demands.",
-             ("REJECT", "Mexico", "Guatemala")),
+             ("REJECT", "Mexico", "Guatemala's demands")),
             ("Japan will send aid to Nepal.", ("AGREE", "Japan", "Nepal")),
             ("Cuba said Haiti must hold elections.", ("REQUEST", "Cuba", "Haiti")),
         ],
@@ -201,19 +205,20 @@ class TestPrecision:
         events = extract(
             "Egyptian police opened fire on Libyan smugglers, killing one and arresting 12."
         )
-        assert triples(events) == {("ASSAULT", "Egyptian", "Libyan")}
+        assert triples(events) == {("ASSAULT", "Egyptian police", "Libyan smugglers")}
 
     @pytest.mark.parametrize(
         ("text", "expected"),
         [
-            ("Kenyan police arrested opposition leaders.", ("COERCE", "Kenyan", "Kenyan")),
+            ("Kenyan police arrested opposition leaders.",
+             ("COERCE", "Kenyan police", "opposition leaders")),
             ("Venezuela imposed a curfew.", ("COERCE", "Venezuela", "Venezuela")),
         ],
     )
     def test_unnamed_target_is_domestic(
         self, extract: Extract, text: str, expected: tuple[str, ...]
     ) -> None:
-        """An act on an unnamed group at home is coded against the actor's own country."""
+        """An act on an unnamed group at home keeps its words, else is coded against a country."""
         assert expected in triples(extract(text))
 
     def test_no_domestic_target_for_meetings(self, extract: Extract) -> None:
@@ -412,9 +417,10 @@ class TestHostileTrees:
         assert outcome.text == text
 
     def test_event_through_a_deep_phrase(self, extract: Extract) -> None:
-        """'The son of ... of the king of Spain attacked Russia' is still Spain's assault."""
+        """'The son of ... of the king of Spain attacked Russia': the son attacks (his party is
+        Spain's, see test_participants)."""
         events = extract(self.DEEP + "of the king of Spain attacked Russia on Tuesday.")
-        assert ("ASSAULT", "Spain", "Russia") in triples(events)
+        assert ("ASSAULT", "The son of the son", "Russia") in triples(events)
 
     @pytest.mark.timeout(60)  # a safety net: per-trigger walks over the sentence took minutes
     def test_sentence_with_thousands_of_triggers(self, extract: Extract) -> None:
@@ -494,7 +500,7 @@ class TestSentenceTyper:
         )
         events = self._events(events_nlp, EventExtractor(_FixedTyper({"ASSAULT": 0.9})), text)
         assert (events[0].type, events[0].actor, events[0].target) == (
-            "ASSAULT", "Russian", "Ukraine",
+            "ASSAULT", "Russian tanks", "Ukraine",
         )  # fmt: skip
         assert events[0].sentence[0] == 0
 

@@ -1,0 +1,160 @@
+"""Who is acted upon: the candidate target heads a trigger governs, nearest first, and the
+parties they stand for (service.events.phrases)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from service.events.index import PLACE_LABELS, EntityIndex
+from service.events.lexicon import Lexicon
+from service.events.party import Party, phrase_tokens_of
+from service.events.phrases import PhraseEntities
+from service.events.tree import (
+    CLAUSE_DEPS,
+    OBJECT_DEPS,
+    Token,
+    children,
+    np_tokens,
+    phrase_tokens,
+    with_conjuncts,
+)
+from service.events.triggers import Trigger
+from service.models import Entity
+
+__all__ = ["Targets"]
+
+_CLAUSES: Final = ("xcomp", "advcl", "ccomp")
+_GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
+_PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
+
+
+class Targets:
+    """The targets of a trigger; its word lists are set once."""
+
+    def __init__(self, lexicon: Lexicon, phrases: PhraseEntities) -> None:
+        roles, types = lexicon.roles, lexicon.types
+        self._phrases = phrases
+        self._nouns = lexicon.triggers.noun_types()
+        self._target_preps = roles.target_preps
+        self._place_preps = roles.place_preps
+        self._force = types.force
+        self._troop = types.troop
+
+    def __call__(
+        self, trig: Trigger, first: list[list[Token]], index: EntityIndex, *, venues: bool
+    ) -> list[Party]:
+        """The parties of the nearest group of candidate heads that names an entity (one
+        naming a country first); else a named country further out; else the nearest phrase
+        ("arrested a handful of journalists"). The trigger's own words ("filed charges",
+        "launched a mediation effort") and pronouns are not parties."""
+        own = set(trig.text.lower().split()) - {trig.token.lower_}
+        named: list[Party] = []
+        phrases: list[Party] = []
+        strong: list[Party] = []
+        acts: list[Party] = []
+        for heads in self._target_groups(trig, first, venues=venues):
+            found: list[Party] = []
+            for head in heads:
+                if head.i == trig.token.i:
+                    continue
+                parties = self._phrases.parties([head], index, outer=trig.type in self._troop)
+                inner = _np_entities(head, index)
+                if self._act_head(trig, head, own, index):  # "released 100 Taliban prisoners"
+                    words = _np_entities(head, index)  # not "recalled its envoy from X"
+                    parties = [p for p in parties if any(p.entity is e for e in words)]
+                elif head.lower_ in self._nouns:  # "condemned the attacks": a last resort
+                    acts += [p for p in parties if not any(p.entity is e for e in inner)]
+                    parties = [p for p in parties if any(p.entity is e for e in inner)]
+                found += [p for p in parties if not any(p.same(q) for q in found)]
+                # an entity of the phrase's own words (not of a place it names) says who
+                strong += [p for p in parties if p.named or any(p.entity is e for e in inner)]
+            if any(p.entity is not None and p.entity.country for p in strong):
+                return found
+            if not named and strong:
+                named = found
+            if not phrases:
+                phrases = found
+            strong = []
+        if named:
+            return named
+        # a country somewhere in what the verb governs: not for sides acting together
+        governed = self._governed_country(trig, index) if venues else []
+        return [Party.of(e) for e in governed] or phrases or acts[:1]
+
+    def _act_head(self, trig: Trigger, head: Token, own: set[str], index: EntityIndex) -> bool:
+        """Whether a candidate head names the act itself rather than a party: the trigger's own
+        words ("filed charges", "launched a mediation effort") or an event noun of its own type
+        ("convened an emergency meeting")."""
+        return self._nouns.get(head.lower_) == trig.type or any(
+            t.lower_ in own for t in index.cached("phrase", head, phrase_tokens_of)
+        )
+
+    def _target_groups(
+        self, trig: Trigger, first: list[list[Token]], *, venues: bool
+    ) -> list[list[Token]]:
+        """Candidate target heads, nearest first: objects, prepositional objects, the
+        prepositions of objects, then the subjects and objects of governed clauses; with
+        `venues`, where a visit went ("arrived in Amman"), not for sides meeting each other."""
+        token = trig.token
+        objs = children(token, OBJECT_DEPS)
+        groups: list[list[Token]] = [*first, objs]
+        second: list[list[Token]] = []  # prepositions of prepositional objects come later
+        for prep in children(token, ("prep",)):
+            if prep.lower_ in self._target_preps:
+                pobjs = children(prep, ("pobj", "pcomp"))
+                groups.append(pobjs)
+                second += self._prep_objects(pobjs)
+        for obj in objs:
+            pobjs = [
+                children(prep, ("pobj",)) for prep in children(obj, ("prep",))
+                if prep.lower_ in self._target_preps or prep.lower_ in ("by", "between")
+            ]  # fmt: skip
+            groups += pobjs
+            # "lift its embargo on shipments to Iran, Libya and Cuba"
+            second += self._prep_objects([h for heads in pobjs for h in heads])
+        groups += second
+        if trig.type == "CONSULT" and venues:  # "visited Brazil", "arrived in Amman"
+            groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
+                       if p.lower_ == "in"]  # fmt: skip
+        for clause in children(token, _CLAUSES):
+            groups.append(children(clause, ("nsubj", "nsubjpass")))
+            groups.append(children(clause, ("dobj",)))
+            groups += self._prep_objects([clause])
+        return groups
+
+    def _prep_objects(self, heads: list[Token]) -> list[list[Token]]:
+        """The objects of the target prepositions attached to each head."""
+        return [
+            children(p, ("pobj",)) for head in heads for p in children(head, ("prep",))
+            if p.lower_ in self._target_preps
+        ]  # fmt: skip
+
+    def _governed_country(self, trig: Trigger, index: EntityIndex) -> list[Entity]:
+        """Last resort: the first country named in the phrases the verb governs, not in
+        clauses that modify them ("prevented the demonstration staged to protest ...")."""
+        token = trig.token
+        for child in token.children:
+            if child.dep_ not in _GOVERNED_DEPS:
+                continue
+            for t in phrase_tokens(child, _PHRASE_SKIP):
+                entity = index.of(t)
+                if entity is None or not entity.country:
+                    continue
+                if self._venue(trig, t, entity):
+                    continue  # "signed a pact in Riyadh": where, not with whom
+                return [entity]
+        return []
+
+    def _venue(self, trig: Trigger, t: Token, entity: Entity) -> bool:
+        """Where an attack happens is whom it hits; where a pact is signed is a venue."""
+        return bool(
+            entity.label in PLACE_LABELS
+            and t.head.lower_ in self._place_preps
+            and trig.type not in self._force
+            and (t.head.head.i == trig.token.i or t.head.head.lower_ in self._nouns)
+        )
+
+
+def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:
+    """The entities a head and its conjuncts name in their own words, not their prepositions."""
+    return [e for m in with_conjuncts(head) for t in np_tokens(m) if (e := index.of(t)) is not None]
