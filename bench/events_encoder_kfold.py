@@ -42,9 +42,9 @@ from service.events.wordnet import WordNet
 
 #: the combination settings each fold chooses from (on the other folds' items)
 CHOICES = [
-    replace(Weights(), encoded_lexicon=lexicon, lead_lexicon=lead)
-    for lexicon in (0.5, 1.0, 2.5)
-    for lead in (0.5, None)
+    replace(Weights(), encoded_lexicon=lexicon, story_ngram=mix)
+    for lexicon in (1.0, 2.5)
+    for mix in (0.0, 0.5, 1.0)
 ]
 
 
@@ -136,7 +136,7 @@ def main() -> int:
             results[kind] = figures
             print(f"{args.folds}-fold {kind}: {figures}\n  {per_type}\n  chosen per fold: "
                   + ", ".join(f"encoded_lexicon={choices[c].encoded_lexicon} "
-                              f"lead={choices[c].lead_lexicon}"
+                              f"story_ngram={choices[c].story_ngram}"
                               for c in chosen))  # fmt: skip
         if args.dev:
             dev_rows = read(args.data / "dev.jsonl")

@@ -119,7 +119,7 @@ class EventExtractor:
         parties = ActorContext.of(entities, doc.text)
         found = {i: self._triggers.find(sents[i]) for i in candidates}
         scored = sorted(set(candidates) | window)
-        types = self._scores(sents, scored, found, window)
+        types = self._scores(sents, scored, found, window, story=lead is not None)
         rows = {i: row for row, i in enumerate(scored)} if types is not None else {}
         events: list[Event] = []
         for i in candidates:
@@ -158,11 +158,12 @@ class EventExtractor:
 
     def _scores(
         self, sents: list[Sent], scored: list[int], found: dict[int, dict[int, Trigger]],
-        window: set[int],
+        window: set[int], *, story: bool,
     ) -> DocTypes | None:  # fmt: skip
         """The typer's scores of the scored sentences; with the encoder, its scores replace the
         n-gram typer's for the lead window and the first triggered sentences, up to the budget
-        (the rest keep the cheaper typer's: the encoder costs more than the parse)."""
+        (the rest keep the cheaper typer's: the encoder costs more than the parse). In a story
+        the n-gram typer, trained on stories, keeps a say (`Weights.story_ngram`)."""
         if self._typer is None or not scored:
             return None
         scores = self._typer.predict([sents[i].text for i in scored])
@@ -177,8 +178,9 @@ class EventExtractor:
                                      [t.token for t in found.get(scored[row], {}).values()]))
                 for row in chosen
             ]  # fmt: skip
+            mix = self._weights.story_ngram if story else 0.0
             for row, encoded in zip(chosen, self._encoder.predict(anchored), strict=True):
-                scores[row] = encoded
+                scores[row] = _mixed(encoded, scores[row], mix) if mix else encoded
         return DocTypes(PLOVER_TYPES, scores, self._weights, frozenset(chosen))
 
     def _encoded(
@@ -317,3 +319,11 @@ class EventExtractor:
             return None
         nearest = min(dates, key=lambda e: min(abs(e.start - token.i), abs(e.end - token.i)))
         return self._dates(nearest.text, ctx.published_at)
+
+
+def _mixed(encoded: dict[str, float], ngram: dict[str, float], weight: float) -> dict[str, float]:
+    """The encoder's scores times the n-gram typer's to the power `weight`, rescaled to the
+    encoder's total (the share of an event at all stays the encoder's)."""
+    raw = {t: p * (ngram.get(t, 0.0) + 1e-6) ** weight for t, p in encoded.items()}
+    total, scale = sum(raw.values()), sum(encoded.values())
+    return {t: v * scale / total for t, v in raw.items()} if total > 0 else encoded
