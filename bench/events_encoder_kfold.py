@@ -44,7 +44,7 @@ from service.events.wordnet import WordNet
 CHOICES = [
     replace(Weights(), encoded_lexicon=lexicon, story_ngram=mix)
     for lexicon in (1.0, 2.5)
-    for mix in (0.0, 0.5, 1.0)
+    for mix in (0.5, 1.0, 2.0)
 ]
 
 

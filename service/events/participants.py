@@ -167,17 +167,22 @@ class Participants:
         self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party]
     ) -> list[Pair]:
         """Every actor with every target, one pair each (coordination on either side). A joint
-        act of several sides ("X and Y met", "X met Y") is one act, so each two sides are
-        coded once, the first named as actor, rather than as twins in both directions."""
+        act of several sides ("X and Y met", "X met Y") holds both ways, as CAMEO and GDELT code
+        it: a consumer who follows either side's country finds it."""
         if len(actors) > 1 and (
             (not targets and self._joint(trig, type_))
             or (trig.base in self._reciprocal and not any(t.named for t in targets))
         ):
             # "X and Y agreed to a cease-fire", "X and Y met": each other's partners
-            return [(a, b) for i, a in enumerate(actors) for b in actors[i + 1 :]]
+            return [(a, b) for a in actors for b in actors if a is not b and not a.same(b)]
         if not targets:
             return [(a, None) for a in actors]
-        return [(a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)]
+        pairs: list[Pair] = [
+            (a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)
+        ]
+        if trig.base in self._reciprocal and type_ in self._symmetric:
+            pairs += [(t, a) for a, t in pairs if a is not None and t is not None and not a.same(t)]
+        return pairs
 
     def _joint(self, trig: Trigger, type_: str) -> bool:
         """An act its sides do together ("met", "agreed", "clashed")."""
