@@ -29,8 +29,8 @@ class Weights:
     (BENCHMARKS.md, issue 12)."""
 
     lexicon: float = 2.5  # log-score bonus of the trigger's own type
-    encoded_lexicon: float = 1.0  # ... in a sentence the encoder typed
-    story_ngram: float = 0.5  # in a story, the n-gram typer's say in an encoded sentence
+    encoded_lexicon: float = 1.0  # ... in a single sentence or short text the encoder typed
+    story_ngram: float = 1.0  # in a story, the n-gram typer's say in an encoded sentence
     lead_lexicon: float | None = 0.5  # ... for a one-word trigger in a story's lead (None: same)
     lead_sentences: int = 3  # a doc this long is a story with a lead
     document: float = 0.5  # weight of the rest of the story

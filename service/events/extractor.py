@@ -181,7 +181,9 @@ class EventExtractor:
             mix = self._weights.story_ngram if story else 0.0
             for row, encoded in zip(chosen, self._encoder.predict(anchored), strict=True):
                 scores[row] = _mixed(encoded, scores[row], mix) if mix else encoded
-        return DocTypes(PLOVER_TYPES, scores, self._weights, frozenset(chosen))
+        # in a story the mixed rows are scored as the n-gram typer's, lexicon bonus and all
+        return DocTypes(PLOVER_TYPES, scores, self._weights,
+                        frozenset() if story else frozenset(chosen))  # fmt: skip
 
     def _encoded(
         self, scored: list[int], found: dict[int, dict[int, Trigger]], window: set[int]
