@@ -252,7 +252,7 @@ class Settings(BaseSettings):
         None, description="A head file for the encoder (default: the shipped one)."
     )
     events_encoder_sentences: int = Field(
-        3,
+        2,
         ge=0,
         le=1000,
         description="Sentences per article the encoder types (a story's lead first, then "

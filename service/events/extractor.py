@@ -72,7 +72,7 @@ class EventExtractor:
         derived: DerivedLexicon | None = None,
         weights: Weights | None = None,
         encoder: EncoderTyper | None = None,
-        encoder_sentences: int = 3,
+        encoder_sentences: int = 2,
         actors: ActorResolver | None = None,
     ) -> None:
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
