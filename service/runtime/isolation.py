@@ -238,10 +238,12 @@ class IsolatedPipeline:
                 return run
             kind = message[0]
             if kind == "start":
+                # a long text is reported once per piece: its clock runs on across them
+                if message[1] is None or message[1] != run.on:
+                    deadline = time.monotonic() + self.settings.article_timeout_s
                 run.on = message[1]
                 if run.on is not None:
                     run.in_flight.add(run.on)
-                deadline = time.monotonic() + self.settings.article_timeout_s
             elif kind == "done":
                 run.outcomes[message[1]] = message[2]
                 run.in_flight.discard(message[1])
