@@ -6,7 +6,8 @@ when and trimmed to the window and to MEMBER_CAP members; ``a:<article id>``, th
 verdict (its repeated line keys). Every key expires one window after its last write. One Lua
 call per article reads the counts, adds the article and stores the verdict, so two workers
 never half-see an article. While Redis fails nothing counts as repeated (the model and the rules
-still clean) and the memory is retried after `retry_s`, as the story index does.
+still clean) and the memory is retried after `retry_s`: the degraded mode of
+service/redisbreaker.py, which the story index shares.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ import time
 from collections.abc import Callable, Sequence
 
 import redis
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
-from redis.retry import Retry
 
 from service import metrics
 from service.cleaning.repeats import MEMBER_CAP, LocalRepeatMemory, RepeatMemory
 from service.config import Settings
+from service.redisbreaker import RedisBreaker, fail_fast_client
 
 __all__ = ["RedisRepeatMemory", "open_repeat_memory"]
 
@@ -84,10 +83,15 @@ class RedisRepeatMemory:
         self.min_articles = min_articles
         self.min_sources = min_sources
         self.prefix = prefix
-        self.retry_s = retry_s
         self._clock = clock
-        self._retry_at = 0.0
-        self._degraded = False
+        self._breaker = RedisBreaker(
+            "repeat memory",
+            fallback="no line counts as repeated",
+            resumed="repeats count again",
+            errors=metrics.REPEAT_REDIS_ERRORS,
+            log=log,
+            retry_s=retry_s,
+        )
         self._script = client.register_script(REPEATED)
 
     @classmethod
@@ -102,16 +106,9 @@ class RedisRepeatMemory:
         prefix: str = "entity-repeats",
         retry_s: float = 5.0,
     ) -> RedisRepeatMemory:
-        """A client with short timeouts and no retries: a dead Redis costs one timeout."""
-        client = redis.Redis.from_url(
-            url,
-            socket_timeout=timeout_s,
-            socket_connect_timeout=timeout_s,
-            retry=Retry(NoBackoff(), 0),
-            health_check_interval=0,
-        )
+        """A fail-fast client (see service.redisbreaker): a dead Redis costs one timeout."""
         return cls(
-            client,
+            fail_fast_client(url, timeout_s=timeout_s),
             window_s=window_s,
             min_articles=min_articles,
             min_sources=min_sources,
@@ -120,10 +117,18 @@ class RedisRepeatMemory:
         )
 
     def repeated(self, article_id: str, source: str | None, keys: Sequence[str]) -> set[str]:
-        if time.monotonic() < self._retry_at:
+        unique = list(dict.fromkeys(keys))
+        verdict = self._breaker.call(lambda: self._verdict(article_id, source, unique))
+        if verdict is None:
             metrics.REPEAT_DEGRADED_ARTICLES.inc()
             return set()
-        unique = list(dict.fromkeys(keys))
+        return set(verdict.split()) & set(unique)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _verdict(self, article_id: str, source: str | None, unique: list[str]) -> str:
+        """One script call: the article's repeated line keys, space-separated."""
         names = [f"{self.prefix}:a:{article_id}"]
         scope = hashlib.blake2b((source or "").encode(), digest_size=8).hexdigest()
         for key in unique:
@@ -143,31 +148,8 @@ class RedisRepeatMemory:
             1 if source else 0,
             *unique,
         ]
-        try:
-            _, verdict = self._script(keys=names, args=args)
-        except RedisError as exc:
-            self._failed(exc)
-            return set()
-        if self._degraded:
-            log.warning("repeat memory: Redis answers again; repeats count again")
-            self._degraded = False
-        text = verdict.decode() if isinstance(verdict, bytes) else str(verdict)
-        return set(text.split()) & set(unique)
-
-    def close(self) -> None:
-        self.client.close()
-
-    def _failed(self, exc: RedisError) -> None:
-        metrics.REPEAT_REDIS_ERRORS.inc()
-        metrics.REPEAT_DEGRADED_ARTICLES.inc()
-        self._retry_at = time.monotonic() + self.retry_s
-        self._degraded = True
-        log.warning(
-            "repeat memory: Redis failed (%s: %s); no line counts as repeated, retry in %gs",
-            type(exc).__name__,
-            exc,
-            self.retry_s,
-        )
+        _, verdict = self._script(keys=names, args=args)
+        return verdict.decode() if isinstance(verdict, bytes) else str(verdict)
 
 
 def open_repeat_memory(settings: Settings) -> RepeatMemory:

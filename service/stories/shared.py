@@ -17,12 +17,10 @@ import time
 from collections.abc import Callable, Sequence
 
 import redis
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
-from redis.retry import Retry
 
 from service import metrics
 from service.models import Story
+from service.redisbreaker import RedisBreaker, fail_fast_client
 from service.stories.fingerprint import BANDS, Fingerprint
 from service.stories.index import (
     ANCHOR_FANOUT,
@@ -93,11 +91,16 @@ class RedisStoryIndex:
         self.window_s = window_s
         self.containment = containment
         self.prefix = prefix
-        self.retry_s = retry_s
         self.lock_wait_s = lock_wait_s
         self._clock = clock
-        self._retry_at = 0.0
-        self._degraded = False
+        self._breaker = RedisBreaker(
+            "story index",
+            fallback="articles get fresh stories",
+            resumed="grouping resumes",
+            errors=metrics.STORY_REDIS_ERRORS,
+            log=log,
+            retry_s=retry_s,
+        )
         # Scripts run server-side, one call for all bands; redis-py reloads them after a restart.
         self._query_bands = client.register_script(QUERY_BANDS)
         self._index_bands = client.register_script(INDEX_BANDS)
@@ -113,35 +116,18 @@ class RedisStoryIndex:
         prefix: str = "entity-stories",
         retry_s: float = 5.0,
     ) -> RedisStoryIndex:
-        """A client with short timeouts and no retries: a dead Redis costs one timeout."""
-        client = redis.Redis.from_url(
-            url,
-            socket_timeout=timeout_s,
-            socket_connect_timeout=timeout_s,
-            retry=Retry(NoBackoff(), 0),
-            health_check_interval=0,
-        )
+        """A fail-fast client (see service.redisbreaker): a dead Redis costs one timeout."""
         return cls(
-            client, window_s=window_s, containment=containment, prefix=prefix, retry_s=retry_s
+            fail_fast_client(url, timeout_s=timeout_s),
+            window_s=window_s,
+            containment=containment,
+            prefix=prefix,
+            retry_s=retry_s,
         )
 
     def assign(self, queries: Sequence[StoryQuery]) -> list[Story]:
         stories: list[Story] = []
-        if time.monotonic() >= self._retry_at:
-            try:
-                lock = self.client.lock(
-                    f"{self.prefix}:lock", timeout=LOCK_TTL_S, blocking_timeout=self.lock_wait_s
-                )
-                with lock:
-                    now = self._clock()
-                    for query in queries:
-                        stories.append(self._assign_one(query, now))
-            except RedisError as exc:
-                self._failed(exc)
-            else:
-                if self._degraded:
-                    log.warning("story index: Redis answers again; grouping resumes")
-                    self._degraded = False
+        self._breaker.call(lambda: self._assign_locked(queries, stories))
         missing = queries[len(stories) :]
         if missing:
             metrics.STORY_DEGRADED_ARTICLES.inc(len(missing))
@@ -151,16 +137,15 @@ class RedisStoryIndex:
     def close(self) -> None:
         self.client.close()
 
-    def _failed(self, exc: RedisError) -> None:
-        metrics.STORY_REDIS_ERRORS.inc()
-        self._retry_at = time.monotonic() + self.retry_s
-        self._degraded = True
-        log.warning(
-            "story index: Redis failed (%s: %s); articles get fresh stories, retry in %gs",
-            type(exc).__name__,
-            exc,
-            self.retry_s,
+    def _assign_locked(self, queries: Sequence[StoryQuery], stories: list[Story]) -> None:
+        """Places the batch under the lock into `stories`: those placed before a failure stay."""
+        lock = self.client.lock(
+            f"{self.prefix}:lock", timeout=LOCK_TTL_S, blocking_timeout=self.lock_wait_s
         )
+        with lock:
+            now = self._clock()
+            for query in queries:
+                stories.append(self._assign_one(query, now))
 
     # --- one article, under the lock ---------------------------------------------------
     def _key(self, kind: str, name: str) -> str:

@@ -283,15 +283,21 @@ class TestOpenStoryIndex:
 
 
 class TestRedisDown:
-    def test_unreachable_redis_gives_fresh_stories_and_counts(self) -> None:
-        """Nothing listens: fresh stories at once, one error counted, no retry until later."""
+    def test_unreachable_redis_gives_fresh_stories_and_counts(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Nothing listens: fresh stories at once, one error counted and logged, no retry yet."""
         index = RedisStoryIndex.from_url(
             "redis://127.0.0.1:1/0", timeout_s=0.2, window_s=60, containment=0.5, retry_s=60
         )
         errors = value("entity_story_redis_errors_total")
         degraded = value("entity_story_degraded_articles_total")
-        first = index.assign([query("a", REPORT), query("b", REPORT)])
-        second = index.assign([query("c", REPORT)])
+        with caplog.at_level("WARNING", logger="entity_service.stories"):
+            first = index.assign([query("a", REPORT), query("b", REPORT)])
+            second = index.assign([query("c", REPORT)])
         assert first + second == [fresh_story("a"), fresh_story("b"), fresh_story("c")]
         assert value("entity_story_redis_errors_total") - errors == 1  # the pause skips Redis
         assert value("entity_story_degraded_articles_total") - degraded == 3
+        (line,) = [r for r in caplog.records if r.name == "entity_service.stories"]
+        assert line.getMessage().startswith("story index: Redis failed (ConnectionError: ")
+        assert line.getMessage().endswith("; articles get fresh stories, retry in 60s")
