@@ -1,17 +1,18 @@
 """Honest event figures with the encoder typer: 5-fold on the PLV sentences and the stories.
 
 Usage: events_encoder_kfold.py --data ../shared/data/events --heads DIR [--stories N]
-       [--dev] [--no-encoder]
+       [--dev] [--no-encoder] [--no-lead] [--no-plv] [--keep DIR]
 
-DIR is what `python -m service.events.train_encoder --folds-out DIR` wrote: for PLV fold k a head
-trained on the PLV sentences outside fold k (and the stories), for story fold k a head trained on
-the stories outside fold k (and all PLV). Stories of fold k are coded with the n-gram typer and
-derived lexicon fit on the stories outside fold k as well (the shipped ones saw every story);
-PLV sentences never trained those. The combination weights are chosen per fold on the other
-folds' items only (nested: no item is scored by a setting chosen on it). Every item is scored
-once with the shared scorers. `--dev` also codes the 90 dev sentences as a held-out check with
-the shipped artefacts (nothing is tuned on them). `--no-encoder`: the same run with the n-gram
-typer alone, for the side-by-side table.
+DIR is what `python -m service.events.train_encoder --folds-out DIR` wrote: for PLV fold k a
+head trained on the PLV sentences outside fold k (and the stories), for story fold k a head
+trained on the stories outside fold k (and all PLV), and the lead head trained on the story
+leads outside fold k (`--no-lead`: none, the sentence head types the lead too). Stories of fold
+k are coded with the n-gram typer and derived lexicon fit on the stories outside fold k as well
+(the shipped ones saw every story); PLV sentences never trained those. The combination weights
+are chosen per fold on the other folds' items only (nested: no item is scored by a setting
+chosen on it). Every item is scored once with the shared scorers. `--dev` also codes the 90 dev
+sentences as a held-out check with the shipped artefacts (nothing is tuned on them).
+`--no-encoder`: the same run with the n-gram typer alone, for the side-by-side table.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from service.config import Settings
 from service.entities.model import load_nlp
 from service.events.combine import Weights
 from service.events.derived import DerivedLexicon
-from service.events.encoded import EncoderTyper
+from service.events.encoded import EncoderTyper, read_head
 from service.events.encoder import SentenceEncoder
 from service.events.extractor import EventExtractor
 from service.events.train import Params, fit, load_tagger, parse_stories
@@ -40,12 +41,16 @@ from service.events.train_encoder import fold_of
 from service.events.typer import SentenceTyper
 from service.events.wordnet import WordNet
 
-#: the combination settings each fold chooses from (on the other folds' items)
-CHOICES = [
-    replace(Weights(), encoded_lexicon=lexicon, story_ngram=mix)
-    for lexicon in (1.0, 2.5)
-    for mix in (0.5, 1.0, 2.0)
-]
+#: the combination settings each fold chooses from (on the other folds' items): single
+#: sentences use `encoded_lexicon` only, stories `story_ngram` and `lead_phrase` only
+CHOICES = {
+    "plv": [replace(Weights(), encoded_lexicon=lexicon) for lexicon in (1.0, 2.5)],
+    "stories": [
+        replace(Weights(), story_ngram=mix, lead_phrase=phrase)
+        for mix in (0.5, 1.0, 2.0)
+        for phrase in (False, True)
+    ],
+}
 
 
 def _objective(figures: dict[str, float], kind: str) -> float:
@@ -87,19 +92,23 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--stories", type=int, default=1000, help="first N stories (0: none)")
     parser.add_argument("--dev", action="store_true")
+    parser.add_argument("--no-plv", action="store_true", help="the stories only")
+    parser.add_argument("--keep", type=Path, help="copy each set's joined 5-fold output here")
     parser.add_argument("--no-encoder", action="store_true")
+    parser.add_argument("--no-lead", action="store_true", help="the sentence head types leads")
     args = parser.parse_args()
     started = time.perf_counter()
     settings = Settings()
     plv_rows = [{"id": r["id"], "text": r["text"], "relations": r["relations"]}
                 for r in read(args.data / "plv_sentences.jsonl")]  # fmt: skip
+    if args.no_plv:
+        plv_rows = []
     story_rows = read(args.data / "synthetic_stories.jsonl")[: args.stories]
     nlp = load_nlp(settings.spacy_model, with_parser=True)
     plv, stories = prepare(plv_rows, nlp, settings), prepare(story_rows, nlp, settings)
     print(f"parsed {len(plv)} sentences and {len(stories)} stories "
           f"in {time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
     encoder = None if args.no_encoder else SentenceEncoder()
-    choices = CHOICES if encoder is not None else [Weights()]
     shipped_typer, shipped_lexicon = SentenceTyper.load(), DerivedLexicon.load()
     tagged = parse_stories(load_tagger(), story_rows) if stories else []
     wordnet = WordNet.bundled()
@@ -110,6 +119,7 @@ def main() -> int:
         for kind, items, rows in (("plv", plv, plv_rows), ("stories", stories, story_rows)):
             if not items:
                 continue
+            choices = CHOICES[kind] if encoder is not None else [Weights()]
             outputs: dict[int, dict[int, Path]] = {c: {} for c in range(len(choices))}
             for k in range(args.folds):
                 typer, lexicon = shipped_typer, shipped_lexicon
@@ -118,7 +128,10 @@ def main() -> int:
                     model, lexicon = fit(train, Params(), wordnet)
                     typer = SentenceTyper(model)
                 head = args.heads / f"{'plv' if kind == 'plv' else 'story'}-fold-{k}.json"
-                enc = EncoderTyper.load(head, encoder) if encoder is not None else None
+                enc = None
+                if encoder is not None:
+                    lead = None if args.no_lead else read_head(args.heads / f"lead-fold-{k}.json")
+                    enc = EncoderTyper(encoder, read_head(head), lead)
                 test = [i for i in items if fold_of(i.id, args.folds) == k]
                 for c, weights in enumerate(choices):
                     extractor = EventExtractor(
@@ -134,9 +147,15 @@ def main() -> int:
             gold = subset(rows, {i.id for i in items}, tmp / f"{kind}_gold.jsonl")
             figures, per_type = score(scorers[kind], gold, joined)
             results[kind] = figures
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                (args.keep / f"{kind}.jsonl").write_text(joined.read_text())
             print(f"{args.folds}-fold {kind}: {figures}\n  {per_type}\n  chosen per fold: "
                   + ", ".join(f"encoded_lexicon={choices[c].encoded_lexicon} "
-                              f"story_ngram={choices[c].story_ngram}"
+                              f"story_ngram={choices[c].story_ngram} "
+                              f"lead_phrase={choices[c].lead_phrase} "
+                              f"document={choices[c].document} "
+                              f"lead_lexicon={choices[c].lead_lexicon}"
                               for c in chosen))  # fmt: skip
         if args.dev:
             dev_rows = read(args.data / "dev.jsonl")

@@ -251,6 +251,11 @@ class Settings(BaseSettings):
     events_encoder_head: Path | None = Field(
         None, description="A head file for the encoder (default: the shipped one)."
     )
+    events_encoder_lead_head: Path | None = Field(
+        None,
+        description="A head file that types a story's lead sentence (default: the shipped one, "
+        "trained on story leads).",
+    )
     events_encoder_sentences: int = Field(
         2,
         ge=0,

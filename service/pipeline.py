@@ -413,7 +413,9 @@ def _event_extractor(settings: Settings) -> EventExtractor:
         return EventExtractor(min_confidence=settings.events_min_confidence)
     encoder = None
     if settings.events_encoder:
-        encoder = shipped_encoder_typer(settings.events_encoder_head)
+        encoder = shipped_encoder_typer(
+            settings.events_encoder_head, settings.events_encoder_lead_head
+        )
     return EventExtractor(
         shipped_typer(),
         derived=shipped_lexicon(),

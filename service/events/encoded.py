@@ -4,13 +4,14 @@ The head is plain numbers in a validated JSON file (no pickle), trained by
 `service.events.train_encoder` on real news sentences and news-style story leads; the encoder
 itself stays frozen. PLV-style training data merges CONCEDE and RETREAT into YIELD, so the head
 scores YIELD and `predict` gives half of it to each: the trigger word (the lexicon) then says
-which of the two it is.
+which of the two it is. A second head, trained on story leads alone, types a story's lead
+sentence: what a whole news story reports is not what one sentence of it relates.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,11 +23,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from service.events.encoder import Sentence as Sentence
 from service.events.encoder import SentenceEncoder
 
-__all__ = ["NONE", "YIELD", "EncoderHeadFile", "EncoderTyper", "Sentence", "shipped_encoder_typer"]
+__all__ = [
+    "NONE", "YIELD", "EncoderHeadFile", "EncoderTyper", "Sentence", "default_lead_head_path",
+    "read_head", "shipped_encoder_typer",
+]  # fmt: skip
 
 NONE: Final = "NONE"
 YIELD: Final = "YIELD"
 _HEAD_FILE: Final = "encoder_head.json"
+_LEAD_HEAD_FILE: Final = "encoder_lead_head.json"
 
 
 class EncoderHeadFile(BaseModel):
@@ -59,25 +64,56 @@ def default_head_path() -> Path:
     return Path(str(resources.files("service.events") / "data" / _HEAD_FILE))
 
 
+def default_lead_head_path() -> Path:
+    """The story-lead head shipped inside the package."""
+    return Path(str(resources.files("service.events") / "data" / _LEAD_HEAD_FILE))
+
+
+def read_head(path: Path) -> EncoderHeadFile:
+    """A head file, validated."""
+    return EncoderHeadFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+class _Head:
+    """One head's weights as arrays."""
+
+    def __init__(self, head: EncoderHeadFile, dim: int) -> None:
+        if head.features != 2 * dim:
+            raise ValueError(f"the head expects {head.features} inputs, the encoder gives "
+                             f"{2 * dim}")  # fmt: skip
+        self.labels = tuple(head.labels)
+        self.coef = np.asarray(head.coef, dtype=np.float32).T
+        self.intercept = np.asarray(head.intercept, dtype=np.float32)
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """Softmax over every label, one row per feature row."""
+        scores = features @ self.coef + self.intercept
+        exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+        out: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+        return out
+
+
 class EncoderTyper:
     """Probability of each PLOVER type for an anchored sentence; like the n-gram typer, NONE's
-    share is left out of the dicts."""
+    share is left out of the dicts. With a `lead` head, the rows a caller marks as a story's
+    lead are typed by it instead."""
 
-    def __init__(self, encoder: SentenceEncoder, head: EncoderHeadFile) -> None:
-        if head.features != 2 * encoder.dim:
-            raise ValueError(f"the head expects {head.features} inputs, the encoder gives "
-                             f"{2 * encoder.dim}")  # fmt: skip
+    def __init__(
+        self, encoder: SentenceEncoder, head: EncoderHeadFile, lead: EncoderHeadFile | None = None
+    ) -> None:
         self.encoder = encoder
-        self.labels = tuple(head.labels)
-        self._coef = np.asarray(head.coef, dtype=np.float32).T
-        self._intercept = np.asarray(head.intercept, dtype=np.float32)
+        self._head = _Head(head, encoder.dim)
+        self._lead = _Head(lead, encoder.dim) if lead is not None else None
+        self.labels = self._head.labels
 
     @classmethod
-    def load(cls, head: Path | None = None, encoder: SentenceEncoder | None = None) -> EncoderTyper:
-        """Read and validate a head file (the shipped one by default) and load the encoder."""
-        source = head or default_head_path()
-        model = EncoderHeadFile.model_validate(json.loads(source.read_text(encoding="utf-8")))
-        return cls(encoder or SentenceEncoder(), model)
+    def load(
+        cls, head: Path | None = None, encoder: SentenceEncoder | None = None,
+        lead: Path | None = None,
+    ) -> EncoderTyper:  # fmt: skip
+        """Read and validate the head files (the shipped ones by default) and load the encoder."""
+        return cls(encoder or SentenceEncoder(), read_head(head or default_head_path()),
+                   read_head(lead or default_lead_head_path()))  # fmt: skip
 
     def features(self, sentences: Sequence[Sentence]) -> np.ndarray:
         """The head's input rows: mean vector then anchor vector."""
@@ -85,28 +121,35 @@ class EncoderTyper:
         return np.hstack([means, anchors])
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """Softmax over every label, one row per feature row."""
-        scores = features @ self._coef + self._intercept
-        exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-        out: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
-        return out
+        """Softmax over every label of the sentence head, one row per feature row."""
+        return self._head.probabilities(features)
 
-    def predict(self, sentences: Sequence[Sentence]) -> list[dict[str, float]]:
-        """Type -> probability per sentence, YIELD split evenly into CONCEDE and RETREAT."""
+    def predict(
+        self, sentences: Sequence[Sentence], lead: Collection[int] = ()
+    ) -> list[dict[str, float]]:
+        """Type -> probability per sentence, YIELD split evenly into CONCEDE and RETREAT; the
+        rows in `lead` by the lead head when there is one."""
         if not sentences:
             return []
-        rows = self.probabilities(self.features(sentences)).tolist()
-        out: list[dict[str, float]] = []
-        for row in rows:
-            scores = {label: p for label, p in zip(self.labels, row, strict=True) if label != NONE}
-            half = scores.pop(YIELD, 0.0) / 2
-            scores["CONCEDE"] = scores.get("CONCEDE", 0.0) + half
-            scores["RETREAT"] = scores.get("RETREAT", 0.0) + half
-            out.append(scores)
+        features = self.features(sentences)
+        out = [_scores(self._head.labels, row) for row in self._head.probabilities(features)]
+        rows = sorted(i for i in lead if 0 <= i < len(out)) if self._lead is not None else []
+        if self._lead is not None and rows:
+            for i, row in zip(rows, self._lead.probabilities(features[rows]), strict=True):
+                out[i] = _scores(self._lead.labels, row)
         return out
+
+
+def _scores(labels: Sequence[str], row: np.ndarray) -> dict[str, float]:
+    scores = {label: float(p) for label, p in zip(labels, row, strict=True) if label != NONE}
+    half = scores.pop(YIELD, 0.0) / 2
+    if half or "CONCEDE" not in scores:
+        scores["CONCEDE"] = scores.get("CONCEDE", 0.0) + half
+        scores["RETREAT"] = scores.get("RETREAT", 0.0) + half
+    return scores
 
 
 @lru_cache(maxsize=4)
-def shipped_encoder_typer(head: Path | None = None) -> EncoderTyper:
-    """The encoder and a head (the packaged one by default), loaded once per process."""
-    return EncoderTyper.load(head)
+def shipped_encoder_typer(head: Path | None = None, lead: Path | None = None) -> EncoderTyper:
+    """The encoder and its heads (the packaged ones by default), loaded once per process."""
+    return EncoderTyper.load(head, lead=lead)

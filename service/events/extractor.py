@@ -119,7 +119,7 @@ class EventExtractor:
         parties = ActorContext.of(entities, doc.text)
         found = {i: self._triggers.find(sents[i]) for i in candidates}
         scored = sorted(set(candidates) | window)
-        types = self._scores(sents, scored, found, window, story=lead is not None)
+        types = self._scores(sents, scored, found, window, lead)
         rows = {i: row for row, i in enumerate(scored)} if types is not None else {}
         events: list[Event] = []
         for i in candidates:
@@ -158,12 +158,14 @@ class EventExtractor:
 
     def _scores(
         self, sents: list[Sent], scored: list[int], found: dict[int, dict[int, Trigger]],
-        window: set[int], *, story: bool,
+        window: set[int], lead: int | None,
     ) -> DocTypes | None:  # fmt: skip
         """The typer's scores of the scored sentences; with the encoder, its scores replace the
         n-gram typer's for the lead window and the first triggered sentences, up to the budget
         (the rest keep the cheaper typer's: the encoder costs more than the parse). In a story
-        the n-gram typer, trained on stories, keeps a say (`Weights.story_ngram`)."""
+        the encoder's lead head types the lead, and the n-gram typer, trained on stories, keeps
+        a say (`Weights.story_ngram`)."""
+        story = lead is not None
         if self._typer is None or not scored:
             return None
         scores = self._typer.predict([sents[i].text for i in scored])
@@ -179,7 +181,9 @@ class EventExtractor:
                 for row in chosen
             ]  # fmt: skip
             mix = self._weights.story_ngram if story else 0.0
-            for row, encoded in zip(chosen, self._encoder.predict(anchored), strict=True):
+            leads = [n for n, row in enumerate(chosen) if scored[row] == lead]
+            encoded_rows = self._encoder.predict(anchored, lead=leads)
+            for row, encoded in zip(chosen, encoded_rows, strict=True):
                 scores[row] = _mixed(encoded, scores[row], mix) if mix else encoded
         # in a story the mixed rows are scored as the n-gram typer's, lexicon bonus and all
         return DocTypes(PLOVER_TYPES, scores, self._weights,
@@ -204,10 +208,12 @@ class EventExtractor:
         source = self._triggers.source(trig)
         if types is None or ctx.row is None:
             return trig, self._weights.source(source)
-        # the typer may overrule a bare word, not a phrase ("sent troops")
+        # the typer may overrule a bare word, not a phrase ("sent troops"), unless the phrase
+        # is in a story's lead and `lead_phrase` lets the story's type speak there too
         word = trig.text == trig.token.text
+        fixed = not word and not (ctx.lead and self._weights.lead_phrase)
         type_, confidence = types.choose(
-            ctx.row, trig.type, source, lead=ctx.lead and word, fixed=not word
+            ctx.row, trig.type, source, lead=ctx.lead and word, fixed=fixed
         )
         return (trig if type_ == trig.type else replace(trig, type=type_)), confidence
 

@@ -1,6 +1,7 @@
-"""Train the encoder typer's head on real news sentences and news-style story leads, k-fold.
+"""Train the encoder typer's heads on real news sentences and news-style story leads, k-fold.
 
-Usage: python -m service.events.train_encoder --data DIR [--out DIR] [--folds-out DIR] [--c C]
+Usage: python -m service.events.train_encoder --data DIR [--out FILE] [--lead-out FILE]
+       [--folds-out DIR] [--c C] [--lead-c C]
 
 DIR holds `plv_sentences.jsonl` (`id`, `text`, `relations`: the PLOVER `root` of each relation;
 the first relation's root labels the sentence, CONCEDE and RETREAT merged into YIELD) and
@@ -9,12 +10,16 @@ one sentence without any trigger word per story, up to a cap, is NONE; story sen
 0.1 of a real one: synthetic and noisily labelled, at full weight they cost the real sentences
 0.17 of accuracy, at 0.1 nothing, while lifting story leads from 0.37 to 0.50). Each is parsed,
 anchored (service.events.anchor) and encoded exactly as the coder does at run time, and a
-multinomial logistic regression is fit on the vectors. The 90 dev sentences are never read.
+multinomial logistic regression is fit on the vectors. A second head, the lead head, is fit on
+the story leads alone with every PLOVER type apart (CONCEDE and RETREAT too): it types a story's
+lead sentence, where the story's own type is what a reader wants first. The 90 dev sentences are
+never read.
 
 It prints 5-fold figures: PLV sentences held out by fold (the stories always train), and story
 leads held out by fold (PLV always trains), and with `--folds-out` writes each fold's head, so
 the whole coder can be scored on sentences no head it ran with has seen
-(`bench/events_encoder_kfold.py`). Every step is seeded: the same data gives the same file.
+(`bench/events_encoder_kfold.py`; `lead-fold-K.json`: the lead head without story fold K).
+Every step is seeded: the same data gives the same file.
 """
 
 from __future__ import annotations
@@ -31,7 +36,13 @@ import numpy as np
 
 from service.events.anchor import anchor_span
 from service.events.derived import shipped_lexicon
-from service.events.encoded import NONE, YIELD, EncoderHeadFile, default_head_path
+from service.events.encoded import (
+    NONE,
+    YIELD,
+    EncoderHeadFile,
+    default_head_path,
+    default_lead_head_path,
+)
 from service.events.encoder import MODEL_SHA256, Sentence, SentenceEncoder
 from service.events.lexicon import load_lexicon
 from service.events.tokens import doc_tokens
@@ -164,9 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])  # fmt: skip
     parser.add_argument("--data", type=Path, required=True, help="folder with the two sets")
     parser.add_argument("--out", type=Path, default=default_head_path())
+    parser.add_argument("--lead-out", type=Path, default=default_lead_head_path())
     parser.add_argument("--folds-out", type=Path, help="write fold k's head as fold-K.json here")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--c", type=float, default=16.0, help="inverse regularisation")
+    parser.add_argument("--lead-c", type=float, default=4.0,
+                        help="inverse regularisation of the lead head")
     parser.add_argument("--stories-weight", type=float, default=0.1,
                         help="a story sentence's weight against a real news sentence's")
     parser.add_argument("--seed", type=int, default=13)
@@ -189,6 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             np.savez(args.cache, plv_x=plv_x, story_x=story_x, story_y=np.array(story_y),
                      story_groups=np.array(story_groups))  # fmt: skip
     _say(f"PLV {len(plv_y)} sentences {dict(Counter(plv_y))}; story sentences {len(story_y)}")
+    story_label = {str(r["id"]): str(r["label"]).upper() for r in stories}
+    leads = [i for i, y in enumerate(story_y) if y != NONE]
+    lead_y = [story_label[story_groups[i]] for i in leads]
+    lead_x = story_x[leads]
+    lead_fold = np.asarray(_folds([story_groups[i] for i in leads], args.folds))
+    lead_pred = [""] * len(lead_y)
 
     def weigh(news: int, story: int) -> np.ndarray:
         return np.concatenate([np.ones(news), np.full(story, args.stories_weight)])
@@ -213,17 +233,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                           weigh(len(plv_y), len(s_train)), c=args.c, seed=args.seed)  # fmt: skip
         if args.folds_out:
             (args.folds_out / f"story-fold-{k}.json").write_text(s_head.model_dump_json())
+        kept = lead_fold != k
+        l_head = fit_head(lead_x[kept], [y for y, keep in zip(lead_y, kept, strict=True) if keep],
+                          np.ones(int(kept.sum())), c=args.lead_c, seed=args.seed)  # fmt: skip
+        if args.folds_out:
+            (args.folds_out / f"lead-fold-{k}.json").write_text(l_head.model_dump_json())
+        for j, label in zip(np.flatnonzero(lead_fold == k).tolist(),
+                            _predict(l_head, lead_x[lead_fold == k]), strict=True):  # fmt: skip
+            lead_pred[j] = label
         mask = np.asarray(story_fold) == k
         for j, label in zip(np.flatnonzero(mask).tolist(), _predict(s_head, story_x[mask]),
                             strict=True):  # fmt: skip
             story_pred[j] = label
     _report("plv 5-fold (sentence typer alone)", plv_y, plv_pred)
-    leads = [i for i, y in enumerate(story_y) if y != NONE]
     _report("story leads 5-fold", [story_y[i] for i in leads], [story_pred[i] for i in leads])
+    _report("story leads 5-fold, lead head", lead_y, lead_pred)
     head = fit_head(np.vstack([plv_x, story_x]), plv_y + story_y,
                     weigh(len(plv_y), len(story_y)), c=args.c, seed=args.seed)  # fmt: skip
     args.out.write_text(head.model_dump_json())
-    _say(f"wrote {args.out}")
+    lead_head = fit_head(lead_x, lead_y, np.ones(len(lead_y)), c=args.lead_c, seed=args.seed)
+    args.lead_out.write_text(lead_head.model_dump_json())
+    _say(f"wrote {args.out} and {args.lead_out}")
     return 0
 
 

@@ -108,6 +108,27 @@ class TestEncoderHead:
         assert scores["ACCUSE"] == pytest.approx(0.25, abs=1e-6)
         assert scores["CONCEDE"] == scores["RETREAT"] == pytest.approx(0.25, abs=1e-6)
 
+    def test_lead_rows_take_the_lead_head(self, typer: EncoderTyper) -> None:
+        """Rows marked as a story's lead are typed by the lead head, the others by the sentence
+        head; a lead head with CONCEDE and RETREAT apart keeps them apart."""
+        sentence = _head(["ACCUSE", "NONE", "YIELD"], [5.0, 0.0, 0.0])
+        lead = _head(["ASSAULT", "CONCEDE", "RETREAT"], [0.0, 3.0, 0.0])
+        both = EncoderTyper(typer.encoder, sentence, lead)
+        rows = both.predict([Sentence("They gave up."), Sentence("They gave up.")], lead=[1])
+        assert max(rows[0], key=rows[0].__getitem__) == "ACCUSE"
+        assert set(rows[1]) == {"ASSAULT", "CONCEDE", "RETREAT"}
+        assert rows[1]["CONCEDE"] > 0.8 > 0.1 > rows[1]["RETREAT"]
+        alone = EncoderTyper(typer.encoder, sentence).predict([Sentence("They gave up.")], lead=[0])
+        assert alone[0] == rows[0]
+
+    def test_shipped_lead_head_keeps_every_type(self) -> None:
+        """The shipped lead head scores each PLOVER type, CONCEDE and RETREAT apart."""
+        from service.events.encoded import default_lead_head_path, read_head
+        from service.events.lexicon import PLOVER_TYPES
+
+        head = read_head(default_lead_head_path())
+        assert sorted(head.labels) == sorted(PLOVER_TYPES)
+
     def test_width_must_match_the_encoder(self, typer: EncoderTyper) -> None:
         """A head fit on another encoder's width is refused."""
         head = EncoderHeadFile(encoder_sha256="x", labels=["A", "B"], features=2,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
@@ -504,6 +504,54 @@ class TestSentenceTyper:
             "ASSAULT", "Russian tanks", "Ukraine",
         )  # fmt: skip
         assert events[0].sentence[0] == 0
+
+    def test_a_story_lead_is_typed_by_the_lead_head(self, events_nlp: Language) -> None:
+        """With the encoder, a story's lead sentence is typed by its lead head (marked in the
+        call), the next encoded sentence by the sentence head, and sentences past the encoder's
+        budget by the n-gram typer and the lexicon."""
+
+        class LeadAware:
+            def __init__(self) -> None:
+                self.leads: list[list[int]] = []
+
+            def predict(self, sentences: list[Any], lead: Any = ()) -> list[dict[str, float]]:
+                self.leads.append(list(lead))
+                lead_row = {"ACCUSE": 0.85, "ASSAULT": 0.1, "PROTEST": 0.05}
+                other = {"PROTEST": 0.5, "ASSAULT": 0.4, "ACCUSE": 0.1}
+                return [dict(lead_row if i in lead else other) for i in range(len(sentences))]
+
+        encoder = LeadAware()
+        extractor = EventExtractor(_FixedTyper(dict.fromkeys(PLOVER_TYPES, 1 / 16)),
+                                   encoder=encoder)  # type: ignore[arg-type]  # fmt: skip
+        text = "Russia attacked Ukraine. The weather was mild. Germany attacked Poland."
+        events = self._events(events_nlp, extractor, text)
+        assert encoder.leads == [[0]]
+        assert [(e.type, e.actor, e.target) for e in events] == [
+            ("ACCUSE", "Russia", "Ukraine"), ("ASSAULT", "Germany", "Poland"),
+        ]  # fmt: skip
+
+    def test_a_phrase_in_a_story_lead_may_take_the_story_s_type(
+        self, events_nlp: Language
+    ) -> None:
+        """In a story's lead a phrase keeps the lexicon's bonus but a sure lead head retypes it
+        (`Weights.lead_phrase`); with that off, or outside a lead, the phrase keeps its type."""
+
+        class SureLead:
+            def predict(self, sentences: list[Any], lead: Any = ()) -> list[dict[str, float]]:
+                sure = {"ASSAULT": 0.98, "AID": 0.001, "PROTEST": 0.019}
+                return [dict(sure) if i in lead else {"AID": 0.5, "PROTEST": 0.5}
+                        for i in range(len(sentences))]  # fmt: skip
+
+        text = "Germany sent aid to Ukraine. The weather was mild. Officials were silent."
+        uniform = _FixedTyper(dict.fromkeys(PLOVER_TYPES, 1 / 16))
+
+        def lead_type(weights: Weights) -> str:
+            extractor = EventExtractor(uniform, encoder=SureLead(),  # type: ignore[arg-type]
+                                       weights=weights)  # fmt: skip
+            return self._events(events_nlp, extractor, text)[0].type
+
+        assert lead_type(Weights()) == "ASSAULT"
+        assert lead_type(Weights(lead_phrase=False)) == "AID"
 
     def test_without_model_confidence_is_the_lexicon_s(self, events_nlp: Language) -> None:
         """No model: hand-lexicon events with both parties are certain."""
