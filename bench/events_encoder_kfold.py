@@ -1,7 +1,7 @@
 """Honest event figures with the encoder typer: 5-fold on the PLV sentences and the stories.
 
 Usage: events_encoder_kfold.py --data ../shared/data/events --heads DIR [--stories N]
-       [--dev] [--no-encoder]
+       [--dev] [--no-encoder] [--dump-plv PATH]
 
 DIR is what `python -m service.events.train_encoder --folds-out DIR` wrote: for PLV fold k a head
 trained on the PLV sentences outside fold k (and the stories), for story fold k a head trained on
@@ -11,7 +11,9 @@ PLV sentences never trained those. The combination weights are chosen per fold o
 folds' items only (nested: no item is scored by a setting chosen on it). Every item is scored
 once with the shared scorers. `--dev` also codes the 90 dev sentences as a held-out check with
 the shipped artefacts (nothing is tuned on them). `--no-encoder`: the same run with the n-gram
-typer alone, for the side-by-side table.
+typer alone, for the side-by-side table. `--dump-plv PATH` keeps the joined 5-fold PLV records
+(each sentence coded by the fold that did not train on it) for other scorers, such as
+bench/plv_countries.py.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=1000, help="first N stories (0: none)")
     parser.add_argument("--dev", action="store_true")
     parser.add_argument("--no-encoder", action="store_true")
+    parser.add_argument("--dump-plv", type=Path, help="write the joined PLV records here")
     args = parser.parse_args()
     started = time.perf_counter()
     settings = Settings()
@@ -131,6 +134,8 @@ def main() -> int:
                 print(f"{kind} fold {k} coded at {elapsed:.0f} s", file=sys.stderr)
             joined, chosen = _nested(choices, kind, items, rows, args.folds, outputs,
                                      scorers[kind], tmp)  # fmt: skip
+            if kind == "plv" and args.dump_plv is not None:
+                args.dump_plv.write_text(joined.read_text())
             gold = subset(rows, {i.id for i in items}, tmp / f"{kind}_gold.jsonl")
             figures, per_type = score(scorers[kind], gold, joined)
             results[kind] = figures
