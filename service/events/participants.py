@@ -50,6 +50,11 @@ class Participants:
         self._symmetric = types.symmetric
         self._acted_upon = types.acted_upon
 
+    @property
+    def speech_verbs(self) -> Mapping[str, str]:
+        """The speech verbs' forms and their base forms."""
+        return self._speech
+
     def __call__(
         self, trig: Trigger, type_: str, index: EntityIndex
     ) -> tuple[list[Pair], Entity | None]:
@@ -181,9 +186,7 @@ class Participants:
             ]  # fmt: skip
         if not targets:
             return [(a, None) for a in actors]
-        return [
-            (a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)
-        ]
+        return [(a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)]
 
     def _joint(self, trig: Trigger, type_: str) -> bool:
         """An act its sides do together ("met", "agreed", "clashed")."""

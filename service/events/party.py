@@ -104,6 +104,15 @@ def _core(head: Token) -> dict[int, Token]:
             whole = preorder(owner, _CLAUSES - {"prep"})
             if len(whole) <= _MAX_PREP + 1:
                 core.update((t.i, t) for t in whole)
+    # "fighters loyal to X", "militias allied with Y": an adjective after the head keeps its
+    # own preposition, which says whose the party is
+    for adjective in head.children:
+        if adjective.dep_ == "amod" and adjective.i > head.i:
+            tied = next((c for c in adjective.children if c.dep_ == "prep"), None)
+            if tied is not None:
+                below = preorder(tied, _CLAUSES)
+                if len(below) <= _MAX_NAMED_PREP and len(core) + len(below) <= _MAX_TOKENS:
+                    core.update((t.i, t) for t in below)
     prep = next((c for c in head.children if c.dep_ == "prep" and c.i > head.i), None)
     if prep is not None:
         below = preorder(prep, _CLAUSES)  # the preposition and its object's phrase

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from service.events.lead import LeadParties
 from service.events.lexicon import load_lexicon
 from service.events.modality import Modality
 from service.events.participants import Participants
@@ -203,6 +204,39 @@ class TestRolesFromTheParse:
     @pytest.mark.parametrize(
         ("text", "trigger", "pair"),
         [
+            ("The former president, Olusegun Obasanjo, rejected the proposal.", "rejected",
+             ("Olusegun Obasanjo", "the proposal")),
+            ("Kenyan police arrested the opposition leader, Raila Odinga.", "arrested",
+             ("Kenyan police", "Raila Odinga")),
+        ],
+    )  # fmt: skip
+    def test_a_name_in_apposition_names_the_party(
+        self, roles: Callable[[str, str], Roles], text: str, trigger: str,
+        pair: tuple[str, str],
+    ) -> None:  # fmt: skip
+        """'the former president, X': the name in apposition is the party, so its country can
+        be known from who X is."""
+        assert roles(text, trigger)[0] == {pair}
+
+    def test_a_named_apposition_keeps_the_phrase_country_beside(
+        self, parties: Callable[[str, str], list[PartyPair]]
+    ) -> None:
+        """'his Chilean counterpart, X': X is the party, Chilean the country beside it."""
+        [(_, target)] = parties(
+            "Peru's foreign minister met his Chilean counterpart, Alberto van Klaveren.", "met"
+        )
+        assert target is not None and target.named and target.owner is not None
+        assert (target.name, target.owner.name) == ("Alberto van Klaveren", "Chilean")
+
+    def test_an_adjective_keeps_its_preposition(self, roles: Callable[[str, str], Roles]) -> None:
+        """'fighters loyal to X': the party's phrase keeps whom it is loyal to, which says
+        whose it is."""
+        pairs = roles("Militiamen loyal to Riek Machar attacked the town of Bor.", "attacked")[0]
+        assert pairs == {("Militiamen loyal to Riek Machar", "Bor")}
+
+    @pytest.mark.parametrize(
+        ("text", "trigger", "pair"),
+        [
             ("NAIROBI, Kenya -- A Kenyan court has charged three Somali nationals.", "charged",
              ("A Kenyan court", "three Somali nationals")),
             ("LIMA (Reuters): Peruvian police detained two Bolivian smugglers.", "detained",
@@ -281,3 +315,29 @@ class TestParticipants:
     def test_pronoun_is_the_speaker(self, roles: Callable[[str, str], Roles]) -> None:
         """'X said it will ...': the pronoun is X."""
         assert ("Chile", "Peru") in roles("Chile said it will visit Peru.", "visit")[0]
+
+
+class TestLeadParties:
+    """A sentence no trigger coded: its main event's parties from the parse."""
+
+    @pytest.mark.parametrize(
+        ("text", "pair"),
+        [
+            ("Norway will welcome the Chilean delegation next week, a spokesman said.",
+             ("Norway", "the Chilean delegation")),
+            ("The agency said Sweden would host the Chilean president in May.",
+             ("Sweden", "the Chilean president")),
+        ],
+    )  # fmt: skip
+    def test_who_speaks_is_not_the_actor(
+        self, parse: Parse, text: str, pair: tuple[str, str]
+    ) -> None:
+        """'X will do Y, a spokesman said': the reported clause holds the event, not the
+        speech verb (the speaker is the source)."""
+        lexicon = load_lexicon()
+        lead = LeadParties(Participants(lexicon, TriggerTyper(lexicon).speech))
+        doc, index = parse(text)
+        found = lead(next(iter(doc.sents)), index, "CONSULT")
+        assert found is not None
+        pairs = {(a.name if a else None, t.name if t else None) for a, t in found[1]}
+        assert pairs == {pair}
