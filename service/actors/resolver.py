@@ -149,6 +149,7 @@ class _Reading:
     organisation: _Known | None = None
     sector: Sector | None = None  # from the head role word
     titled: bool = False  # a title word ("President") is in it
+    office: str | None = None  # the country of a title around a name ("Mauritania's President")
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -231,6 +232,7 @@ class ActorResolver:
             near.titled = near.titled or apposition.titled
             near.country = near.country or apposition.country
             near.sector = near.sector or apposition.sector
+            near.office = near.country if near.titled else None
             if near.titled and reading.person is None:
                 # "President Buhari": a titled name may be a head by surname alone
                 reading.person = self._by_surname(tokens, context, titled=True)
@@ -391,7 +393,9 @@ def _decide(reading: _Reading, entity: Entity | None, near: _Reading) -> Party:
     around it; a country or its capital alone is its government."""
     country, sector = reading.country, reading.sector
     if reading.person is not None:
-        country, sector = country or reading.person.country, sector or reading.person.sector
+        # "Mauritania's President X": the office the text gives over a namesake's country
+        known = near.office or reading.person.country
+        country, sector = country or known, sector or reading.person.sector
     if reading.organisation is not None:
         org = reading.organisation
         country = None if org.sector == "IGO" else (org.country or country)

@@ -31,6 +31,7 @@ _NAMES: Final = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _BREAKS: Final = frozenset({"-", "--", "—", "–", ":"})
 #: words that cannot end a phrase ("an early election in the")
 _DANGLING: Final = frozenset({"det", "prep", "cc", "case", "predet", "punct", "poss"})
+_HYPHENS: Final = frozenset({"-", "–"})  # a break only when spaced
 _EDGE_PUNCT: Final = "\"'`,;:.!?()[]{}-–—"
 
 
@@ -71,7 +72,7 @@ def phrase_tokens_of(head: Token) -> list[Token]:
     or appositions, as one contiguous run of tokens around the head."""
     core = _core(head)
     start = end = head.i
-    while start - 1 in core and core[start - 1].text not in _BREAKS:
+    while start - 1 in core and not _breaks(core[start - 1]):
         start -= 1
     while end + 1 in core:
         end += 1
@@ -93,6 +94,18 @@ def phrase_tokens_of(head: Token) -> list[Token]:
     while len(tokens) > 1 and tokens[-1].text in _EDGE_PUNCT:
         tokens.pop()
     return tokens
+
+
+def _breaks(token: Token) -> bool:
+    """A dash or colon that sets a dateline off ("KABUL - A Taliban attack"), not the hyphen
+    inside a word ("rebel-held areas", "Russia-backed forces")."""
+    if token.text not in _BREAKS:
+        return False
+    if token.text not in _HYPHENS:
+        return True
+    doc = token.sent.doc
+    before = doc[token.i - 1] if token.i > 0 else None
+    return bool(doc[token.i].whitespace_) or before is None or bool(before.whitespace_)
 
 
 def _core(head: Token) -> dict[int, Token]:

@@ -223,6 +223,24 @@ class TestSurnames:
         assert resolver.resolve("John Smith", john, story) == ("GB", "GOV")
 
 
+class TestOffice:
+    def test_the_office_written_beats_a_namesake(self) -> None:
+        """'Kenya's President X': the text's office over the country of a namesake the
+        knowledge base knows; the name alone keeps the knowledge base's country."""
+        kb = load_kb()
+        people = ActorKB.model_validate(
+            {"format": 1, "sources": ["test"], "countries": kb.countries,
+             "people": [_head("Amos Wekesa Otieno", "GB")], "organisations": []}  # fmt: skip
+        )
+        resolver = ActorResolver(people)
+        name = "Amos Wekesa Otieno"
+        for sentence, expected in ((f"Kenya's President {name} said", "KE"),
+                                   (f"Yesterday {name} said", "GB")):  # fmt: skip
+            context = ActorContext(text=sentence).at((0, len(sentence)))
+            person = entity(name, "PERSON", at=sentence.index(name))
+            assert resolver.resolve(name, person, context)[0] == expected
+
+
 class TestDataFiles:
     def test_shipped_knowledge_base_is_valid(self) -> None:
         """The built file loads, names its sources and covers the world's countries."""
