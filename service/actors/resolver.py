@@ -56,6 +56,8 @@ _BEFORE_CHARS: Final = 80
 #: Countries whose leaders English news names family name first ("Xi Jinping", "Kim Jong Un").
 _FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
 _BEFORE_WORDS: Final = 5
+#: a capitalised name right before "(", which an acronym in the brackets abbreviates
+_EXPANSION: Final = re.compile(r"((?:[A-Z][\w.'&-]*\s+(?:(?:of|for|and|the|de)\s+)*){1,8})\($")
 
 
 def _key(text: str) -> str:
@@ -237,7 +239,25 @@ class ActorResolver:
                 # "President Buhari": a titled name may be a head by surname alone
                 reading.person = self._by_surname(tokens, context, titled=True)
         near.country = near.country or self._located(after)
+        if near.country is None and entity.label == "ORG":
+            near.country, sector = self._expanded(context.before(entity), entity.name, context)
+            near.sector = near.sector or sector
         return near
+
+    def _expanded(self, before: str, acronym: str, context: ActorContext) -> Party:
+        """The country of the name an acronym abbreviates just before it: "the Cambodia
+        National Rescue Party (CNRP)" is Cambodia's."""
+        letters = acronym.replace(".", "")
+        if not (2 <= len(letters) <= 8 and letters.isupper() and letters.isalpha()):
+            return None, None
+        match = _EXPANSION.search(before)
+        if match is None:
+            return None, None
+        words = match.group(1).split()
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        if not initials.endswith(letters) or len(initials) > len(letters) + 2:
+            return None, None
+        return self.resolve(match.group(1), None, context)
 
         # --- reading a phrase ---------------------------------------------------------------------
 
