@@ -228,6 +228,12 @@ class TestRolesFromTheParse:
         assert target is not None and target.named and target.owner is not None
         assert (target.name, target.owner.name) == ("Alberto van Klaveren", "Chilean")
 
+    def test_what_is_received_is_the_giver_s_act(self, roles: Callable[[str, str], Roles]) -> None:
+        """'X received aid from Y': Y gives, X is given to."""
+        assert roles("Kenya received humanitarian aid from Japan.", "aid")[0] == {
+            ("Japan", "Kenya")
+        }
+
     def test_an_adjective_keeps_its_preposition(self, roles: Callable[[str, str], Roles]) -> None:
         """'fighters loyal to X': the party's phrase keeps whom it is loyal to, which says
         whose it is."""
@@ -327,6 +333,8 @@ class TestLeadParties:
              ("Norway", "the Chilean delegation")),
             ("The agency said Sweden would host the Chilean president in May.",
              ("Sweden", "the Chilean president")),
+            ("The Malian army has received logistics support from the French military.",
+             ("the French military", "The Malian army")),
         ],
     )  # fmt: skip
     def test_who_speaks_is_not_the_actor(
