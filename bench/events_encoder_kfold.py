@@ -12,7 +12,9 @@ k are coded with the n-gram typer and derived lexicon fit on the stories outside
 are chosen per fold on the other folds' items only (nested: no item is scored by a setting
 chosen on it). Every item is scored once with the shared scorers. `--dev` also codes the 90 dev
 sentences as a held-out check with the shipped artefacts (nothing is tuned on them).
-`--no-encoder`: the same run with the n-gram typer alone, for the side-by-side table.
+`--no-encoder`: the same run with the n-gram typer alone, for the side-by-side table. `--keep
+DIR` keeps each set's joined 5-fold records (plv.jsonl, stories.jsonl) for other scorers, such
+as bench/plv_countries.py.
 """
 
 from __future__ import annotations

@@ -56,6 +56,8 @@ _BEFORE_CHARS: Final = 80
 #: Countries whose leaders English news names family name first ("Xi Jinping", "Kim Jong Un").
 _FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
 _BEFORE_WORDS: Final = 5
+#: a capitalised name right before "(", which an acronym in the brackets abbreviates
+_EXPANSION: Final = re.compile(r"((?:[A-Z][\w.'&-]*\s+(?:(?:of|for|and|the|de)\s+)*){1,8})\($")
 
 
 def _key(text: str) -> str:
@@ -149,6 +151,7 @@ class _Reading:
     organisation: _Known | None = None
     sector: Sector | None = None  # from the head role word
     titled: bool = False  # a title word ("President") is in it
+    office: str | None = None  # the country of a title around a name ("Mauritania's President")
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -231,11 +234,30 @@ class ActorResolver:
             near.titled = near.titled or apposition.titled
             near.country = near.country or apposition.country
             near.sector = near.sector or apposition.sector
+            near.office = near.country if near.titled else None
             if near.titled and reading.person is None:
                 # "President Buhari": a titled name may be a head by surname alone
                 reading.person = self._by_surname(tokens, context, titled=True)
         near.country = near.country or self._located(after)
+        if near.country is None and entity.label == "ORG":
+            near.country, sector = self._expanded(context.before(entity), entity.name, context)
+            near.sector = near.sector or sector
         return near
+
+    def _expanded(self, before: str, acronym: str, context: ActorContext) -> Party:
+        """The country of the name an acronym abbreviates just before it: "the Cambodia
+        National Rescue Party (CNRP)" is Cambodia's."""
+        letters = acronym.replace(".", "")
+        if not (2 <= len(letters) <= 8 and letters.isupper() and letters.isalpha()):
+            return None, None
+        match = _EXPANSION.search(before)
+        if match is None:
+            return None, None
+        words = match.group(1).split()
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        if not initials.endswith(letters) or len(initials) > len(letters) + 2:
+            return None, None
+        return self.resolve(match.group(1), None, context)
 
         # --- reading a phrase ---------------------------------------------------------------------
 
@@ -391,7 +413,9 @@ def _decide(reading: _Reading, entity: Entity | None, near: _Reading) -> Party:
     around it; a country or its capital alone is its government."""
     country, sector = reading.country, reading.sector
     if reading.person is not None:
-        country, sector = country or reading.person.country, sector or reading.person.sector
+        # "Mauritania's President X": the office the text gives over a namesake's country
+        known = near.office or reading.person.country
+        country, sector = country or known, sector or reading.person.sector
     if reading.organisation is not None:
         org = reading.organisation
         country = None if org.sector == "IGO" else (org.country or country)

@@ -26,7 +26,7 @@ class LeadParties:
     def __call__(
         self, sent: Span, index: EntityIndex, type_: str
     ) -> tuple[Trigger, list[Pair]] | None:
-        root: Token = sent.root
+        root = self._reported(sent.root)
         trigger = Trigger(root, type_, root.text, root.lower_, objects_of(root))
         named = _countries(sent, index)
         pairs: list[Pair] = []
@@ -44,6 +44,19 @@ class LeadParties:
             if others:
                 pairs = [(actor, Party.of(others[0])) for actor, _ in pairs]
         return trigger, pairs
+
+    def _reported(self, root: Token) -> Token:
+        """The verb of what a speech verb reports ("X pardoned Y, her spokesman said": the
+        pardon), else the root: who speaks is the source, not the actor."""
+        for _ in range(3):
+            if root.lower_ not in self._participants.speech_verbs:
+                break
+            clause = next((c for c in root.children if c.dep_ in ("ccomp", "parataxis")
+                           and c.tag_.startswith("VB")), None)  # fmt: skip
+            if clause is None:
+                break
+            root = clause
+        return root
 
 
 def _countries(sent: Sequence[Token], index: EntityIndex) -> list[Entity]:

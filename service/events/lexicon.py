@@ -121,6 +121,7 @@ class RoleWords(DataFile):
     """roles.yaml: the words that decide actor, target, source and place."""
 
     speech_verbs: Words
+    converse_verbs: Words
     pronouns: Words
     domestic_nouns: Words
     target_preps: Words

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Final
 
 from service.events.index import EntityIndex
+from service.events.inflection import base_forms
 from service.events.lexicon import Lexicon
 from service.events.party import Party, PartyPair
 from service.events.phrases import PhraseEntities
@@ -45,10 +46,16 @@ class Participants:
         self._needs_target = lexicon.triggers.needs_target
         self._reciprocal = lexicon.triggers.reciprocal
         self._pronouns = roles.pronouns
+        self._converse = base_forms(roles.converse_verbs, lexicon.inflection.irregular)
         self._domestic_nouns = roles.domestic_nouns
         self._home_preps = roles.place_preps | roles.move_preps
         self._symmetric = types.symmetric
         self._acted_upon = types.acted_upon
+
+    @property
+    def speech_verbs(self) -> Mapping[str, str]:
+        """The speech verbs' forms and their base forms."""
+        return self._speech
 
     def __call__(
         self, trig: Trigger, type_: str, index: EntityIndex
@@ -83,6 +90,11 @@ class Participants:
         token = trig.token
         parties = self._phrases.parties
         if token.tag_.startswith("NN"):
+            if token.dep_ == "dobj" and token.head.lower_ in self._converse:
+                # "X received aid from Y": the aid is Y's, given to X
+                givers = parties(_from_objects(token.head), index)
+                if givers:
+                    return givers, [self.subjects(token.head, index)]
             actors = parties(children(token, ("poss",)), index) or [
                 Party.of(e) for t in children(token, ("amod", "compound"))
                 if (e := index.of(t)) is not None and e.country
@@ -102,6 +114,11 @@ class Participants:
             )  # fmt: skip
             return owners or parties(agents, index), ([] if owners else [themes])
         subjects = self.subjects(token, index, stative=trig.base in self._stative)
+        if token.lower_ in self._converse:
+            # "X received support from Y": Y gives, X is given to
+            givers = parties(_from_objects(token), index)
+            if givers:
+                return givers, [subjects]
         if subjects and all(s.lower_ in self._pronouns for s in subjects):
             # "X said it would ...": the pronoun stands for the speaker, named or not
             speaker = Party.of(source) if source is not None else self._speaker(token, index)
@@ -167,22 +184,21 @@ class Participants:
         self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party]
     ) -> list[Pair]:
         """Every actor with every target, one pair each (coordination on either side). A joint
-        act of several sides ("X and Y met", "X met Y") holds both ways, as CAMEO and GDELT code
-        it: a consumer who follows either side's country finds it."""
+        act of several sides with no one else named ("X and Y met") is coded once per two sides,
+        the side named first as the actor; "X met Y" is X -> Y. No reversed twin: PLV's coders
+        code a joint act once, from its grammatical subject (and several sides as ordered
+        pairs), so a twin is an extra event that no coded relation matches."""
         if len(actors) > 1 and (
             (not targets and self._joint(trig, type_))
             or (trig.base in self._reciprocal and not any(t.named for t in targets))
         ):
-            # "X and Y agreed to a cease-fire", "X and Y met": each other's partners
-            return [(a, b) for a in actors for b in actors if a is not b and not a.same(b)]
+            # "X and Y agreed to a cease-fire", "X and Y met": X -> Y
+            return [
+                (a, b) for i, a in enumerate(actors) for b in actors[i + 1 :] if not a.same(b)
+            ]  # fmt: skip
         if not targets:
             return [(a, None) for a in actors]
-        pairs: list[Pair] = [
-            (a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)
-        ]
-        if trig.base in self._reciprocal and type_ in self._symmetric:
-            pairs += [(t, a) for a, t in pairs if a is not None and t is not None and not a.same(t)]
-        return pairs
+        return [(a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)]
 
     def _joint(self, trig: Trigger, type_: str) -> bool:
         """An act its sides do together ("met", "agreed", "clashed")."""
@@ -276,6 +292,13 @@ def _domestic(actor: Party, target: Party, actors: list[Party]) -> bool:
     """Whether an actor acting on itself is PLOVER's domestic code: a lone country-bearing
     side acting at home ("Kenya arrested opposition leaders": Kenya -> Kenya)."""
     return len(actors) == 1 and target.entity is not None and bool(target.entity.country)
+
+
+def _from_objects(verb: Token) -> list[Token]:
+    """The objects of 'from' on a verb or on its direct object ("received aid from Y")."""
+    heads = [verb, *children(verb, ("dobj",))]
+    return [o for h in heads for p in children(h, ("prep",)) if p.lower_ == "from"
+            for o in children(p, ("pobj",))]  # fmt: skip
 
 
 def _past_dateline(subjects: list[Token], index: EntityIndex) -> list[Token]:

@@ -31,6 +31,7 @@ _NAMES: Final = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _BREAKS: Final = frozenset({"-", "--", "—", "–", ":"})
 #: words that cannot end a phrase ("an early election in the")
 _DANGLING: Final = frozenset({"det", "prep", "cc", "case", "predet", "punct", "poss"})
+_HYPHENS: Final = frozenset({"-", "–"})  # a break only when spaced
 _EDGE_PUNCT: Final = "\"'`,;:.!?()[]{}-–—"
 
 
@@ -71,7 +72,7 @@ def phrase_tokens_of(head: Token) -> list[Token]:
     or appositions, as one contiguous run of tokens around the head."""
     core = _core(head)
     start = end = head.i
-    while start - 1 in core and core[start - 1].text not in _BREAKS:
+    while start - 1 in core and not _breaks(core[start - 1]):
         start -= 1
     while end + 1 in core:
         end += 1
@@ -95,6 +96,18 @@ def phrase_tokens_of(head: Token) -> list[Token]:
     return tokens
 
 
+def _breaks(token: Token) -> bool:
+    """A dash or colon that sets a dateline off ("KABUL - A Taliban attack"), not the hyphen
+    inside a word ("rebel-held areas", "Russia-backed forces")."""
+    if token.text not in _BREAKS:
+        return False
+    if token.text not in _HYPHENS:
+        return True
+    doc = token.sent.doc
+    before = doc[token.i - 1] if token.i > 0 else None
+    return bool(doc[token.i].whitespace_) or before is None or bool(before.whitespace_)
+
+
 def _core(head: Token) -> dict[int, Token]:
     """Index -> token of what a party's phrase may hold: the head's modifiers, a short owner
     whole ("the University of Wyoming's center") and its first following preposition."""
@@ -104,6 +117,15 @@ def _core(head: Token) -> dict[int, Token]:
             whole = preorder(owner, _CLAUSES - {"prep"})
             if len(whole) <= _MAX_PREP + 1:
                 core.update((t.i, t) for t in whole)
+    # "fighters loyal to X", "militias allied with Y": an adjective after the head keeps its
+    # own preposition, which says whose the party is
+    for adjective in head.children:
+        if adjective.dep_ == "amod" and adjective.i > head.i:
+            tied = next((c for c in adjective.children if c.dep_ == "prep"), None)
+            if tied is not None:
+                below = preorder(tied, _CLAUSES)
+                if len(below) <= _MAX_NAMED_PREP and len(core) + len(below) <= _MAX_TOKENS:
+                    core.update((t.i, t) for t in below)
     prep = next((c for c in head.children if c.dep_ == "prep" and c.i > head.i), None)
     if prep is not None:
         below = preorder(prep, _CLAUSES)  # the preposition and its object's phrase

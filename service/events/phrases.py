@@ -15,6 +15,8 @@ __all__ = ["PhraseEntities"]
 
 #: entity labels of words that never stand for a party
 _NOT_PARTIES: Final = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
+#: entity labels of an apposition that names a common-noun party ("the president, X")
+_PEOPLE: Final = frozenset({"PERSON", "ORG"})
 
 
 class PhraseEntities:
@@ -113,6 +115,13 @@ class PhraseEntities:
             return Party(phrase_text(tokens), own, named=True, owner=beside[0] if beside else None)
         if head.tag_ in ("PRP", "PRP$", "WP", "WDT", "EX") or head.lower_ in self._pronouns:
             return None
+        name = _named_apposition(head, index)
+        if name is not None:
+            # "the then president, Goodluck Jonathan", "his deputy Jacob Zuma": the name names
+            # the party; a country the phrase names ("his Iranian counterpart, X") is beside it
+            beside = [e for e in _in_phrase(tokens, index) if e is not name and e.country][:1]
+            return Party(phrase_text(tokens), name, named=True,
+                         owner=beside[0] if beside else None)  # fmt: skip
         found = self.of(head, index, outer=outer, actor=deep)
         if not found and deep:
             found = _first_country(head, index)
@@ -155,6 +164,18 @@ def _appositive(head: Token, index: EntityIndex) -> list[Entity]:
     """The entities an apposition of the head names in its own words."""
     return [e for a in children(head, ("appos",)) for t in np_tokens(a)
             if (e := index.of(t)) is not None]  # fmt: skip
+
+
+def _named_apposition(head: Token, index: EntityIndex) -> Entity | None:
+    """The person or organisation an apposition of a common noun names ("the president,
+    Goodluck Jonathan"), when the apposition is that name and nothing more."""
+    if not head.tag_.startswith("NN") or head.ent_type_:
+        return None
+    for appos in children(head, ("appos",)):
+        entity = index.of(appos)
+        if entity is not None and entity.label in _PEOPLE:
+            return entity
+    return None
 
 
 def _in_phrase(tokens: list[Token], index: EntityIndex) -> list[Entity]:

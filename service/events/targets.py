@@ -39,6 +39,7 @@ class Targets:
         self._place_preps = roles.place_preps
         self._force = types.force
         self._troop = types.troop
+        self._symmetric = types.symmetric
 
     def __call__(
         self, trig: Trigger, first: list[list[Token]], index: EntityIndex, *, venues: bool
@@ -78,7 +79,10 @@ class Targets:
         if named:
             return named
         # a country somewhere in what the verb governs: not for sides acting together
-        governed = self._governed_country(trig, index) if venues else []
+        governed = self._governed_country(trig.token, trig, index) if venues else []
+        if not governed and venues and trig.token.dep_ in ("xcomp", "advcl"):
+            # "sent experts to Iran to investigate the crash": where the act is sent to
+            governed = self._governed_country(trig.token.head, trig, index)
         return [Party.of(e) for e in governed] or phrases or acts[:1]
 
     def _act_head(self, trig: Trigger, head: Token, own: set[str], index: EntityIndex) -> bool:
@@ -97,7 +101,12 @@ class Targets:
         `venues`, where a visit went ("arrived in Amman"), not for sides meeting each other."""
         token = trig.token
         objs = children(token, OBJECT_DEPS)
-        groups: list[list[Token]] = [*first, objs]
+        groups: list[list[Token]] = [*first]
+        if trig.type in self._symmetric:
+            # "discussed Libya with Trump", "signed a pact with X": the partner, not the topic
+            groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
+                       if p.lower_ == "with"]  # fmt: skip
+        groups.append(objs)
         second: list[list[Token]] = []  # prepositions of prepositional objects come later
         for prep in children(token, ("prep",)):
             if prep.lower_ in self._target_preps:
@@ -129,10 +138,9 @@ class Targets:
             if p.lower_ in self._target_preps
         ]  # fmt: skip
 
-    def _governed_country(self, trig: Trigger, index: EntityIndex) -> list[Entity]:
+    def _governed_country(self, token: Token, trig: Trigger, index: EntityIndex) -> list[Entity]:
         """Last resort: the first country named in the phrases the verb governs, not in
         clauses that modify them ("prevented the demonstration staged to protest ...")."""
-        token = trig.token
         for child in token.children:
             if child.dep_ not in _GOVERNED_DEPS:
                 continue

@@ -172,6 +172,26 @@ class TestContext:
         court = entity("Federal High Court", "ORG", at=4)
         assert resolver.resolve("Federal High Court", court, context) == ("NG", "JUD")
 
+    @pytest.mark.parametrize(
+        ("sentence", "acronym", "expected"),
+        [
+            ("Troops of the Kenya Defence Forces (KDF) attacked the camp.", "KDF", ("KE", "MIL")),
+            ("He met leaders of the Cambodia National Rescue Party (CNRP).", "CNRP",
+             ("KH", "PTY")),
+            ("The KDF attacked the camp.", "KDF", (None, None)),
+            ("The Kenya Defence Forces (UN) attacked.", "UN", (None, "IGO")),
+        ],
+    )  # fmt: skip
+    def test_an_acronym_is_the_name_it_abbreviates(
+        self, resolver: ActorResolver, sentence: str, acronym: str,
+        expected: tuple[str | None, str | None],
+    ) -> None:  # fmt: skip
+        """'the Kenya Defence Forces (KDF)': the acronym is Kenya's army; brackets whose
+        letters do not abbreviate the name before them say nothing."""
+        context = ActorContext(text=sentence).at((0, len(sentence)))
+        org = entity(acronym, "ORG", at=sentence.index(acronym))
+        assert resolver.resolve(acronym, org, context) == expected
+
     def test_article_country_lends_to_national_bodies(self, resolver: ActorResolver) -> None:
         """'the government' in a story mostly about Kenya is Kenya's."""
         story = ActorContext.of([entity("Kenya", "GPE", "KE"), entity("Nairobi", "GPE", "KE"),
@@ -221,6 +241,24 @@ class TestSurnames:
         assert resolver.resolve("John Smith", john, ActorContext()) == (None, None)
         story = ActorContext.of([entity("Britain", "GPE", "GB")])
         assert resolver.resolve("John Smith", john, story) == ("GB", "GOV")
+
+
+class TestOffice:
+    def test_the_office_written_beats_a_namesake(self) -> None:
+        """'Kenya's President X': the text's office over the country of a namesake the
+        knowledge base knows; the name alone keeps the knowledge base's country."""
+        kb = load_kb()
+        people = ActorKB.model_validate(
+            {"format": 1, "sources": ["test"], "countries": kb.countries,
+             "people": [_head("Amos Wekesa Otieno", "GB")], "organisations": []}  # fmt: skip
+        )
+        resolver = ActorResolver(people)
+        name = "Amos Wekesa Otieno"
+        for sentence, expected in ((f"Kenya's President {name} said", "KE"),
+                                   (f"Yesterday {name} said", "GB")):  # fmt: skip
+            context = ActorContext(text=sentence).at((0, len(sentence)))
+            person = entity(name, "PERSON", at=sentence.index(name))
+            assert resolver.resolve(name, person, context)[0] == expected
 
 
 class TestDataFiles:

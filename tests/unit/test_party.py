@@ -53,6 +53,10 @@ class TestPhrase:
             ("The U.S.-led coalition bombed the town.", "coalition", "The U.S.-led coalition"),
             ("Turkey reiterated its support for the Moscow-backed government in Tripoli.",
              "support", "its support for the Moscow-backed government"),
+            ("The army shelled rebel-held areas.", "areas", "rebel-held areas"),
+            ("A Kenya-registered cargo ship sank.", "ship", "A Kenya-registered cargo ship"),
+            ("Fighters loyal to the old king seized the port.", "Fighters",
+             "Fighters loyal to the old king"),
         ],
     )  # fmt: skip
     def test_phrase_as_written(self, parse: Parse, text: str, head: str, phrase: str) -> None:

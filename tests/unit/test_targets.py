@@ -57,3 +57,23 @@ class TestTargets:
         """'met in Lima' names where a visit went, but not a partner of sides meeting."""
         assert targets("The envoy met in Lima.", "met") == ["Lima"]
         assert targets("The envoy met in Lima.", "met", venues=False) == []
+
+    @pytest.mark.parametrize(
+        ("text", "trigger", "expected"),
+        [
+            ("Erdogan discussed Syria with Chilean President Gabriel Boric.", "discussed",
+             ["Gabriel Boric"]),
+            ("Norway discussed trade with Chile.", "discussed", ["Chile"]),
+        ],
+    )  # fmt: skip
+    def test_a_partner_before_a_topic(
+        self, targets: Find, text: str, trigger: str, expected: list[str]
+    ) -> None:
+        """'discussed X with Y': a shared act's target is its partner Y, not its topic X."""
+        assert targets(text, trigger) == expected
+
+    def test_a_purpose_clause_goes_where_it_was_sent(self, targets: Find) -> None:
+        """'sent inspectors to Ghana to investigate the attacks': the act is aimed at Ghana
+        when what it governs names no party."""
+        text = "Denmark sent inspectors to Ghana to investigate the attacks on their facilities."
+        assert targets(text, "investigate") == ["Ghana"]
