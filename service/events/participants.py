@@ -185,9 +185,9 @@ class Participants:
     ) -> list[Pair]:
         """Every actor with every target, one pair each (coordination on either side). A joint
         act of several sides with no one else named ("X and Y met") is coded once per two sides,
-        the side named first as the actor; "X met Y" is X -> Y. No reversed twin: PLV's coders
-        code a joint act once, from its grammatical subject (and several sides as ordered
-        pairs), so a twin is an extra event that no coded relation matches."""
+        the side named first as the actor; "X met Y" is X -> Y. No reversed twin: event coders
+        (PLV, CAMEO-style gold) code a joint act once, from its grammatical subject, and a twin
+        is an extra event that no gold event matches."""
         if len(actors) > 1 and (
             (not targets and self._joint(trig, type_))
             or (trig.base in self._reciprocal and not any(t.named for t in targets))
