@@ -184,21 +184,22 @@ class Participants:
         self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party]
     ) -> list[Pair]:
         """Every actor with every target, one pair each (coordination on either side). A joint
-        act of several sides with no one else named ("X and Y met") is coded once per two sides,
-        the side named first as the actor; "X met Y" is X -> Y. No reversed twin: event coders
-        (PLV, CAMEO-style gold) code a joint act once, from its grammatical subject, and a twin
-        is an extra event that no gold event matches."""
+        act of several sides ("X and Y met", "X met Y") holds both ways, as CAMEO and GDELT code
+        it: a consumer who follows either side's country finds it."""
         if len(actors) > 1 and (
             (not targets and self._joint(trig, type_))
             or (trig.base in self._reciprocal and not any(t.named for t in targets))
         ):
-            # "X and Y agreed to a cease-fire", "X and Y met": X -> Y
-            return [
-                (a, b) for i, a in enumerate(actors) for b in actors[i + 1 :] if not a.same(b)
-            ]  # fmt: skip
+            # "X and Y agreed to a cease-fire", "X and Y met": each other's partners
+            return [(a, b) for a in actors for b in actors if a is not b and not a.same(b)]
         if not targets:
             return [(a, None) for a in actors]
-        return [(a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)]
+        pairs: list[Pair] = [
+            (a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)
+        ]
+        if trig.base in self._reciprocal and type_ in self._symmetric:
+            pairs += [(t, a) for a, t in pairs if a is not None and t is not None and not a.same(t)]
+        return pairs
 
     def _joint(self, trig: Trigger, type_: str) -> bool:
         """An act its sides do together ("met", "agreed", "clashed")."""

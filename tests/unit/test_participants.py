@@ -174,32 +174,17 @@ class TestRolesFromTheParse:
         pairs, _ = roles("The soldiers said they detained two Panamanian sailors.", "detained")
         assert pairs == {("The soldiers", "two Panamanian sailors")}
 
-    def test_joint_act_once_first_named_acts(self, roles: Callable[[str, str], Roles]) -> None:
-        """'X and Y met in Z': coded once, X -> Y, with no reversed twin; Z is only where."""
+    def test_joint_act_holds_both_ways(self, roles: Callable[[str, str], Roles]) -> None:
+        """'X and Y met in Z': the two sides act towards each other; Z is only where."""
         pairs = roles("Chile and Peru met in Lima.", "met")[0]
-        assert pairs == {("Chile", "Peru")}
+        assert pairs == {("Chile", "Peru"), ("Peru", "Chile")}
 
     def test_joint_act_with_a_named_partner(self, roles: Callable[[str, str], Roles]) -> None:
-        """'X and Y signed a pact with Z': both sides act towards Z, not towards each other, and
-        Z does not act back."""
+        """'X and Y signed a pact with Z': both sides and Z act towards each other, not the two
+        sides towards themselves."""
         pairs = roles("Austria and Hungary signed a border pact with Slovenia.", "signed pact")[0]
-        assert pairs == {("Austria", "Slovenia"), ("Hungary", "Slovenia")}
-
-    @pytest.mark.parametrize(
-        ("text", "trigger", "pair"),
-        [
-            ("Vietnamese President Tran Luong met Chilean President Pedro Soto in Hanoi.", "met",
-             ("Tran Luong", "Pedro Soto")),
-            ("Ghana held talks with Togo on Monday.", "held talks", ("Ghana", "Togo")),
-            ("Norway agreed with Iceland to share fishing data.", "agreed", ("Norway", "Iceland")),
-        ],
-    )  # fmt: skip
-    def test_subject_meets_object_one_way(
-        self, roles: Callable[[str, str], Roles], text: str, trigger: str,
-        pair: tuple[str, str],
-    ) -> None:  # fmt: skip
-        """'X met Y': the subject acts on its partner, coded once (no Y -> X twin)."""
-        assert roles(text, trigger)[0] == {pair}
+        assert pairs == {("Austria", "Slovenia"), ("Hungary", "Slovenia"),
+                         ("Slovenia", "Austria"), ("Slovenia", "Hungary")}  # fmt: skip
 
     @pytest.mark.parametrize(
         ("text", "trigger", "pair"),
@@ -282,8 +267,10 @@ class TestParticipants:
              {("Russian forces", "Ukrainian villages")}),
             ("Spain, Italy and Greece condemned the attack on Cyprus.", "condemned",
              {("Spain", "Cyprus"), ("Italy", "Cyprus"), ("Greece", "Cyprus")}),
-            ("France and Spain signed a pact.", "signed pact", {("France", "Spain")}),
-            ("The pact between France and Spain was a surprise.", "pact", {("France", "Spain")}),
+            ("France and Spain signed a pact.", "signed pact",
+             {("France", "Spain"), ("Spain", "France")}),
+            ("The pact between France and Spain was a surprise.", "pact",
+             {("France", "Spain"), ("Spain", "France")}),
             ("Kenyan police arrested opposition leaders.", "arrested",
              {("Kenyan police", "opposition leaders")}),
             ("Chile convened an emergency meeting.", "convened", {("Chile", None)}),
