@@ -1,7 +1,7 @@
 """Honest event figures with the encoder typer: 5-fold on the PLV sentences and the stories.
 
 Usage: events_encoder_kfold.py --data ../shared/data/events --heads DIR [--stories N]
-       [--dev] [--no-encoder] [--no-lead] [--no-plv] [--keep DIR]
+       [--skip N] [--dev] [--no-encoder] [--no-lead] [--no-plv] [--fixed] [--keep DIR]
 
 DIR is what `python -m service.events.train_encoder --folds-out DIR` wrote: for PLV fold k a
 head trained on the PLV sentences outside fold k (and the stories), for story fold k a head
@@ -12,7 +12,9 @@ k are coded with the n-gram typer and derived lexicon fit on the stories outside
 are chosen per fold on the other folds' items only (nested: no item is scored by a setting
 chosen on it). Every item is scored once with the shared scorers. `--dev` also codes the 90 dev
 sentences as a held-out check with the shipped artefacts (nothing is tuned on them).
-`--no-encoder`: the same run with the n-gram typer alone, for the side-by-side table. `--keep
+`--no-encoder`: the same run with the n-gram typer alone, for the side-by-side table. `--skip
+1000 --stories 3000 --fixed`: the stories after the first 1,000 with the shipped weights, which
+were chosen on the first 1,000 (no story there chose anything). `--keep
 DIR` keeps each set's joined 5-fold records (plv.jsonl, stories.jsonl) for other scorers, such
 as bench/plv_countries.py.
 """
@@ -95,6 +97,9 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=1000, help="first N stories (0: none)")
     parser.add_argument("--dev", action="store_true")
     parser.add_argument("--no-plv", action="store_true", help="the stories only")
+    parser.add_argument("--skip", type=int, default=0, help="start after the first N stories")
+    parser.add_argument("--fixed", action="store_true",
+                        help="the shipped weights only, no per-fold choice")  # fmt: skip
     parser.add_argument("--keep", type=Path, help="copy each set's joined 5-fold output here")
     parser.add_argument("--no-encoder", action="store_true")
     parser.add_argument("--no-lead", action="store_true", help="the sentence head types leads")
@@ -105,7 +110,7 @@ def main() -> int:
                 for r in read(args.data / "plv_sentences.jsonl")]  # fmt: skip
     if args.no_plv:
         plv_rows = []
-    story_rows = read(args.data / "synthetic_stories.jsonl")[: args.stories]
+    story_rows = read(args.data / "synthetic_stories.jsonl")[args.skip : args.skip + args.stories]
     nlp = load_nlp(settings.spacy_model, with_parser=True)
     plv, stories = prepare(plv_rows, nlp, settings), prepare(story_rows, nlp, settings)
     print(f"parsed {len(plv)} sentences and {len(stories)} stories "
@@ -121,7 +126,7 @@ def main() -> int:
         for kind, items, rows in (("plv", plv, plv_rows), ("stories", stories, story_rows)):
             if not items:
                 continue
-            choices = CHOICES[kind] if encoder is not None else [Weights()]
+            choices = CHOICES[kind] if encoder is not None and not args.fixed else [Weights()]
             outputs: dict[int, dict[int, Path]] = {c: {} for c in range(len(choices))}
             for k in range(args.folds):
                 typer, lexicon = shipped_typer, shipped_lexicon
