@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
+from aiokafka.admin import AIOKafkaAdminClient
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -35,6 +36,7 @@ from bench.corpus import BenchArticle, build_corpus  # noqa: E402
 from bench.kafka_support import Collector, Service, fresh_topics, publish  # noqa: E402
 from bench.measure import loadavg, log  # noqa: E402
 from service.kafka.broker import DEFAULT_PARTITIONS, EmbeddedBroker, ensure_topics  # noqa: E402
+from service.kafka.clients import TopicReader  # noqa: E402
 
 __all__ = ["main"]
 
@@ -161,31 +163,63 @@ async def kafka_run(
     extra: dict[str, str],
     root: Path = ROOT,
     name: str = "kafka",
+    live: bool = True,
 ) -> dict[str, float]:
     topics = fresh_topics("cpu")
     await ensure_topics(bootstrap, [topics["input"], topics["output"], topics["dlq"]],
                         DEFAULT_PARTITIONS)
     await publish(bootstrap, topics["input"], corpus)
     collector = Collector(bootstrap, [topics["output"], topics["dlq"]])
-    await collector.start()
+    if live:
+        await collector.start()
     service = Service(bootstrap, topics, extra, root)
     try:
         with CpuTimeline(service.process.pid, {broker_pid: "broker", os.getpid(): "bench"}) as tl:
             await service.wait_ready(180)
             t0 = time.time()
-            await collector.wait_for([a.id for a in corpus], 600)
-            after = [t for t in collector.first_seen.values() if t >= t0]
+            if live:
+                await collector.wait_for([a.id for a in corpus], 600)
+                seen = collector.first_seen
+            else:
+                seen = await _committed_then_read(bootstrap, topics, len(corpus))
+            after = [t for t in seen.values() if t >= t0]
             end = max(after, default=t0)
             await asyncio.sleep(0.3)
-        before = len(collector.first_seen) - len(after)
+        before = len(seen) - len(after)
         figures = report(name, tl, t0, end, len(after), after)
         print(f"{name}: {before} done before /readyz; first output {min(after) - t0:.1f}s after")
         for line in metrics_lines(service.port):
             print(f"{name} metrics: {line}")
     finally:
         service.stop()
-        await collector.stop()
+        if live:
+            await collector.stop()
     return figures
+
+
+async def _committed_then_read(
+    bootstrap: str, topics: dict[str, str], count: int
+) -> dict[str, float]:
+    """Without a live reader: wait (one offset request a second) until the group committed
+    every input, then read the outputs once; each output's time is its record timestamp
+    (set by the service's producer, a few ms before a live reader would see it)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        while True:
+            offsets = await admin.list_consumer_group_offsets(topics["group"])
+            if sum(meta.offset for meta in offsets.values() if meta.offset > 0) >= count:
+                break
+            await asyncio.sleep(1.0)
+    finally:
+        await admin.close()
+    seen: dict[str, float] = {}
+    async with TopicReader(bootstrap, [topics["output"], topics["dlq"]]) as reader:
+        while len(seen) < count:
+            for record in await reader.poll(timeout_ms=1000):
+                key = record.key.decode() if record.key else str(len(seen))
+                seen.setdefault(key, record.timestamp / 1000)
+    return seen
 
 
 def offline_run(broker_pid: int, corpus: list[BenchArticle]) -> dict[str, float]:
@@ -219,6 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-offline", action="store_true")
     parser.add_argument("--base", type=Path, default=None,
                         help="another checkout whose Kafka path runs too (A/B in one run)")
+    parser.add_argument("--quiet-reader", action="store_true",
+                        help="also run this Kafka path without the live output reader (what "
+                        "the bench's own reader costs the 2 cores)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra settings for the Kafka path's service")
     args = parser.parse_args(argv)
@@ -241,6 +278,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             kafka = asyncio.run(kafka_run(pid, broker.bootstrap_servers, corpus, extra))
             if args.base is not None:
                 print(f"round {round_ + 1}: kafka/base {kafka['rate'] / base['rate']:.2f}")
+            if args.quiet_reader:
+                log(f"round {round_ + 1}: kafka without the live reader")
+                quiet = asyncio.run(kafka_run(pid, broker.bootstrap_servers, corpus, extra,
+                                              name="quiet", live=False))
+                print(f"round {round_ + 1}: quiet/kafka {quiet['rate'] / kafka['rate']:.2f}")
             if not args.skip_offline:
                 print(f"round {round_ + 1}: kafka/offline {kafka['rate'] / off['rate']:.2f}, "
                       f"pipeline ms/article {kafka['child_ms']:.1f} vs {off['child_ms']:.1f}")
