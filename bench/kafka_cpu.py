@@ -257,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-offline", action="store_true")
     parser.add_argument("--base", type=Path, default=None,
                         help="another checkout whose Kafka path runs too (A/B in one run)")
+    parser.add_argument("--only-quiet", action="store_true",
+                        help="with --quiet-reader: skip the run with the live reader")
     parser.add_argument("--quiet-reader", action="store_true",
                         help="also run this Kafka path without the live output reader (what "
                         "the bench's own reader costs the 2 cores)")
@@ -278,6 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log(f"round {round_ + 1}: kafka of {args.base}")
                 base = asyncio.run(kafka_run(pid, broker.bootstrap_servers, corpus, {},
                                              args.base, "base"))
+            if args.only_quiet and args.quiet_reader:
+                quiet = asyncio.run(kafka_run(pid, broker.bootstrap_servers, corpus, extra,
+                                              name="quiet", live=False))
+                if not args.skip_offline:
+                    print(f"round {round_ + 1}: quiet/offline {quiet['rate'] / off['rate']:.2f}")
+                continue
             log(f"round {round_ + 1}: kafka")
             kafka = asyncio.run(kafka_run(pid, broker.bootstrap_servers, corpus, extra))
             if args.base is not None:
