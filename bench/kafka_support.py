@@ -113,7 +113,9 @@ def rate_after(
 class Service:
     """`entity-service run` with default settings, as an operator starts it."""
 
-    def __init__(self, bootstrap: str, topics: dict[str, str], extra: dict[str, str]) -> None:
+    def __init__(
+        self, bootstrap: str, topics: dict[str, str], extra: dict[str, str], root: Path = ROOT
+    ) -> None:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("ENTITY_")}
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
@@ -131,7 +133,7 @@ class Service:
         )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "run", "--metrics-port", str(self.port)],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            env=env, cwd=root, stdout=self.log, stderr=subprocess.STDOUT,
         )
 
     def ready(self) -> bool:

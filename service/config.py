@@ -40,6 +40,22 @@ class Settings(BaseSettings):
         description="Idempotent producer; turn on for Apache Kafka, off for the embedded broker.",
     )
     kafka_client_id: str = Field("entity-service", min_length=1)
+    kafka_linger_ms: int = Field(
+        5,
+        ge=0,
+        le=10_000,
+        description="How long the producer waits for more records before it sends a batch "
+        "(aiokafka's linger_ms; Kafka's own producer default since 4.0): a slice's records "
+        "go out in one request per broker instead of one each, which costs the broker and "
+        "the worker CPU that the pipeline needs (BENCHMARKS.md, issue 24).",
+    )
+    kafka_max_batch_size: int = Field(
+        262_144,
+        ge=1_024,
+        description="Most bytes of records (before compression) in one partition's batch "
+        "(aiokafka's max_batch_size; a larger record goes alone). Capped at "
+        "ENTITY_KAFKA_MAX_REQUEST_SIZE, so a batch never exceeds what a single record may be.",
+    )
     kafka_max_request_size: int = Field(
         1_048_576,
         ge=1_024,

@@ -42,7 +42,9 @@ class Poll:
     raws: list[RawMessage]
     outputs: list[Output | None]
     first: dict[TopicPartition, int]  # where each partition is read again if the poll fails
-    queued: int = 0  # outputs handed to the chain so far (a prefix)
+    queued: int = 0  # outputs known so far, in order (a prefix)
+    taken: int = 0  # outputs a publish step has taken so far (a prefix of the queued ones)
+    waiting: bool = False  # a publish step is queued that has not taken its outputs yet
     published: list[Outcome] = dataclasses.field(default_factory=list)  # as they went out
 
     @classmethod
@@ -128,16 +130,20 @@ class OutputChain:
         self.last_commit = self._then(functools.partial(self._commit, poll, offsets))
 
     def finished(self, poll: Poll, index: int, outcome: Outcome) -> None:
-        """An outcome is final: publish the poll's outputs known so far, in order."""
+        """An outcome is final: publish the poll's outputs known so far, in order.
+
+        The child reports a slice's outcomes one by one; one publish step takes every output
+        known when its turn comes, so a slice goes out in one or two produce requests, not
+        one round trip per record (each costs the broker and this worker CPU that the
+        pipeline children need: BENCHMARKS.md, issue 24).
+        """
         raw = poll.raws[index]
         poll.outputs[index] = Output(raw, outcome, trace_context(raw.headers))
-        end = poll.queued
-        while end < len(poll.outputs) and poll.outputs[end] is not None:
-            end += 1
-        if end > poll.queued:
-            chunk = [o for o in poll.outputs[poll.queued : end] if o is not None]
-            poll.queued = end
-            self._then(functools.partial(self._publish, poll, chunk))
+        while poll.queued < len(poll.outputs) and poll.outputs[poll.queued] is not None:
+            poll.queued += 1
+        if poll.queued > poll.taken and not poll.waiting:
+            poll.waiting = True
+            self._then(functools.partial(self._publish, poll))
 
     def _then(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
         """Run `work` after every step queued before it; a failed step fails all later ones,
@@ -154,7 +160,13 @@ class OutputChain:
         self._chain = task
         return task
 
-    async def _publish(self, poll: Poll, outputs: list[Output]) -> None:
+    async def _publish(self, poll: Poll) -> None:
+        """Publish every output of the poll known by now and not taken by an earlier step."""
+        poll.waiting = False
+        outputs = [o for o in poll.outputs[poll.taken : poll.queued] if o is not None]
+        poll.taken = poll.queued
+        if not outputs:
+            return
         started = time.perf_counter()
         # a record the broker refused for good went out as its dead letter: count that
         poll.published.extend(await self._publisher.publish(outputs))

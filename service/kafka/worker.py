@@ -114,6 +114,9 @@ class Worker:
             acks="all",
             compression_type=None if compression == "none" else compression,
             max_request_size=settings.kafka_max_request_size,
+            linger_ms=settings.kafka_linger_ms,
+            # a batch no larger than a request may be (a larger single record still goes alone)
+            max_batch_size=min(settings.kafka_max_batch_size, settings.kafka_max_request_size),
             logger=log,  # through logging, to stderr: stdout belongs to the CLI's output
             middlewares=[
                 *self.tracing.middlewares,

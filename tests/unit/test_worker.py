@@ -199,9 +199,34 @@ class TestOutputChain:
         release.set()
         await second
         await worker.drain()
-        assert published == [[5], [6], [7]]  # each output goes out as soon as it is known
+        assert [offset for chunk in published for offset in chunk] == [5, 6, 7]  # in order
         tp = TopicPartition("in", 0)
         assert consumer.commits == [{tp: 7}, {tp: 8}]
+
+    async def test_outputs_known_while_a_publish_is_out_go_in_one_step(
+        self, chained: tuple[Worker, FakeConsumer, RejectAll, list[list[int]]]
+    ) -> None:
+        """Outputs that become known while earlier ones are published go out together."""
+        worker, consumer, runner, published = chained
+        release = asyncio.Event()
+        record = worker.publisher.publish
+
+        async def slow(outputs: Any) -> list[Any]:
+            await release.wait()
+            return await record(outputs)
+
+        worker.publisher.publish = slow  # type: ignore[method-assign]
+        await worker.handle(Polled(0, 5))  # type: ignore[arg-type]
+        first_commit = worker.chain.last_commit
+        second = asyncio.create_task(worker.handle(Polled(0, 7, 8, 9)))  # type: ignore[arg-type]
+        while worker.chain.last_commit is first_commit:  # until the child is done with 7-9
+            await asyncio.sleep(0.01)
+        release.set()
+        await second
+        await worker.drain()
+        assert published == [[5], [7, 8, 9]]
+        tp = TopicPartition("in", 0)
+        assert consumer.commits == [{tp: 6}, {tp: 10}]
 
     async def test_failed_output_commits_nothing_after_it(
         self, chained: tuple[Worker, FakeConsumer, RejectAll, list[list[int]]]
@@ -285,3 +310,27 @@ class TestLenientParser:
         message = await _lenient_parser((record,), parser.parse_batch)
         assert message.batch_headers == [{"traceparent": "00-ab", "x-bin": "\ufffd\ufffd"}]
         assert message.raw_message[0].offset == 7
+
+
+class TestProducerSettings:
+    def test_batches_linger_and_never_exceed_a_request(
+        self, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The producer lingers as set, its batches capped at the largest request allowed."""
+        import service.kafka.worker as worker_module
+
+        seen: dict[str, Any] = {}
+        real = worker_module.KafkaBroker
+
+        def recording(*args: Any, **kwargs: Any) -> Any:
+            seen.update(kwargs)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(worker_module, "KafkaBroker", recording)
+        small = settings.model_copy(
+            update={"kafka_linger_ms": 7, "kafka_max_request_size": 100_000}
+        )
+        Worker(small)
+        assert seen["linger_ms"] == 7 and seen["max_batch_size"] == 100_000
+        Worker(settings)
+        assert seen["max_batch_size"] == settings.kafka_max_batch_size == 262_144
