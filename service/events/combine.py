@@ -18,7 +18,7 @@ from typing import Final
 
 import numpy as np
 
-__all__ = ["DocTypes", "Weights"]
+__all__ = ["DocTypes", "Weights", "mixed"]
 
 _FLOOR: Final = 1e-6
 
@@ -114,3 +114,11 @@ class DocTypes:
         k = int(score.argmax())
         factor = 1.0 if lead else self._weights.fallback
         return self.types[k], self._share(score, k) * factor
+
+
+def mixed(encoded: dict[str, float], ngram: dict[str, float], weight: float) -> dict[str, float]:
+    """The encoder's scores times the n-gram typer's to the power `weight`, rescaled to the
+    encoder's total (the share of an event at all stays the encoder's)."""
+    raw = {t: p * (ngram.get(t, 0.0) + 1e-6) ** weight for t, p in encoded.items()}
+    total, scale = sum(raw.values()), sum(encoded.values())
+    return {t: v * scale / total for t, v in raw.items()} if total > 0 else encoded

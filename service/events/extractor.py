@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors import Party as Belonging
 from service.events.anchor import anchor_span
-from service.events.combine import DocTypes, Weights
+from service.events.combine import DocTypes, Weights, mixed
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
 from service.events.encoded import EncoderTyper, Sentence
@@ -184,7 +184,7 @@ class EventExtractor:
             leads = [n for n, row in enumerate(chosen) if scored[row] == lead]
             encoded_rows = self._encoder.predict(anchored, lead=leads)
             for row, encoded in zip(chosen, encoded_rows, strict=True):
-                scores[row] = _mixed(encoded, scores[row], mix) if mix else encoded
+                scores[row] = mixed(encoded, scores[row], mix) if mix else encoded
         # in a story the mixed rows are scored as the n-gram typer's, lexicon bonus and all
         return DocTypes(PLOVER_TYPES, scores, self._weights,
                         frozenset() if story else frozenset(chosen))  # fmt: skip
@@ -328,10 +328,3 @@ class EventExtractor:
         nearest = min(dates, key=lambda e: min(abs(e.start - token.i), abs(e.end - token.i)))
         return self._dates(nearest.text, ctx.published_at)
 
-
-def _mixed(encoded: dict[str, float], ngram: dict[str, float], weight: float) -> dict[str, float]:
-    """The encoder's scores times the n-gram typer's to the power `weight`, rescaled to the
-    encoder's total (the share of an event at all stays the encoder's)."""
-    raw = {t: p * (ngram.get(t, 0.0) + 1e-6) ** weight for t, p in encoded.items()}
-    total, scale = sum(raw.values()), sum(encoded.values())
-    return {t: v * scale / total for t, v in raw.items()} if total > 0 else encoded

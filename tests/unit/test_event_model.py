@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from service.config import Settings
-from service.events.combine import DocTypes, Weights
+from service.events.combine import DocTypes, Weights, mixed
 from service.events.derived import DerivedLexicon, shipped_lexicon
 from service.events.typer import NONE, SentenceTyper, TypeModelFile, features, shipped_typer
 from service.models import ArticleRecord, Event
@@ -127,6 +127,15 @@ class TestDocTypes:
         """An even sentence leans to the type the rest of the story reports."""
         rows = [{"ACCUSE": 0.5, "ASSAULT": 0.5}, {"ACCUSE": 0.05, "ASSAULT": 0.9}]
         assert DocTypes(["ACCUSE", "ASSAULT"], rows, Weights()).best(0, lead=True)[0] == "ASSAULT"
+
+    def test_mixing_in_the_ngram_typer_keeps_the_encoder_s_event_share(self) -> None:
+        """The n-gram typer reweighs the encoder's types; the total (how sure an event is there
+        at all) stays the encoder's, and weight 0 changes nothing."""
+        encoded = {"ACCUSE": 0.4, "ASSAULT": 0.4}
+        out = mixed(encoded, {"ACCUSE": 0.1, "ASSAULT": 0.9}, 1.0)
+        assert sum(out.values()) == pytest.approx(0.8)
+        assert out["ASSAULT"] == pytest.approx(0.72, abs=1e-4)
+        assert mixed(encoded, {"ACCUSE": 0.1, "ASSAULT": 0.9}, 0.0) == pytest.approx(encoded)
 
 
 #: an invented wire story: a troop movement with its number and dates, an accusation, a denial
