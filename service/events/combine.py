@@ -32,7 +32,7 @@ class Weights:
     encoded_lexicon: float = 1.0  # ... in a single sentence or short text the encoder typed
     story_ngram: float = 1.0  # in a story, the n-gram typer's say in an encoded sentence
     lead_lexicon: float | None = 0.5  # ... for a one-word trigger in a story's lead (None: same)
-    lead_phrase: bool = True  # a phrase in a story's lead may be retyped (lexicon bonus kept)
+    lead_phrase: bool = False  # a phrase in a story's lead may be retyped (lexicon bonus kept)
     lead_sentences: int = 3  # a doc this long is a story with a lead
     document: float = 0.5  # weight of the rest of the story
     untargeted: float = 0.85  # confidence factor of an event without a target

@@ -533,8 +533,8 @@ class TestSentenceTyper:
     def test_a_phrase_in_a_story_lead_may_take_the_story_s_type(
         self, events_nlp: Language
     ) -> None:
-        """In a story's lead a phrase keeps the lexicon's bonus but a sure lead head retypes it
-        (`Weights.lead_phrase`); with that off, or outside a lead, the phrase keeps its type."""
+        """With `Weights.lead_phrase` a phrase in a story's lead keeps the lexicon's bonus but a
+        sure lead head retypes it; by default the phrase keeps its type there too."""
 
         class SureLead:
             def predict(self, sentences: list[Any], lead: Any = ()) -> list[dict[str, float]]:
@@ -550,8 +550,8 @@ class TestSentenceTyper:
                                        weights=weights)  # fmt: skip
             return self._events(events_nlp, extractor, text)[0].type
 
-        assert lead_type(Weights()) == "ASSAULT"
-        assert lead_type(Weights(lead_phrase=False)) == "AID"
+        assert lead_type(Weights(lead_phrase=True)) == "ASSAULT"
+        assert lead_type(Weights()) == "AID"
 
     def test_without_model_confidence_is_the_lexicon_s(self, events_nlp: Language) -> None:
         """No model: hand-lexicon events with both parties are certain."""
