@@ -176,6 +176,19 @@ def chained(settings: Settings) -> tuple[Worker, FakeConsumer, RejectAll, list[l
     return worker, consumer, runner, published
 
 
+def _hold_publishing(worker: Worker) -> asyncio.Event:
+    """The worker's publishes wait until the returned event is set."""
+    release = asyncio.Event()
+    record = worker.publisher.publish
+
+    async def slow(outputs: Any) -> list[Any]:
+        await release.wait()
+        return await record(outputs)
+
+    worker.publisher.publish = slow  # type: ignore[method-assign]
+    return release
+
+
 @pytest.mark.timeout(30)
 class TestOutputChain:
     async def test_next_batch_is_parsed_while_the_last_one_publishes(
@@ -183,14 +196,7 @@ class TestOutputChain:
     ) -> None:
         """The child parses batch 2 while batch 1's outputs wait; commits follow the outputs."""
         worker, consumer, runner, published = chained
-        release = asyncio.Event()
-        record = worker.publisher.publish
-
-        async def slow(outputs: Any) -> list[Any]:
-            await release.wait()
-            return await record(outputs)
-
-        worker.publisher.publish = slow  # type: ignore[method-assign]
+        release = _hold_publishing(worker)
         await worker.handle(Polled(0, 5, 6))  # type: ignore[arg-type]
         second = asyncio.create_task(worker.handle(Polled(0, 7)))  # type: ignore[arg-type]
         while len(runner.batches) < 2:
@@ -208,14 +214,7 @@ class TestOutputChain:
     ) -> None:
         """Outputs that become known while earlier ones are published go out together."""
         worker, consumer, runner, published = chained
-        release = asyncio.Event()
-        record = worker.publisher.publish
-
-        async def slow(outputs: Any) -> list[Any]:
-            await release.wait()
-            return await record(outputs)
-
-        worker.publisher.publish = slow  # type: ignore[method-assign]
+        release = _hold_publishing(worker)
         await worker.handle(Polled(0, 5))  # type: ignore[arg-type]
         first_commit = worker.chain.last_commit
         second = asyncio.create_task(worker.handle(Polled(0, 7, 8, 9)))  # type: ignore[arg-type]
