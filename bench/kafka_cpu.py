@@ -26,17 +26,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import BenchArticle, build_corpus  # noqa: E402
-from bench.kafka_support import Collector, Service, fresh_topics, publish  # noqa: E402
+from bench.kafka_support import (  # noqa: E402
+    Collector,
+    Service,
+    committed_then_read,
+    fresh_topics,
+    publish,
+)
 from bench.measure import loadavg, log  # noqa: E402
 from service.kafka.broker import DEFAULT_PARTITIONS, EmbeddedBroker, ensure_topics  # noqa: E402
-from service.kafka.clients import TopicReader  # noqa: E402
 
 __all__ = ["main"]
 
@@ -181,7 +185,8 @@ async def kafka_run(
                 await collector.wait_for([a.id for a in corpus], 600)
                 seen = collector.first_seen
             else:
-                seen = await _committed_then_read(bootstrap, topics, len(corpus))
+                seen = await committed_then_read(bootstrap, topics, len(corpus),
+                                                  DEFAULT_PARTITIONS)
             after = [t for t in seen.values() if t >= t0]
             end = max(after, default=t0)
             await asyncio.sleep(0.3)
@@ -195,35 +200,6 @@ async def kafka_run(
         if live:
             await collector.stop()
     return figures
-
-
-async def _committed_then_read(
-    bootstrap: str, topics: dict[str, str], count: int
-) -> dict[str, float]:
-    """Without a live reader: wait (one offset request a second) until the group committed
-    every input, then read the outputs once; each output's time is its record timestamp
-    (set by the service's producer, a few ms before a live reader would see it)."""
-    # the group's committed offsets through a consumer of that group that never joins it
-    # (Tansu answers the admin client's OffsetFetch in a form aiokafka cannot read)
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=topics["group"],
-                             enable_auto_commit=False)
-    await probe.start()
-    try:
-        tps = {TopicPartition(topics["input"], p) for p in range(DEFAULT_PARTITIONS)}
-        while True:
-            offsets = await probe._coordinator.fetch_committed_offsets(tps)
-            if sum(meta.offset for meta in offsets.values() if meta.offset > 0) >= count:
-                break
-            await asyncio.sleep(1.0)
-    finally:
-        await probe.stop()
-    seen: dict[str, float] = {}
-    async with TopicReader(bootstrap, [topics["output"], topics["dlq"]]) as reader:
-        while len(seen) < count:
-            for record in await reader.poll(timeout_ms=1000):
-                key = record.key.decode() if record.key else str(len(seen))
-                seen.setdefault(key, record.timestamp / 1000)
-    return seen
 
 
 def offline_run(broker_pid: int, corpus: list[BenchArticle]) -> dict[str, float]:

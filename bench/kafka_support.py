@@ -13,10 +13,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -27,7 +28,14 @@ from service.kafka import clients  # noqa: E402
 from service.kafka.broker import free_port  # noqa: E402
 from service.kafka.clients import TopicReader  # noqa: E402
 
-__all__ = ["Collector", "Service", "fresh_topics", "publish", "rate_after"]
+__all__ = [
+    "Collector",
+    "Service",
+    "committed_then_read",
+    "fresh_topics",
+    "publish",
+    "rate_after",
+]
 
 
 class Collector:
@@ -99,15 +107,56 @@ def fresh_topics(tag: str) -> dict[str, str]:
 
 
 def rate_after(
-    collector: Collector, corpus: Sequence[BenchArticle], t0: float
+    seen: Mapping[str, float], corpus: Sequence[BenchArticle], t0: float
 ) -> tuple[int, int, float, int]:
     """Articles (and words) whose output landed after t0, the span to the last one, and how
     many landed before t0 (done while the service was still starting; excluded from both)."""
     words = {a.id: a.words for a in corpus}
-    after = {i: t for i, t in collector.first_seen.items() if i in words and t >= t0}
-    before = sum(1 for i, t in collector.first_seen.items() if i in words and t < t0)
+    after = {i: t for i, t in seen.items() if i in words and t >= t0}
+    before = sum(1 for i, t in seen.items() if i in words and t < t0)
     last = max(after.values(), default=t0)
     return len(after), sum(words[i] for i in after), last - t0, before
+
+
+async def committed_then_read(
+    bootstrap: str,
+    topics: dict[str, str],
+    count: int,
+    partitions: int,
+    timeout: float = 900.0,
+) -> dict[str, float]:
+    """Without a live reader: wait (one offset request a second) until the group committed
+    every input, then read the outputs once; each output's time is its record timestamp
+    (set by the service's producer, a few ms before a live reader would see it).
+
+    A live reader on the bench's 2 cores takes CPU from the pipelines that the offline path,
+    whose output is counted after its run, never pays (BENCHMARKS.md, issue 24). After
+    `timeout` it returns what is there (the caller reports the run incomplete)."""
+    deadline = time.monotonic() + timeout
+    # the group's committed offsets through a consumer of that group that never joins it
+    # (Tansu answers the admin client's OffsetFetch in a form aiokafka cannot read)
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=topics["group"],
+                             enable_auto_commit=False)
+    await probe.start()
+    try:
+        tps = {TopicPartition(topics["input"], p) for p in range(partitions)}
+        while True:
+            offsets = await probe._coordinator.fetch_committed_offsets(tps)
+            if sum(meta.offset for meta in offsets.values() if meta.offset > 0) >= count:
+                break
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(1.0)
+    finally:
+        await probe.stop()
+    seen: dict[str, float] = {}
+    async with TopicReader(bootstrap, [topics["output"], topics["dlq"]]) as reader:
+        read_until = time.monotonic() + 60
+        while len(seen) < count and time.monotonic() < read_until:
+            for record in await reader.poll(timeout_ms=1000):
+                key = record.key.decode() if record.key else str(len(seen))
+                seen.setdefault(key, record.timestamp / 1000)
+    return seen
 
 
 class Service:

@@ -58,7 +58,7 @@ async def run_naive(bootstrap: str, corpus: list[BenchArticle], timeout: float) 
         except subprocess.TimeoutExpired:
             child.kill()
         await collector.stop()
-    count, words, seconds, before = rate_after(collector, corpus, t0)
+    count, words, seconds, before = rate_after(collector.first_seen, corpus, t0)
     note = f"{before} done before READY, excluded" if before else ""
     if not ok:
         note += f" INCOMPLETE: {len(collector.first_seen)}/{len(corpus)}"

@@ -78,6 +78,14 @@ class Settings(BaseSettings):
         le=64,
         description="Worker processes, each a consumer-group member with its own model.",
     )
+    worker_pipelines: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Pipeline processes behind each worker's consumer. Above 1, a poll's "
+        "articles go to whichever is free, so keys that fill partitions unevenly cannot leave a "
+        "core idle while another parses (e.g. ENTITY_WORKERS=1 with this at the pod's cores).",
+    )
     batch_max_records: int = Field(
         64,
         ge=1,

@@ -145,19 +145,21 @@ class Pipeline:
         *,
         budget_s: float | None = None,
         progress: Progress | None = None,
+        most: int | None = None,
     ) -> BatchResult:
         """Every message ends as exactly one record or one dead letter, in input order.
 
         The batch is taken in slices of at most BUDGET_SLICE messages (fewer in a small batch:
-        `slice_size`) and about `max_text_chars` bytes (one longest article's work), which
-        bounds the memory nlp.pipe holds at once. With
-        `budget_s`, no slice starts once the budget is spent, so the result may cover only a
-        prefix (never an empty one). `progress` hears which article is being worked on and each
-        outcome as soon as it is known (the isolated runner's per-article time limit).
+        `slice_size`; `most` when the caller already cut the batch to what waits) and about
+        `max_text_chars` bytes (one longest article's work), which bounds the memory nlp.pipe
+        holds at once. With `budget_s`, no slice starts once the budget is spent, so the result
+        may cover only a prefix (never an empty one). `progress` hears which article is being
+        worked on and each outcome as soon as it is known (the isolated runner's per-article
+        time limit).
         """
         started = time.perf_counter()
         result = BatchResult(outcomes=[])
-        for piece in self._slices(messages):
+        for piece in self._slices(messages, most):
             over = budget_s is not None and time.perf_counter() - started > budget_s
             if result.outcomes and over:
                 break
@@ -167,9 +169,11 @@ class Pipeline:
                 result.stage_seconds[name] = result.stage_seconds.get(name, 0.0) + seconds
         return result
 
-    def _slices(self, messages: Sequence[RawMessage]) -> Iterator[Sequence[RawMessage]]:
+    def _slices(
+        self, messages: Sequence[RawMessage], most: int | None = None
+    ) -> Iterator[Sequence[RawMessage]]:
         limit = self.settings.max_text_chars
-        most = slice_size(len(messages))
+        most = slice_size(len(messages)) if most is None else max(1, min(BUDGET_SLICE, most))
         start, size, alone = 0, 0, False
         for end, message in enumerate(messages):
             long = len(message.value) > limit // LONG_ALONE

@@ -41,6 +41,7 @@ from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord, DeadLetter
 from service.outcomes import PIPELINE_VERSION
 from service.runtime.isolation import IsolatedPipeline, Runner, build_service_pipeline
+from service.runtime.pool import PooledPipeline
 
 __all__ = ["Worker", "service_pipeline"]
 
@@ -80,7 +81,12 @@ async def _lenient_parser(
 
 
 def service_pipeline(settings: Settings) -> Runner:
-    """The pipeline in its child process, with the story index the settings name."""
+    """The pipeline in its child process (or `worker_pipelines` of them), with the story index
+    the settings name."""
+    if settings.worker_pipelines > 1:
+        return PooledPipeline(
+            settings, children=settings.worker_pipelines, factory=build_service_pipeline
+        )
     return IsolatedPipeline(settings, factory=build_service_pipeline)
 
 
@@ -314,8 +320,8 @@ class Worker:
         if self._sampling is not None:
             self._sampling.cancel()
         self._nlp_thread.shutdown(wait=True)
-        if isinstance(self.pipeline, IsolatedPipeline):
-            self.pipeline.close()  # the child process that holds the model
+        if isinstance(self.pipeline, IsolatedPipeline | PooledPipeline):
+            self.pipeline.close()  # the child processes that hold the model
         self.tracing.shutdown()
         if self.pipeline.stories is not None:
             self.pipeline.stories.close()

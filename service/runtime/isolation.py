@@ -168,8 +168,11 @@ class IsolatedPipeline:
         *,
         budget_s: float | None = None,
         progress: Progress | None = None,
+        most: int | None = None,
     ) -> BatchResult:
         """Every message ends as one outcome, in order; under a budget, a non-empty prefix.
+
+        `most` caps the articles parsed together (default: sized by the batch, `slice_size`).
 
         `progress.finished` hears each outcome once it is final (the child reports a slice's
         as the slice ends), so the caller can publish them while the next slice is parsed.
@@ -184,7 +187,7 @@ class IsolatedPipeline:
                 break
             todo = [alone.pop(0)] if alone else [i for i in range(len(messages)) if i not in done]
             report = None if progress is None else _Forward(progress, todo)
-            run = self._run([messages[i] for i in todo], left, report)
+            run = self._run([messages[i] for i in todo], left, report, most)
             for name, seconds in run.stage_seconds.items():
                 stage[name] = stage.get(name, 0.0) + seconds
             done.update((todo[local], outcome) for local, outcome in run.outcomes.items())
@@ -207,17 +210,21 @@ class IsolatedPipeline:
         return BatchResult(outcomes=outcomes, stage_seconds=stage)
 
     def _run(
-        self, messages: list[RawMessage], budget_s: float | None, report: _Forward | None = None
+        self,
+        messages: list[RawMessage],
+        budget_s: float | None,
+        report: _Forward | None = None,
+        most: int | None = None,
     ) -> _Pass:
         """One pass of the child over `messages`, stopped when an article overruns its limit."""
         run = _Pass()
         try:
             conn = self._connection()
-            conn.send((messages, budget_s))
+            conn.send((messages, budget_s, most))
         except OSError:  # the child died between batches: a fresh one takes the batch
             self._kill()
             conn = self._connection()
-            conn.send((messages, budget_s))
+            conn.send((messages, budget_s, most))
         deadline = time.monotonic() + self.settings.article_timeout_s
         while True:
             if not conn.poll(max(deadline - time.monotonic(), 0.0)):
@@ -381,6 +388,6 @@ def _child_main(conn: Connection, settings: Settings, factory: Callable[[Setting
                 pipeline.stories.close()
             pipeline.clean.repeats.close()
             return
-        messages, budget_s = job
-        result = pipeline.process(messages, budget_s=budget_s, progress=reporter)
+        messages, budget_s, most = job
+        result = pipeline.process(messages, budget_s=budget_s, progress=reporter, most=most)
         conn.send(("end", result.stage_seconds))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import orjson
+import psutil
 import pytest
 from support import PROJECT_ROOT, Received, ServiceProcess, Topics, article, collect, publish
 
@@ -52,6 +53,13 @@ def _good(prefix: str, count: int) -> list[tuple[bytes, bytes]]:
             published_at="2024-10-18T08:00:00Z",
         )
         for i in range(count)
+    ]
+
+
+def _spawned(process: psutil.Process) -> list[psutil.Process]:
+    """The processes `process` started with multiprocessing's spawn (not its resource tracker)."""
+    return [
+        child for child in process.children() if "spawn_main" in " ".join(child.cmdline())
     ]
 
 
@@ -98,6 +106,33 @@ class TestEndToEnd:
             assert record["entities"], "every story names somebody or somewhere"
         for letter in dead.values():
             dead_schema.validate(letter)
+
+    def test_one_consumer_feeding_two_pipelines(self, kafka: str, topics: Topics) -> None:
+        """ENTITY_WORKER_PIPELINES=2: one group member, two pipeline processes behind it, and
+        still exactly one output per input, records as the schema says."""
+        good = _good("pool", 40)
+        bad = [(key, value) for key, value, _ in BAD[:3]]
+        publish(kafka, topics.input, good + bad)
+        service = ServiceProcess(
+            kafka, topics, workers=1, extra_env={"ENTITY_WORKER_PIPELINES": "2"}
+        ).start()
+        try:
+            assert service.process is not None
+            workers = _spawned(psutil.Process(service.process.pid))
+            assert len(workers) == 1, "one worker process: one consumer"
+            assert len(_spawned(workers[0])) == 2, "two pipeline processes behind it"
+            received = collect(kafka, [topics.output, topics.dlq], len(good) + len(bad), settle=2)
+        finally:
+            assert service.stop() == 0, service.log()
+        records, dead = _by_id(received, topics)
+        assert len(received) == len(good) + len(bad), "one output per input, no duplicates"
+        assert set(records) == {key.decode() for key, _ in good}
+        assert {key: letter["error"]["type"] for key, letter in dead.items()} == {
+            key: error_type for key, _, error_type in BAD[:3]
+        }
+        record_schema = _validator("article_record")
+        for record in records.values():
+            record_schema.validate(record)
 
     def test_offline_process_equals_kafka_path(
         self, kafka: str, topics: Topics, tmp_path: Path

@@ -49,20 +49,32 @@ def _ids(messages: list[tuple[bytes, bytes]]) -> set[str]:
     return {key.decode() for key, _ in messages}
 
 
+#: One pipeline behind the worker's consumer, or two sharing its polls (service/runtime/pool.py).
+PIPELINES = pytest.mark.parametrize(
+    "pipelines", [{}, {"ENTITY_WORKER_PIPELINES": "2"}], ids=["one-pipeline", "two-pipelines"]
+)
+
+
 class TestCrash:
+    @PIPELINES
     def test_kill_9_mid_stream_loses_nothing(
-        self, kafka: str, topics: Topics, capsys: pytest.CaptureFixture[str]
+        self,
+        kafka: str,
+        topics: Topics,
+        capsys: pytest.CaptureFixture[str],
+        pipelines: dict[str, str],
     ) -> None:
         """kill -9 of supervisor and workers mid-stream, then a restart: every id comes out."""
         messages = short_articles("crash", 2500)
         publish(kafka, topics.input, messages)
         ledger = Ledger(_ids(messages), topics)
-        service = ServiceProcess(kafka, topics, extra_env=FAST, own_group=True).start()
+        env = {**FAST, **pipelines}
+        service = ServiceProcess(kafka, topics, extra_env=env, own_group=True).start()
         try:
             done = wait_for_outputs(kafka, topics, len(messages) // 3)
             service.kill()
             assert done < len(messages), "the stream ended before the crash"
-            service = ServiceProcess(kafka, topics, extra_env=FAST, own_group=True).start()
+            service = ServiceProcess(kafka, topics, extra_env=env, own_group=True).start()
             read_all(kafka, ledger, timeout=150)
             report(capsys, "crash", ledger)
             ledger.check()
@@ -72,15 +84,21 @@ class TestCrash:
 
 
 class TestGracefulStop:
+    @PIPELINES
     def test_sigterm_finishes_and_commits_the_batch_in_flight(
-        self, kafka: str, topics: Topics, capsys: pytest.CaptureFixture[str]
+        self,
+        kafka: str,
+        topics: Topics,
+        capsys: pytest.CaptureFixture[str],
+        pipelines: dict[str, str],
     ) -> None:
         """SIGTERM mid-stream drains within the timeout; after restart nothing comes twice."""
         messages = short_articles("drain", 1500)
         publish(kafka, topics.input, messages)
         ledger = Ledger(_ids(messages), topics)
         drain_s = float(FAST["ENTITY_DRAIN_TIMEOUT_S"])
-        service = ServiceProcess(kafka, topics, extra_env=FAST).start()
+        env = {**FAST, **pipelines}
+        service = ServiceProcess(kafka, topics, extra_env=env).start()
         try:
             wait_for_outputs(kafka, topics, len(messages) // 4)
             started = time.monotonic()
@@ -93,7 +111,7 @@ class TestGracefulStop:
             assert "draining workers" in log, log[-2000:]
             drained = log[log.index("draining workers") :]
             assert "Processed" in drained, "no batch was in flight and finished after SIGTERM"
-            service = ServiceProcess(kafka, topics, extra_env=FAST).start()
+            service = ServiceProcess(kafka, topics, extra_env=env).start()
             read_all(kafka, ledger, timeout=120, settle=3)
             report(capsys, "graceful-stop", ledger)
             ledger.check()
