@@ -23,16 +23,16 @@ from bench.kafka_support import (  # noqa: E402
 from bench.measure import BusyShare, PeakRss, Row, log  # noqa: E402
 from service.kafka.broker import DEFAULT_PARTITIONS, ensure_topics  # noqa: E402
 
-__all__ = ["LAYOUT", "LOADS", "PARTITIONS", "run_kafka"]
+__all__ = ["LOADS", "PARTITIONS", "POOLED", "run_kafka"]
 
 
 #: Loads of the latency runs, as fractions of the capacity the backlog measured.
 LOADS = (0.25, 0.5, 0.9)
 #: Input partitions of the bench topics: the service's default (service/kafka/broker.py).
 PARTITIONS = DEFAULT_PARTITIONS
-#: The service as one pod of this machine's cores: one consumer feeding a pipeline per core,
-#: so the keys' uneven split over partitions cannot idle a core (ENTITY_WORKER_PIPELINES).
-LAYOUT = {"ENTITY_WORKERS": "1", "ENTITY_WORKER_PIPELINES": str(os.cpu_count() or 1)}
+#: One consumer feeding a pipeline per core (ENTITY_WORKER_PIPELINES), the layout of
+#: `throughput.py --pooled`; the default runs the service's defaults (a consumer per core).
+POOLED = {"ENTITY_WORKERS": "1", "ENTITY_WORKER_PIPELINES": str(os.cpu_count() or 1)}
 
 
 async def run_kafka(
@@ -45,6 +45,7 @@ async def run_kafka(
     workers: int | None = None,
     loads: tuple[float, ...] = LOADS,
     partitions: int = PARTITIONS,
+    settings: dict[str, str] | None = None,
 ) -> Row:
     """The backlog's rate (from /readyz to the last output), then each load paced in turn.
 
@@ -56,7 +57,9 @@ async def run_kafka(
     await ensure_topics(bootstrap, [topics["input"], topics["output"], topics["dlq"]], partitions)
     await publish(bootstrap, topics["input"], corpus)
     collector = Collector(bootstrap, [topics["output"], topics["dlq"]])
-    extra = dict(LAYOUT if workers is None else {"ENTITY_WORKERS": str(workers)})
+    extra = dict(settings or {})
+    if workers is not None:
+        extra["ENTITY_WORKERS"] = str(workers)
     service = Service(bootstrap, topics, extra)
     latencies: dict[float, list[float]] = {}
     paces: dict[float, float] = {}
@@ -87,6 +90,8 @@ async def run_kafka(
         service.stop()
         await collector.stop()
     note = f"{before} done before /readyz, excluded" if before else ""
+    if settings:
+        note += " " + " ".join(f"{k}={v}" for k, v in settings.items())
     if collector.dead_letters:
         note += f" {collector.dead_letters} dead letters"
     if not ok:
