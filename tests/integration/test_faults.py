@@ -56,19 +56,14 @@ PIPELINES = pytest.mark.parametrize(
 
 
 class TestCrash:
-    @PIPELINES
     def test_kill_9_mid_stream_loses_nothing(
-        self,
-        kafka: str,
-        topics: Topics,
-        capsys: pytest.CaptureFixture[str],
-        pipelines: dict[str, str],
+        self, kafka: str, topics: Topics, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """kill -9 of supervisor and workers mid-stream, then a restart: every id comes out."""
         messages = short_articles("crash", 2500)
         publish(kafka, topics.input, messages)
         ledger = Ledger(_ids(messages), topics)
-        env = {**FAST, **pipelines}
+        env = FAST
         service = ServiceProcess(kafka, topics, extra_env=env, own_group=True).start()
         try:
             done = wait_for_outputs(kafka, topics, len(messages) // 3)
