@@ -82,37 +82,46 @@ def _without_timing(record: dict) -> dict:
     return copy
 
 
+def _one_output_each(
+    received: list[Received],
+    topics: Topics,
+    good: list[tuple[bytes, bytes]],
+    bad: list[tuple[bytes, bytes, str]],
+) -> None:
+    """Good articles became records keyed by id, bad ones dead letters keyed as sent, each
+    once, every output valid by its schema."""
+    records, dead = _by_id(received, topics)
+    assert len(received) == len(good) + len(bad), "one output per input, no duplicates"
+    assert set(records) == {key.decode() for key, _ in good}
+    assert {r.key for r in received if r.topic == topics.output} == {k for k, _ in good}
+    assert {key: letter["error"]["type"] for key, letter in dead.items()} == {
+        key: error_type for key, _, error_type in bad
+    }
+    record_schema, dead_schema = _validator("article_record"), _validator("dead_letter")
+    for record in records.values():
+        record_schema.validate(record)
+        assert record["entities"], "every story names somebody or somewhere"
+    for letter in dead.values():
+        dead_schema.validate(letter)
+
+
 class TestEndToEnd:
     def test_every_message_ends_as_exactly_one_output(self, kafka: str, topics: Topics) -> None:
         """Good articles become records keyed by id, bad ones dead letters keyed as sent."""
         good = _good("e2e", 30)
-        bad = [(key, value) for key, value, _ in BAD]
-        publish(kafka, topics.input, good + bad)
+        publish(kafka, topics.input, good + [(key, value) for key, value, _ in BAD])
         service = ServiceProcess(kafka, topics, workers=2).start()
         try:
-            received = collect(kafka, [topics.output, topics.dlq], len(good) + len(bad), settle=2)
+            received = collect(kafka, [topics.output, topics.dlq], len(good) + len(BAD), settle=2)
         finally:
             assert service.stop() == 0, service.log()
-        records, dead = _by_id(received, topics)
-        assert len(received) == len(good) + len(bad), "one output per input, no duplicates"
-        assert set(records) == {key.decode() for key, _ in good}
-        assert {r.key for r in received if r.topic == topics.output} == {k for k, _ in good}
-        assert {key: letter["error"]["type"] for key, letter in dead.items()} == {
-            key: error_type for key, _, error_type in BAD
-        }
-        record_schema, dead_schema = _validator("article_record"), _validator("dead_letter")
-        for record in records.values():
-            record_schema.validate(record)
-            assert record["entities"], "every story names somebody or somewhere"
-        for letter in dead.values():
-            dead_schema.validate(letter)
+        _one_output_each(received, topics, good, BAD)
 
     def test_one_consumer_feeding_two_pipelines(self, kafka: str, topics: Topics) -> None:
         """ENTITY_WORKER_PIPELINES=2: one group member, two pipeline processes behind it, and
         still exactly one output per input, records as the schema says."""
         good = _good("pool", 40)
-        bad = [(key, value) for key, value, _ in BAD[:3]]
-        publish(kafka, topics.input, good + bad)
+        publish(kafka, topics.input, good + [(key, value) for key, value, _ in BAD[:3]])
         service = ServiceProcess(
             kafka, topics, workers=1, extra_env={"ENTITY_WORKER_PIPELINES": "2"}
         ).start()
@@ -121,18 +130,10 @@ class TestEndToEnd:
             workers = _spawned(psutil.Process(service.process.pid))
             assert len(workers) == 1, "one worker process: one consumer"
             assert len(_spawned(workers[0])) == 2, "two pipeline processes behind it"
-            received = collect(kafka, [topics.output, topics.dlq], len(good) + len(bad), settle=2)
+            received = collect(kafka, [topics.output, topics.dlq], len(good) + 3, settle=2)
         finally:
             assert service.stop() == 0, service.log()
-        records, dead = _by_id(received, topics)
-        assert len(received) == len(good) + len(bad), "one output per input, no duplicates"
-        assert set(records) == {key.decode() for key, _ in good}
-        assert {key: letter["error"]["type"] for key, letter in dead.items()} == {
-            key: error_type for key, _, error_type in BAD[:3]
-        }
-        record_schema = _validator("article_record")
-        for record in records.values():
-            record_schema.validate(record)
+        _one_output_each(received, topics, good, BAD[:3])
 
     def test_offline_process_equals_kafka_path(
         self, kafka: str, topics: Topics, tmp_path: Path
