@@ -47,7 +47,7 @@ bench: setup ## the throughput benchmark (minutes; prints the table for BENCHMAR
 bench-smoke: setup ## the same benchmark on 40 articles (checks it runs; figures meaningless)
 	$(PY) bench/throughput.py --quick
 
-bench-scaling: setup ## the Kafka path with 1, 2 and 4 workers over one backlog: articles/s, factor
+bench-scaling: setup ## the Kafka path with 1, 2 and 4 pipelines over one backlog: articles/s, factor
 	$(PY) bench/throughput.py --scaling 1,2,4
 
 soak: setup ## the soak benchmark: 20,000 articles through one worker (tens of minutes)

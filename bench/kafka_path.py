@@ -23,16 +23,17 @@ from bench.kafka_support import (  # noqa: E402
 from bench.measure import BusyShare, PeakRss, Row, log  # noqa: E402
 from service.kafka.broker import DEFAULT_PARTITIONS, ensure_topics  # noqa: E402
 
-__all__ = ["LOADS", "PARTITIONS", "POOLED", "run_kafka"]
+__all__ = ["CONSUMER_PER_CORE", "LOADS", "PARTITIONS", "run_kafka"]
 
 
 #: Loads of the latency runs, as fractions of the capacity the backlog measured.
 LOADS = (0.25, 0.5, 0.9)
 #: Input partitions of the bench topics: the service's default (service/kafka/broker.py).
 PARTITIONS = DEFAULT_PARTITIONS
-#: One consumer feeding a pipeline per core (ENTITY_WORKER_PIPELINES), the layout of
-#: `throughput.py --pooled`; the default runs the service's defaults (a consumer per core).
-POOLED = {"ENTITY_WORKERS": "1", "ENTITY_WORKER_PIPELINES": str(os.cpu_count() or 1)}
+#: A consumer per pipeline, one per core (the service's layout before session 4), the layout of
+#: `throughput.py --consumer-per-core`; the default runs the service's defaults (one consumer
+#: feeding a pipeline per core).
+CONSUMER_PER_CORE = {"ENTITY_WORKERS": str(os.cpu_count() or 1), "ENTITY_WORKER_PIPELINES": "1"}
 
 
 async def run_kafka(
@@ -58,8 +59,8 @@ async def run_kafka(
     await publish(bootstrap, topics["input"], corpus)
     collector = Collector(bootstrap, [topics["output"], topics["dlq"]])
     extra = dict(settings or {})
-    if workers is not None:
-        extra["ENTITY_WORKERS"] = str(workers)
+    if workers is not None:  # that many pipelines behind one consumer (the default layout)
+        extra |= {"ENTITY_WORKERS": "1", "ENTITY_WORKER_PIPELINES": str(workers)}
     service = Service(bootstrap, topics, extra)
     latencies: dict[float, list[float]] = {}
     paces: dict[float, float] = {}

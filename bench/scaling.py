@@ -1,7 +1,8 @@
-"""How cost grows: the Kafka path over one backlog with 1, 2, 4 (or any) workers in turn.
+"""How cost grows: the Kafka path over one backlog with 1, 2, 4 (or any) pipelines in turn.
 
-`throughput.py --scaling [1,2,4]` (or `make bench-scaling`) runs it: for each worker count a
-fresh set of topics holding the same articles, the service started with ENTITY_WORKERS=N, and
+`throughput.py --scaling [1,2,4]` (or `make bench-scaling`) runs it: for each count a fresh set
+of topics holding the same articles, the service started with one consumer feeding N pipeline
+processes (ENTITY_WORKERS=1, ENTITY_WORKER_PIPELINES=N: the default layout), and
 the backlog's articles/s from /readyz to its last output. The scaling factor is each rate over
 the one-worker rate; the busy shares say whether every pipeline process had work to the end.
 On a machine with fewer cores than workers the extra workers only share the cores: read the

@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import build_corpus, load_corpus  # noqa: E402
-from bench.kafka_path import LOADS, POOLED, run_kafka  # noqa: E402
+from bench.kafka_path import CONSUMER_PER_CORE, LOADS, run_kafka  # noqa: E402
 from bench.measure import Row, loadavg, log, percentile  # noqa: E402
 from bench.naive_path import run_naive  # noqa: E402
 from bench.offline_path import run_offline  # noqa: E402
@@ -63,9 +63,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--pipeline-articles", type=int, default=384,
                         help="articles for the events+geo overhead (interleaved batches)")
     parser.add_argument("--timeout", type=float, default=900.0, help="per Kafka path, seconds")
-    parser.add_argument("--pooled", action="store_true",
-                        help="run (5) as one consumer feeding a pipeline per core "
-                        "(ENTITY_WORKERS=1, ENTITY_WORKER_PIPELINES=cores) instead of the defaults")
+    parser.add_argument("--consumer-per-core", action="store_true",
+                        help="run (5) as a consumer per pipeline (ENTITY_WORKERS=cores, "
+                        "ENTITY_WORKER_PIPELINES=1) instead of the defaults")
     parser.add_argument("--scaling", nargs="?", const="1,2,4", default=None, metavar="N,N,...",
                         help="only the Kafka path, once per worker count (default 1,2,4) over "
                         "the same backlog: articles/s and the scaling factor (bench/scaling.py)")
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log("(5) Kafka path")
         kafka = asyncio.run(
             run_kafka(broker.bootstrap_servers, corpus, latency_corpus, args.latency_seconds,
-                      args.timeout, settings=POOLED if args.pooled else None)
+                      args.timeout, settings=CONSUMER_PER_CORE if args.consumer_per_core else None)
         )
         rows.append(kafka)
         # A B B A: the machine drifts between paths minutes apart (BENCHMARKS.md, runs 10-12),
@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log("(5') Kafka path again, backlog only; then (4') entity-service process again")
         kafka_again = asyncio.run(
             run_kafka(broker.bootstrap_servers, corpus, [], 0.0, args.timeout, loads=(),
-                      settings=POOLED if args.pooled else None)
+                      settings=CONSUMER_PER_CORE if args.consumer_per_core else None)
         )
         offline_again = run_offline(corpus)
 

@@ -73,18 +73,19 @@ class Settings(BaseSettings):
 
     # --- batching and processes -------------------------------------------------------
     workers: int = Field(
-        default_factory=lambda: os.cpu_count() or 1,
-        ge=1,
-        le=64,
-        description="Worker processes, each a consumer-group member with its own model.",
-    )
-    worker_pipelines: int = Field(
         1,
         ge=1,
         le=64,
-        description="Pipeline processes behind each worker's consumer. Above 1, a poll's "
-        "articles go to whichever is free, so keys that fill partitions unevenly cannot leave a "
-        "core idle while another parses (e.g. ENTITY_WORKERS=1 with this at the pod's cores).",
+        description="Worker processes, each a consumer-group member feeding its own pipelines.",
+    )
+    worker_pipelines: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Pipeline processes behind each worker's consumer; 0 (the default): the "
+        "cores shared out among the workers. Above 1, a poll's articles go to whichever is "
+        "free, so keys that fill partitions unevenly cannot leave a core idle while another "
+        "parses. Set it where the process cannot see its CPU limit (a container's cores).",
     )
     batch_max_records: int = Field(
         64,
@@ -344,6 +345,13 @@ class Settings(BaseSettings):
     ui_max_text_chars: int = Field(
         20_000, ge=100, description="Characters of a record's text the page shows."
     )
+
+    @property
+    def pipelines_per_worker(self) -> int:
+        """`worker_pipelines`, or with 0 the cores shared out among the workers (at least 1)."""
+        if self.worker_pipelines:
+            return self.worker_pipelines
+        return max(1, (os.cpu_count() or 1) // self.workers)
 
     @model_validator(mode="after")
     def _check_security(self) -> Settings:

@@ -43,12 +43,19 @@ def register(commands: Any) -> None:
     process.add_argument("--input", default="-", help="JSON Lines of Articles, or - for stdin")
     process.add_argument("--output", default="-", help="records as JSON Lines, or - for stdout")
     process.add_argument("--dead-letters", default=None, help="dead letters (default stderr)")
-    process.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
+    process.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="pipeline processes (default: ENTITY_WORKERS x its pipelines, a core each)",
+    )
     process.set_defaults(func=cmd_process)
 
 
 def cmd_process(args: argparse.Namespace) -> int:
     settings = settings_from(workers=args.workers)
+    # as many pipelines as the service would run (a pipeline per core by default)
+    processes = args.workers or settings.workers * settings.pipelines_per_worker
     from service.intake import iter_lines
     from service.stories import assign_stories, open_story_index
 
@@ -62,9 +69,9 @@ def cmd_process(args: argparse.Namespace) -> int:
     try:
         with progress(total, "process", unit="article") as bar:
             written = _Writer(out, dead, counts, bar)
-            if settings.workers > 1:
+            if processes > 1:
                 load = functools.partial(pipeline_handler, settings)
-                with WorkerPool(settings.workers, load) as pool:
+                with WorkerPool(processes, load) as pool:
                     for results in pool.map(batches):
                         written(assign_stories(results, stories))
             else:

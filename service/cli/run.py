@@ -27,7 +27,9 @@ log = logging.getLogger("entity_service")
 def register(commands: Any) -> None:
     run = commands.add_parser("run", help="consume, process and publish (KAFKA_BOOTSTRAP_SERVERS)")
     run.add_argument("--metrics-port", type=int, default=None, help="HTTP port (default 9000)")
-    run.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    run.add_argument(
+        "--workers", type=int, default=None, help="consumers (default 1, a pipeline per core)"
+    )
     run.add_argument("--connect-timeout", type=float, default=15.0, help="seconds to reach Kafka")
     run.set_defaults(func=cmd_run)
 
@@ -90,7 +92,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(f"cannot serve HTTP on port {settings.metrics_port}: {exc}") from None
     server.start()
     print(
-        f"entity-service: {settings.workers} worker(s) consuming {settings.input_topic} "
+        f"entity-service: {settings.workers} worker(s) with {settings.pipelines_per_worker} "
+        f"pipeline(s) each consuming {settings.input_topic} "
         f"from {settings.kafka_bootstrap_servers}; metrics on :{server.port}/metrics",
         file=sys.stderr,
         flush=True,

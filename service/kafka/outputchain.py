@@ -46,6 +46,9 @@ class Poll:
     taken: int = 0  # outputs a publish step has taken so far (a prefix of the queued ones)
     waiting: bool = False  # a publish step is queued that has not taken its outputs yet
     published: list[Outcome] = dataclasses.field(default_factory=list)  # as they went out
+    closed: bool = False  # the runner said how many records it parses (`outputs` cut to that)
+    commit: asyncio.Task[None] | None = None  # its commit step, once queued
+    abandoned: bool = False  # read again: late outcomes of it are dropped
 
     @classmethod
     def of(cls, records: Sequence[ConsumerRecord[bytes, bytes]]) -> Poll:
@@ -123,11 +126,34 @@ class OutputChain:
         return _ToChain(self, poll, loop)
 
     def close(self, poll: Poll, done: int) -> None:
-        """The runner is done with the poll's first `done` records: commit them after their
-        outputs (any not reported yet must have gone through `finished` before)."""
+        """The runner parses the poll's first `done` records: commit them after their outputs,
+        as soon as all are known and every earlier poll's commit is queued (a pool of children
+        may still be parsing the last pieces of this poll while the next one is handed out)."""
         poll.outputs = poll.outputs[:done]
-        offsets = _next_offsets(poll.records[:done])
-        self.last_commit = self._then(functools.partial(self._commit, poll, offsets))
+        poll.closed = True
+        self._queue_commits()
+
+    def fail(self, error: BaseException) -> None:
+        """The runner failed a poll after its handler returned: fail the chain from here, so
+        nothing after it is committed and `recover` reads every open poll again."""
+
+        async def failed() -> None:
+            raise error
+
+        self._then(failed)
+
+    def _queue_commits(self) -> None:
+        """Queue the commit of each closed poll whose outputs are all known, oldest first; a
+        poll still being parsed holds the commits of the polls after it."""
+        for poll in self._open:
+            if poll.commit is not None:
+                continue
+            if not poll.closed or poll.queued < len(poll.outputs):
+                return
+            offsets = _next_offsets(poll.records[: len(poll.outputs)])
+            poll.commit = self.last_commit = self._then(
+                functools.partial(self._commit, poll, offsets)
+            )
 
     def finished(self, poll: Poll, index: int, outcome: Outcome) -> None:
         """An outcome is final: publish the poll's outputs known so far, in order.
@@ -137,6 +163,8 @@ class OutputChain:
         one round trip per record (each costs the broker and this worker CPU that the
         pipeline children need: BENCHMARKS.md, issue 24).
         """
+        if poll.abandoned:
+            return  # read again from its first record: this outcome is made again
         raw = poll.raws[index]
         poll.outputs[index] = Output(raw, outcome, trace_context(raw.headers))
         while poll.queued < len(poll.outputs) and poll.outputs[poll.queued] is not None:
@@ -144,6 +172,8 @@ class OutputChain:
         if poll.queued > poll.taken and not poll.waiting:
             poll.waiting = True
             self._then(functools.partial(self._publish, poll))
+        if poll.closed and poll.queued == len(poll.outputs):
+            self._queue_commits()
 
     def _then(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
         """Run `work` after every step queued before it; a failed step fails all later ones,
@@ -227,6 +257,7 @@ class OutputChain:
             for tp, offset in poll.first.items():
                 first[tp] = min(first.get(tp, offset), offset)
             metrics.IN_FLIGHT.dec(len(poll.raws))
+            poll.abandoned = True
         self._open.clear()
         self._chain = self.last_commit = None
         consumer = self._consumer_of()

@@ -33,15 +33,15 @@ from service.kafka.badbatch import Undecodable
 from service.kafka.compat import leave_group_in_generation_zero
 from service.kafka.fetchguard import FetchGuard
 from service.kafka.lag import LagSampler, RebalanceCounter
-from service.kafka.outputchain import OutputChain
+from service.kafka.outputchain import OutputChain, Poll
 from service.kafka.publisher import Output, OutputPublisher
 from service.kafka.security import kafka_security
 from service.kafka.stall import StallWatcher
 from service.kafka.telemetry import Tracing
 from service.models import ArticleRecord, DeadLetter
-from service.outcomes import PIPELINE_VERSION
+from service.outcomes import PIPELINE_VERSION, BatchResult
 from service.runtime.isolation import IsolatedPipeline, Runner, build_service_pipeline
-from service.runtime.pool import PooledPipeline
+from service.runtime.pool import Handout, HandsOut, PooledPipeline
 
 __all__ = ["Worker", "service_pipeline"]
 
@@ -81,11 +81,11 @@ async def _lenient_parser(
 
 
 def service_pipeline(settings: Settings) -> Runner:
-    """The pipeline in its child process (or `worker_pipelines` of them), with the story index
-    the settings name."""
-    if settings.worker_pipelines > 1:
+    """The pipeline in its child process (or `pipelines_per_worker` of them), with the story
+    index the settings name."""
+    if settings.pipelines_per_worker > 1:
         return PooledPipeline(
-            settings, children=settings.worker_pipelines, factory=build_service_pipeline
+            settings, children=settings.pipelines_per_worker, factory=build_service_pipeline
         )
     return IsolatedPipeline(settings, factory=build_service_pipeline)
 
@@ -150,6 +150,8 @@ class Worker:
         )
         self.lag = LagSampler(self._consumer, watcher=self.stalls)
         self.chain = OutputChain(self.publisher, self._consumer, self.lag)
+        self._parsing: set[asyncio.Future[None]] = set()  # polls the pool still parses
+        self._last_handout: tuple[Poll, asyncio.Future[None]] | None = None
         self._process_sampler = metrics.ProcessSampler(index)
         self._sampling: asyncio.Task[None] | None = None
         self.subscriber = self.broker.subscriber(
@@ -208,14 +210,27 @@ class Worker:
         metrics.ARTICLES_CONSUMED.inc(len(records))
         metrics.BATCH_SIZE.observe(len(records))
         poll = self.chain.open(records)
+        assert self.pipeline is not None, "the pipeline loads before the subscriber starts"
+        if isinstance(self.pipeline, HandsOut):
+            await self._hand_out(self.pipeline, poll, records)
+        else:
+            await self._parse(self.pipeline, poll, records)
+        if self._stopping or not self.subscriber.running:  # commit before the consumer closes
+            await self._settled()
+        self.chain.recover()
+
+    async def _parse(
+        self, pipeline: Runner, poll: Poll, records: Sequence[ConsumerRecord[bytes, bytes]]
+    ) -> None:
+        """One child: the handler returns once it has parsed the poll (and the poll before
+        this one is committed), so it parses the next poll while this one is published."""
         previous = self.chain.last_commit
         try:
-            assert self.pipeline is not None, "the pipeline loads before the subscriber starts"
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(
                 self._nlp_thread,
                 functools.partial(
-                    self.pipeline.process,
+                    pipeline.process,
                     poll.raws,
                     budget_s=self.settings.batch_time_budget_s,
                     progress=self.chain.progress(poll, loop),
@@ -226,21 +241,73 @@ class Worker:
             await self.chain.settled()
             self.chain.reread_open("the pipeline failed")
             raise
-        for stage, seconds in result.stage_seconds.items():
-            metrics.STAGE_SECONDS.labels(stage).observe(seconds)
-        done = len(result.outcomes)
-        for index, outcome in enumerate(result.outcomes):  # runners that report none
-            if poll.outputs[index] is None:
-                self.chain.finished(poll, index, outcome)
-        if done < len(records):
-            self._rewind(records[done:])
-        self.chain.close(poll, done)
+        self._parsed(poll, result)
+        if len(result.outcomes) < len(records):
+            self._rewind(records[len(result.outcomes) :])
+        self.chain.close(poll, len(result.outcomes))
         # Back-pressure and failures: the poll before this one is committed by now, mostly.
         if previous is not None and not await self.chain.settled(previous):
             await self.chain.settled()
-        if self._stopping or not self.subscriber.running:  # commit before the consumer closes
-            await self.chain.settled()
-        self.chain.recover()
+
+    async def _hand_out(
+        self, pool: HandsOut, poll: Poll, records: Sequence[ConsumerRecord[bytes, bytes]]
+    ) -> None:
+        """Several children: the handler returns once every article of the poll is taken by
+        one, so the next poll is fetched while the last pieces of this one are parsed and no
+        child waits for another. The poll's commit follows its last outcome (the chain)."""
+        loop = asyncio.get_running_loop()
+        handout = await loop.run_in_executor(
+            self._nlp_thread,
+            functools.partial(
+                pool.submit,
+                poll.raws,
+                budget_s=self.settings.batch_time_budget_s,
+                progress=self.chain.progress(poll, loop),
+            ),
+        )
+        if handout.taken < len(records):
+            self._rewind(records[handout.taken :])
+        self.chain.close(poll, handout.taken)
+        ended: asyncio.Future[None] = loop.create_future()
+        self._parsing.add(ended)
+        ended.add_done_callback(self._parsing.discard)
+
+        def end(done: Handout) -> None:  # on the event loop, after the poll's outcomes
+            if done.error is not None:
+                if not poll.abandoned:
+                    self.chain.fail(done.error)
+            else:
+                self._parsed(poll, done.result())
+            ended.set_result(None)
+
+        def ended_in_pool(done: Handout) -> None:  # in a pool thread
+            loop.call_soon_threadsafe(end, done)
+
+        pool.when_ended(handout, ended_in_pool)
+        # Back-pressure: at most the poll before this one is still being parsed or published.
+        previous, self._last_handout = self._last_handout, (poll, ended)
+        if previous is not None:
+            before, before_ended = previous
+            await before_ended
+            if before.commit is not None and not await self.chain.settled(before.commit):
+                await self.chain.settled()
+
+    def _parsed(self, poll: Poll, result: BatchResult) -> None:
+        """A poll's parse is over: its stage times, and the outcomes a runner did not report
+        as it went (the in-process runner of the tests)."""
+        for stage, seconds in result.stage_seconds.items():
+            metrics.STAGE_SECONDS.labels(stage).observe(seconds)
+        if poll.abandoned:
+            return
+        for index, outcome in enumerate(result.outcomes):
+            if poll.outputs[index] is None:
+                self.chain.finished(poll, index, outcome)
+
+    async def _settled(self, timeout: float | None = None) -> bool:
+        """Every poll parsed, then every output acknowledged and every commit made."""
+        if self._parsing:
+            await asyncio.wait(set(self._parsing), timeout=timeout)
+        return await self.chain.settled(timeout=timeout)
 
     async def drain(self) -> None:
         """A stopping worker: wait for the batch being handled, then until every output in
@@ -250,11 +317,11 @@ class Worker:
         timeout = self.settings.drain_timeout_s
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
-        await self.chain.settled(timeout=timeout)
+        await self._settled(timeout=timeout)
 
     async def _before_revoke(self) -> None:
         """Commit what is published before the partitions go, within the rebalance's time."""
-        await self.chain.settled(timeout=self.settings.rebalance_timeout_ms / 2000)
+        await self._settled(timeout=self.settings.rebalance_timeout_ms / 2000)
 
     def _rewind(self, unprocessed: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         """Seek back to the first record the time budget left over, so the next poll reads it.

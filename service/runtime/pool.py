@@ -1,22 +1,28 @@
-"""Several pipeline children behind one consumer: a poll's articles go to whichever is free.
+"""Several pipeline children behind one consumer: each poll's articles go to whichever is free.
 
 A consumer group splits partitions, not work: with one child per consumer, keys that hash
 unevenly leave one core idle at the end of a backlog while the other still parses its share
-(BENCHMARKS.md, issue 24). Here one worker feeds a pool of isolated children from each poll.
-The poll is cut into pieces that shrink as it empties (a quarter of what is left per child,
-at most one full slice), and each child takes the next piece when it finishes its last, so
-the children end a poll within about one article of each other. Outcomes are reported as
-each piece ends and returned in input order; the per-article time limit is each child's own.
+(BENCHMARKS.md, issue 24). Here one worker feeds a pool of isolated children. A poll is cut
+into pieces that shrink as it empties (a quarter of what is left per child, at most one full
+slice); each child takes the oldest piece waiting when it finishes its last.
+
+`submit` returns as soon as every piece of a poll is taken, not when the last one is parsed:
+the consumer then fetches the next poll, whose pieces the children take as they come free, so
+no child waits for another's last piece, at a backlog's polls or at a lone article's. A piece
+once taken runs to its end (the per-article time limit is each child's own); the time budget
+only stops the hand-out, so the articles a poll will have outcomes for are known when
+`submit` returns.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from service.config import Settings
 from service.intake import RawMessage
@@ -28,7 +34,7 @@ if TYPE_CHECKING:
     from service.pipeline import Pipeline
     from service.stories import StoryIndex
 
-__all__ = ["PooledPipeline", "piece_size"]
+__all__ = ["Handout", "HandsOut", "PooledPipeline", "piece_size"]
 
 #: Most articles in one piece (a full slice: spaCy's batching pays up to here).
 MOST_PER_PIECE = 16
@@ -43,42 +49,59 @@ def piece_size(left: int, children: int) -> int:
     return max(1, min(MOST_PER_PIECE, -(-left // (2 * children))))
 
 
-@dataclass(slots=True)
-class _Poll:
-    """One `process` call shared by the children's threads (under `lock`)."""
+@dataclass(slots=True, eq=False)
+class Handout:
+    """One poll in the pool: how much of it will be parsed, and its outcomes as they end.
+
+    Its fields change under the pool's lock; `taken` is final once `submit` returned it.
+    """
 
     messages: Sequence[RawMessage]
     budget_s: float | None
     progress: Progress | None
     started: float = field(default_factory=time.monotonic)
-    lock: threading.Lock = field(default_factory=threading.Lock)
     next: int = 0  # the first article no child has taken yet
-    stop: bool = False  # a piece came back short (its budget ran out): start no more
+    stop: bool = False  # no more pieces: the budget is spent or a child failed
+    running: int = 0  # pieces being parsed
     done: dict[int, Outcome] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    error: BaseException | None = None
+    ended: threading.Event = field(default_factory=threading.Event)
+    callbacks: list[Callable[[Handout], None]] = field(default_factory=list)
 
-    def take(self, children: int) -> tuple[int, int, float | None] | None:
-        """The next piece (start, size, budget left), or None when the poll is handed out."""
-        with self.lock:
-            if self.stop or self.next >= len(self.messages):
-                return None
-            left = None
-            if self.budget_s is not None:
-                left = self.budget_s - (time.monotonic() - self.started)
-                if left <= 0 and self.next > 0:  # the first piece always runs: a non-empty prefix
-                    return None
-            start = self.next
-            size = piece_size(len(self.messages) - start, children)
-            self.next += size
-            return start, size, left
+    @property
+    def handed_out(self) -> bool:
+        return self.stop or self.next >= len(self.messages)
 
-    def settle(self, start: int, size: int, result: BatchResult) -> None:
-        with self.lock:
-            self.done.update((start + i, outcome) for i, outcome in enumerate(result.outcomes))
-            for name, seconds in result.stage_seconds.items():
-                self.stage_seconds[name] = self.stage_seconds.get(name, 0.0) + seconds
-            if len(result.outcomes) < size:
-                self.stop = True
+    @property
+    def taken(self) -> int:
+        """Articles handed to a child: every one of them ends with an outcome (a prefix)."""
+        return self.next
+
+    def result(self) -> BatchResult:
+        """The outcomes of the taken prefix, in input order (once ended)."""
+        if self.error is not None:
+            raise self.error
+        outcomes: list[Outcome] = []
+        while len(outcomes) in self.done:
+            outcomes.append(self.done[len(outcomes)])
+        return BatchResult(outcomes=outcomes, stage_seconds=self.stage_seconds)
+
+
+@runtime_checkable
+class HandsOut(Protocol):
+    """A runner that takes a poll and returns before parsing it all (the worker then fetches
+    the next one); `PooledPipeline` is the one the service uses."""
+
+    def submit(
+        self,
+        messages: Sequence[RawMessage],
+        *,
+        budget_s: float | None = None,
+        progress: Progress | None = None,
+    ) -> Handout: ...
+
+    def when_ended(self, handout: Handout, callback: Callable[[Handout], None]) -> None: ...
 
 
 class _Shifted:
@@ -97,7 +120,7 @@ class _Shifted:
 
 
 class PooledPipeline:
-    """`Runner` over several isolated children; `process` keeps every child busy to its end."""
+    """`Runner` over several isolated children, fed from one queue of polls, oldest first."""
 
     def __init__(
         self,
@@ -109,22 +132,34 @@ class PooledPipeline:
         if children < 1:
             raise ValueError("a pool needs at least one child")
         self.settings = settings
-        # the children load their models side by side (each ~10 s alone)
-        self._threads = ThreadPoolExecutor(children, thread_name_prefix="nlp-pool")
-        starting = [
-            self._threads.submit(IsolatedPipeline, settings, factory=factory)
-            for _ in range(children)
+        self._lock = threading.Condition()
+        self._waiting: deque[Handout] = deque()  # polls with pieces not yet taken
+        self._closed = False
+        # Each child is started by the thread that serves it, for as long as the pool lives:
+        # Linux's parent-death signal (runtime/lifeline.py) follows the thread that started
+        # the process. They load their models side by side (each ~10 s alone).
+        starting: list[Future[IsolatedPipeline]] = [Future() for _ in range(children)]
+        self._threads = [
+            threading.Thread(
+                target=self._serve,
+                args=(settings, factory, started),
+                name=f"nlp-pool-{i}",
+                daemon=True,
+            )
+            for i, started in enumerate(starting)
         ]
+        for thread in self._threads:
+            thread.start()
         self.children: list[IsolatedPipeline] = []
-        try:
-            for future in starting:
-                self.children.append(future.result())
-        except BaseException:
-            for future in starting:  # close the ones that did start
-                if future.done() and future.exception() is None:
-                    future.result().close()
-            self._threads.shutdown(wait=False)
-            raise
+        failed = None
+        for started in starting:
+            if started.exception() is None:
+                self.children.append(started.result())
+            else:
+                failed = failed or started.exception()
+        if failed is not None:
+            self.close()  # the children that did start
+            raise failed
 
     @property
     def model_info(self) -> ModelInfo:
@@ -143,9 +178,12 @@ class PooledPipeline:
         return sum(child.restarts for child in self.children)
 
     def close(self) -> None:
-        for child in self.children:
-            child.close()
-        self._threads.shutdown(wait=True)
+        """Finish the pieces being parsed, then stop the children."""
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+        for thread in self._threads:
+            thread.join()  # each closes its child
 
     def __enter__(self) -> PooledPipeline:
         return self
@@ -160,35 +198,134 @@ class PooledPipeline:
         budget_s: float | None = None,
         progress: Progress | None = None,
     ) -> BatchResult:
-        """Outcomes in input order; under a budget a non-empty prefix, as one child gives.
+        """Outcomes in input order, once all are parsed; under a budget a non-empty prefix."""
+        handout = self.submit(messages, budget_s=budget_s, progress=progress)
+        handout.ended.wait()
+        return handout.result()
 
-        A piece that comes back short (its budget ran out) stops the hand-out; what the other
-        children finished past the first gap is dropped, to be read again with the rest.
-        """
-        if not messages:
-            return BatchResult(outcomes=[])
-        poll = _Poll(messages, budget_s, progress)
-        running = [self._threads.submit(self._serve, child, poll) for child in self.children]
-        errors = [future.exception() for future in running]
-        error = next((e for e in errors if e is not None), None)
-        if error is not None:
-            raise error
-        outcomes: list[Outcome] = []
-        while len(outcomes) in poll.done:
-            outcomes.append(poll.done[len(outcomes)])
-        return BatchResult(outcomes=outcomes, stage_seconds=poll.stage_seconds)
+    def submit(
+        self,
+        messages: Sequence[RawMessage],
+        *,
+        budget_s: float | None = None,
+        progress: Progress | None = None,
+    ) -> Handout:
+        """Queue a poll; return once every article is taken by a child, or the budget has
+        stopped the hand-out after the first piece. `Handout.taken` articles will then have
+        outcomes; `when_ended` says when they all have."""
+        handout = Handout(messages, budget_s, progress)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the pipeline pool is closed")
+            if not messages:
+                handout.ended.set()
+                return handout
+            self._waiting.append(handout)
+            self._lock.notify_all()
+            while not handout.handed_out:
+                if budget_s is None:
+                    self._lock.wait()
+                    continue
+                left = budget_s - (time.monotonic() - handout.started)
+                if left > 0:
+                    self._lock.wait(left)
+                elif handout.next > 0:  # the first piece always runs: a non-empty prefix
+                    handout.stop = True
+                    self._end_if_idle(handout)
+                else:
+                    self._lock.wait()  # every child is still on an earlier poll's piece
+        self._tell(handout)
+        return handout
 
-    def _serve(self, child: IsolatedPipeline, poll: _Poll) -> None:
-        """One child's thread: take pieces until the poll is handed out."""
-        while (piece := poll.take(len(self.children))) is not None:
-            start, size, left = piece
-            report = None if poll.progress is None else _Shifted(poll.progress, start)
+    def when_ended(self, handout: Handout, callback: Callable[[Handout], None]) -> None:
+        """Call `callback(handout)` once every taken article has its outcome (or a child
+        failed), from a pool thread, or here if that is already so."""
+        with self._lock:
+            if not handout.ended.is_set():
+                handout.callbacks.append(callback)
+                return
+        callback(handout)
+
+    # --- the children's threads -------------------------------------------------------------
+    def _take(self) -> tuple[Handout, int, int] | None:
+        """The oldest poll's next piece (under the lock), or None when none waits."""
+        while self._waiting:
+            handout = self._waiting[0]
+            if handout.handed_out:
+                self._waiting.popleft()
+                continue
+            start = handout.next
+            size = piece_size(len(handout.messages) - start, len(self._threads))
+            handout.next += size
+            handout.running += 1
+            if handout.handed_out:
+                self._waiting.popleft()
+                self._lock.notify_all()  # its submitter returns
+            return handout, start, size
+        return None
+
+    def _serve(
+        self,
+        settings: Settings,
+        factory: Callable[[Settings], Pipeline],
+        started: Future[IsolatedPipeline],
+    ) -> None:
+        """One child's thread: start it, then take the oldest piece waiting, parse it whole,
+        report it, until the pool closes."""
+        try:
+            child = IsolatedPipeline(settings, factory=factory)
+        except BaseException as exc:
+            started.set_exception(exc)
+            return
+        started.set_result(child)
+        try:
+            self._pieces(child)
+        finally:
+            child.close()
+
+    def _pieces(self, child: IsolatedPipeline) -> None:
+        while True:
+            with self._lock:
+                while (piece := self._take()) is None and not self._closed:
+                    self._lock.wait()
+                if piece is None:
+                    return
+            handout, start, size = piece
+            report = None if handout.progress is None else _Shifted(handout.progress, start)
+            error: BaseException | None = None
             try:
                 result = child.process(
-                    poll.messages[start : start + size], budget_s=left, progress=report, most=size
+                    handout.messages[start : start + size], progress=report, most=size
                 )
-            except BaseException:
-                with poll.lock:
-                    poll.stop = True  # the others finish their pieces; the poll fails
-                raise
-            poll.settle(start, size, result)
+            except BaseException as exc:  # the poll fails; the thread goes on
+                error = exc
+            with self._lock:
+                handout.running -= 1
+                if error is not None:
+                    handout.error = handout.error or error
+                    handout.stop = True  # the others finish their pieces; the poll fails
+                else:
+                    handout.done.update((start + i, o) for i, o in enumerate(result.outcomes))
+                    for name, seconds in result.stage_seconds.items():
+                        handout.stage_seconds[name] = handout.stage_seconds.get(name, 0.0) + seconds
+                self._lock.notify_all()
+                ended = self._end_if_idle(handout)
+            if ended:
+                self._tell(handout)
+
+    def _end_if_idle(self, handout: Handout) -> bool:
+        """Under the lock: mark the poll ended when it is handed out and no piece runs."""
+        if handout.handed_out and handout.running == 0 and not handout.ended.is_set():
+            handout.ended.set()
+            self._lock.notify_all()
+            return True
+        return False
+
+    def _tell(self, handout: Handout) -> None:
+        """Run the callbacks of an ended poll, outside the lock."""
+        with self._lock:
+            if not handout.ended.is_set():
+                return
+            callbacks, handout.callbacks = handout.callbacks, []
+        for callback in callbacks:
+            callback(handout)

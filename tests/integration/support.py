@@ -72,6 +72,9 @@ class ServiceProcess:
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "ENTITY_WORKERS": str(self.workers),
+            # One pipeline per worker unless a test asks for more (the service's default is a
+            # pipeline per core): model loads are the suite's largest cost.
+            "ENTITY_WORKER_PIPELINES": "1",
             "ENTITY_BATCH_MAX_WAIT_MS": "100",
             **self.topics.env(),
             **self.extra_env,

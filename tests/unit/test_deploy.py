@@ -485,7 +485,7 @@ class TestConfiguration:
         """The settings whose defaults are wrong in a pod are set (worker count above all)."""
         always = {
             "ENTITY_KAFKA_BOOTSTRAP_SERVERS", "ENTITY_INPUT_TOPIC", "ENTITY_OUTPUT_TOPIC",
-            "ENTITY_DLQ_TOPIC", "ENTITY_GROUP_ID", "ENTITY_WORKERS",
+            "ENTITY_DLQ_TOPIC", "ENTITY_GROUP_ID", "ENTITY_WORKERS", "ENTITY_WORKER_PIPELINES",
             "ENTITY_PROMETHEUS_MULTIPROC_DIR", "ENTITY_DRAIN_TIMEOUT_S",
         }  # fmt: skip
         assert always | required <= container_env_names(kustomize(target))
@@ -503,6 +503,7 @@ class TestConfiguration:
             env |= {"ENTITY_KAFKA_SASL_USERNAME": "user", "ENTITY_KAFKA_SASL_PASSWORD": "secret"}
         settings = settings_from_env(monkeypatch, env)
         assert settings.workers == int(env["ENTITY_WORKERS"])
+        assert settings.pipelines_per_worker == int(env["ENTITY_WORKER_PIPELINES"])
 
     def test_dockerfile_env_is_settings(self) -> None:
         """Every ENTITY_* variable the image sets is read by Settings."""

@@ -110,3 +110,56 @@ class TestPooledPipeline:
 
     def test_an_empty_poll(self, pool: PooledPipeline) -> None:
         assert pool.process([]).outcomes == []
+
+
+class TestHandOut:
+    """`submit` returns once a poll is handed out; the next poll's pieces go to a free child
+    while the last piece of the one before is still parsed."""
+
+    def test_the_next_poll_is_parsed_beside_the_last_piece_of_the_one_before(
+        self, pool: PooledPipeline
+    ) -> None:
+        stuck = pool.submit(_batch(STALL_CLEAN, at=0, count=1))
+        assert stuck.taken == 1 and not stuck.ended.is_set(), "returned before it was parsed"
+        heard: list[int] = []
+        pool.when_ended(stuck, lambda handout: heard.append(handout.taken))
+        after = pool.submit(_batch(count=4))
+        assert after.taken == 4
+        assert after.ended.wait(LIMIT_S), "the free child parsed the next poll meanwhile"
+        assert not stuck.ended.is_set() and heard == []
+        assert _kinds(after.result().outcomes) == ["record"] * 4
+        assert stuck.ended.wait(LIMIT_S * 4)
+        assert _kinds(stuck.result().outcomes) == ["processing_timeout"]
+        assert heard == [1], "told once, when every taken article has its outcome"
+        late: list[int] = []
+        pool.when_ended(stuck, lambda handout: late.append(handout.taken))
+        assert late == [1], "a poll already ended is told at once"
+
+    def test_a_spent_budget_stops_the_hand_out_not_the_pieces_taken(
+        self, pool: PooledPipeline
+    ) -> None:
+        batch = [_message(i) for i in range(40)]
+        handout = pool.submit(batch, budget_s=1e-9)
+        assert 1 <= handout.taken < len(batch)
+        assert handout.ended.wait(30)
+        outcomes = handout.result().outcomes
+        assert [o.article_id for o in outcomes] == [f"a-{i}" for i in range(handout.taken)]
+
+    def test_a_failing_child_fails_its_poll_only(self, pool: PooledPipeline) -> None:
+        """A runner error (not an article's: those are dead letters) fails the poll it hit;
+        the pool goes on with the next one."""
+
+        def broken(*args: object, **kwargs: object) -> object:
+            raise RuntimeError("the pipeline process could not be started")
+
+        for child in pool.children:
+            child.process = broken  # type: ignore[method-assign,assignment]
+        try:
+            handout = pool.submit(_batch(count=8))
+            assert handout.ended.wait(30)
+        finally:
+            for child in pool.children:
+                del child.process  # the class's method again
+        with pytest.raises(RuntimeError, match="could not be started"):
+            handout.result()
+        assert _kinds(pool.process(_batch(count=4)).outcomes) == ["record"] * 4

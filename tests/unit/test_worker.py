@@ -19,6 +19,7 @@ from service.config import Settings
 from service.kafka.badbatch import Undecodable, raw_batches
 from service.kafka.worker import Worker
 from service.pipeline import Pipeline
+from service.runtime.pool import Handout
 
 GOOD = {
     "id": "w-1",
@@ -151,9 +152,17 @@ class Polled:
 
         self.raw_message = tuple(  # fmt: skip
             ConsumerRecord(
-                topic="in", partition=partition, offset=o, timestamp=0, timestamp_type=0,
-                key=None, value=b"{", checksum=None, serialized_key_size=0,
-                serialized_value_size=1, headers=(),
+                topic="in",
+                partition=partition,
+                offset=o,
+                timestamp=0,
+                timestamp_type=0,
+                key=None,
+                value=b"{",
+                checksum=None,
+                serialized_key_size=0,
+                serialized_value_size=1,
+                headers=(),
             )
             for o in offsets
         )
@@ -253,6 +262,107 @@ class TestOutputChain:
         await worker.handle(Polled(0, 5))  # type: ignore[arg-type]
         await worker.drain()
         assert published == [[5]] and consumer.commits == []
+
+
+class HandOutLater:
+    """A runner like the pool: `submit` hands a poll out and returns; each poll's outcomes
+    (dead letters) come when the test ends it, from another thread, as a child's would."""
+
+    def __init__(self) -> None:
+        self.handouts: list[Handout] = []
+
+    def submit(self, messages: Any, *, budget_s: Any = None, progress: Any = None) -> Handout:
+        handout = Handout(messages, budget_s, progress, next=len(messages), running=1)
+        self.handouts.append(handout)
+        return handout
+
+    def when_ended(self, handout: Handout, callback: Any) -> None:
+        handout.callbacks.append(callback)
+
+    async def end(self, number: int, error: Exception | None = None) -> None:
+        from service.deadletters import dead_letter_for
+        from service.errors import Rejected
+
+        handout = self.handouts[number]
+
+        def in_a_child_thread() -> None:
+            if error is None:
+                assert handout.progress is not None, "the worker hears each outcome"
+                for index, message in enumerate(handout.messages):
+                    outcome = dead_letter_for(
+                        message, Rejected("not_json", "test"), max_original_bytes=64
+                    )
+                    handout.done[index] = outcome
+                    handout.progress.finished(index, outcome)
+            handout.error, handout.running = error, 0
+            handout.ended.set()
+            for callback in handout.callbacks:
+                callback(handout)
+
+        await asyncio.to_thread(in_a_child_thread)
+
+
+@pytest.fixture
+def handing_out(
+    chained: tuple[Worker, FakeConsumer, RejectAll, list[list[int]]],
+) -> tuple[Worker, FakeConsumer, HandOutLater, list[list[int]]]:
+    worker, consumer, _, published = chained
+    runner = HandOutLater()
+    worker.pipeline = runner  # type: ignore[assignment]
+    return worker, consumer, runner, published
+
+
+async def _until(check: Any) -> None:
+    while not check():
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.timeout(30)
+class TestHandedOutPolls:
+    """Several pipelines behind one consumer: the handler returns once a poll is handed out;
+    commits still follow every output before them, in poll order."""
+
+    async def test_a_later_poll_ending_first_waits_for_the_earlier_commit(
+        self, handing_out: tuple[Worker, FakeConsumer, HandOutLater, list[list[int]]]
+    ) -> None:
+        worker, consumer, runner, published = handing_out
+        await worker.handle(Polled(0, 5, 6))  # type: ignore[arg-type]
+        assert published == [] and consumer.commits == [], "returned before its outcomes"
+        second = asyncio.create_task(worker.handle(Polled(1, 40)))  # type: ignore[arg-type]
+        await _until(lambda: len(runner.handouts) == 2)
+        await runner.end(1)  # the later poll's last piece ends first
+        await _until(lambda: published == [[40]])
+        await asyncio.sleep(0.05)
+        assert consumer.commits == [], "no commit while an earlier poll's outputs are unknown"
+        assert not second.done(), "back-pressure: the handler waits for the poll before it"
+        await runner.end(0)
+        await second
+        await worker.drain()
+        assert published == [[40], [5, 6]]
+        assert consumer.commits == [{TopicPartition("in", 0): 7}, {TopicPartition("in", 1): 41}]
+
+    async def test_a_poll_failing_after_its_handler_returned_is_read_again(
+        self, handing_out: tuple[Worker, FakeConsumer, HandOutLater, list[list[int]]]
+    ) -> None:
+        worker, consumer, runner, published = handing_out
+        await worker.handle(Polled(0, 5, 6))  # type: ignore[arg-type]
+        await runner.end(0, RuntimeError("the pipeline process could not be started"))
+        await worker.drain()
+        assert worker.chain.recover(), "what the next poll does first"
+        assert consumer.commits == [] and published == []
+        assert consumer.seeks == {TopicPartition("in", 0): 5}
+
+    async def test_drain_waits_for_the_pieces_still_parsed(
+        self, handing_out: tuple[Worker, FakeConsumer, HandOutLater, list[list[int]]]
+    ) -> None:
+        worker, consumer, runner, published = handing_out
+        await worker.handle(Polled(0, 5))  # type: ignore[arg-type]
+        draining = asyncio.create_task(worker.drain())
+        await asyncio.sleep(0.05)
+        assert not draining.done()
+        await runner.end(0)
+        await draining
+        assert published == [[5]] and consumer.commits == [{TopicPartition("in", 0): 6}]
 
 
 class TestUndecodableBatch:
