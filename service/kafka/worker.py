@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import ConsumerRecord, TopicPartition
 from faststream import AckPolicy
@@ -46,6 +46,8 @@ from service.runtime.pool import Handout, HandsOut, PooledPipeline
 __all__ = ["Worker", "service_pipeline"]
 
 log = logging.getLogger("entity_service")
+
+_T = TypeVar("_T")
 
 #: Bytes a published record needs beyond its value: key, CloudEvents and trace headers, framing.
 RECORD_HEADROOM = 8_192
@@ -226,16 +228,7 @@ class Worker:
         this one is committed), so it parses the next poll while this one is published."""
         previous = self.chain.last_commit
         try:
-            loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(
-                self._nlp_thread,
-                functools.partial(
-                    pipeline.process,
-                    poll.raws,
-                    budget_s=self.settings.batch_time_budget_s,
-                    progress=self.chain.progress(poll, loop),
-                ),
-            )
+            result = await self._in_nlp_thread(pipeline.process, poll)
         except Exception:
             # Nothing of this poll is committed: wait for the chain, then read it again.
             await self.chain.settled()
@@ -256,15 +249,7 @@ class Worker:
         one, so the next poll is fetched while the last pieces of this one are parsed and no
         child waits for another. The poll's commit follows its last outcome (the chain)."""
         loop = asyncio.get_running_loop()
-        handout = await loop.run_in_executor(
-            self._nlp_thread,
-            functools.partial(
-                pool.submit,
-                poll.raws,
-                budget_s=self.settings.batch_time_budget_s,
-                progress=self.chain.progress(poll, loop),
-            ),
-        )
+        handout = await self._in_nlp_thread(pool.submit, poll)
         if handout.taken < len(records):
             self._rewind(records[handout.taken :])
         self.chain.close(poll, handout.taken)
@@ -291,6 +276,20 @@ class Worker:
             await before_ended
             if before.commit is not None and not await self.chain.settled(before.commit):
                 await self.chain.settled()
+
+    async def _in_nlp_thread(self, call: Callable[..., _T], poll: Poll) -> _T:
+        """`call(poll's messages)` under the time budget, off the event loop; the chain hears
+        each outcome as the runner reports it."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._nlp_thread,
+            functools.partial(
+                call,
+                poll.raws,
+                budget_s=self.settings.batch_time_budget_s,
+                progress=self.chain.progress(poll, loop),
+            ),
+        )
 
     def _parsed(self, poll: Poll, result: BatchResult) -> None:
         """A poll's parse is over: its stage times, and the outcomes a runner did not report

@@ -57,7 +57,6 @@ class Handout:
     """
 
     messages: Sequence[RawMessage]
-    budget_s: float | None
     progress: Progress | None
     started: float = field(default_factory=time.monotonic)
     next: int = 0  # the first article no child has taken yet
@@ -213,7 +212,7 @@ class PooledPipeline:
         """Queue a poll; return once every article is taken by a child, or the budget has
         stopped the hand-out after the first piece. `Handout.taken` articles will then have
         outcomes; `when_ended` says when they all have."""
-        handout = Handout(messages, budget_s, progress)
+        handout = Handout(messages, progress)
         with self._lock:
             if self._closed:
                 raise RuntimeError("the pipeline pool is closed")
@@ -234,7 +233,6 @@ class PooledPipeline:
                     self._end_if_idle(handout)
                 else:
                     self._lock.wait()  # every child is still on an earlier poll's piece
-        self._tell(handout)
         return handout
 
     def when_ended(self, handout: Handout, callback: Callable[[Handout], None]) -> None:
@@ -317,7 +315,6 @@ class PooledPipeline:
         """Under the lock: mark the poll ended when it is handed out and no piece runs."""
         if handout.handed_out and handout.running == 0 and not handout.ended.is_set():
             handout.ended.set()
-            self._lock.notify_all()
             return True
         return False
 

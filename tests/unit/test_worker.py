@@ -272,7 +272,7 @@ class HandOutLater:
         self.handouts: list[Handout] = []
 
     def submit(self, messages: Any, *, budget_s: Any = None, progress: Any = None) -> Handout:
-        handout = Handout(messages, budget_s, progress, next=len(messages), running=1)
+        handout = Handout(messages, progress, next=len(messages), running=1)
         self.handouts.append(handout)
         return handout
 
