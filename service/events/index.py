@@ -1,12 +1,14 @@
 """Per-doc lookups the tree walks repeat for every trigger, built once: entity of a token,
-children of a token, places a sentence names, and a memo for what the walks conclude about a
-token (so a sentence with thousands of triggers is not walked once per trigger)."""
+children of a token, places a sentence names, where its dateline ends, and a memo for what
+the walks conclude about a token (so a sentence with thousands of triggers is not walked once
+per trigger)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeVar
 
+from service.events.dateline import dateline_tokens
 from service.events.tree import Span, Token
 from service.models import Entity
 
@@ -36,6 +38,7 @@ class EntityIndex:
                     self.by_token.setdefault(i, entity)
         self._children: dict[int, list[Token]] = {}
         self._places: dict[int, list[tuple[Entity, str]]] = {}
+        self._datelines: dict[int, int] = {}
         self._memo: dict[tuple[str, int], Any] = {}
 
     def of(self, token: Token) -> Entity | None:
@@ -57,6 +60,14 @@ class EntityIndex:
         if found is None:
             found = self._places[sent.start] = _places(sent, self)
         return found
+
+    def in_dateline(self, token: Token) -> bool:
+        """Whether a token is part of its sentence's dateline ("TIRANA, Albania (AP) --")."""
+        sent = token.sent
+        end = self._datelines.get(sent.start)
+        if end is None:
+            end = self._datelines[sent.start] = sent.start + dateline_tokens(sent.text, sent)
+        return bool(token.i < end)
 
     def cached(self, fact: str, token: Token, compute: Callable[[Token], _T]) -> _T:
         """`compute(token)` once per fact and token for this doc: for what the walks conclude

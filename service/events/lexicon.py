@@ -124,6 +124,7 @@ class RoleWords(DataFile):
     converse_verbs: Words
     pronouns: Words
     domestic_nouns: Words
+    apart: Words
     target_preps: Words
     actor_preps: Words
     target_np_preps: Words
@@ -139,6 +140,7 @@ class ModalityWords(DataFile):
     obligation: Words
     future_aux: Words
     future_heads: Words
+    failure: Words
     denial: Words
     stative_passive: Words
 

@@ -27,6 +27,7 @@ class Modality:
         words, irregular = lexicon.modality, lexicon.inflection.irregular
         self._speech = speech
         self._denial = base_forms(words.denial, irregular)
+        self._failure = base_forms(words.failure, irregular)
         self._future_heads = base_forms(words.future_heads, irregular)
         self._marks = words.hypothetical_marks
         self._modals = words.hypothetical_modals
@@ -55,7 +56,7 @@ class Modality:
         self, token: Token, triggers: Mapping[int, Trigger], index: EntityIndex
     ) -> tuple[bool, bool] | None:
         """Walks up the heads that embed the act: None if one makes it hypothetical, denied or
-        part of another event, else (planned, plan negated)."""
+        part of another event, else (planned, plan negated or failed)."""
         planned = refused = False
         current = token
         for _ in range(_EMBEDDING_HOPS):
@@ -69,6 +70,8 @@ class Modality:
             head = current.head
             if head.i in triggers or head.lower_ in self._denial:
                 return None
+            if current.dep_ == "xcomp" and head.lower_ in self._failure:
+                refused = True  # "failed to reach a deal": as if negated
             if current.dep_ == "xcomp" and head.lower_ in self._future_heads:
                 planned = True
                 refused = refused or any(c.dep_ == "neg" for c in index.children(head))

@@ -19,6 +19,7 @@ from service.events.tree import (
     children,
     np_tokens,
     passive_participle,
+    with_conjuncts,
 )
 from service.events.triggers import Trigger
 from service.models import Entity
@@ -50,6 +51,8 @@ class Participants:
         self._domestic_nouns = roles.domestic_nouns
         self._home_preps = roles.place_preps | roles.move_preps
         self._symmetric = types.symmetric
+        #: what two partners do with each other ("signed a pact with Y"), not to each other
+        self._mutual = types.symmetric | types.cooperative
         self._acted_upon = types.acted_upon
 
     @property
@@ -79,7 +82,7 @@ class Participants:
             targets = self._domestic(trig, type_, actors, targets, index)
         if not targets and all(a.entity is None for a in actors):
             return [], source  # "officials met": nobody named on either side
-        return self._pairs(trig, type_, actors, targets), source
+        return self._pairs(trig, type_, actors, targets, index), source
 
     # --- actors ---------------------------------------------------------------------------
 
@@ -181,11 +184,13 @@ class Participants:
         )
 
     def _pairs(
-        self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party]
-    ) -> list[Pair]:
+        self, trig: Trigger, type_: str, actors: list[Party], targets: list[Party],
+        index: EntityIndex,
+    ) -> list[Pair]:  # fmt: skip
         """Every actor with every target, one pair each (coordination on either side). A joint
-        act of several sides ("X and Y met", "X met Y") holds both ways, as CAMEO and GDELT code
-        it: a consumer who follows either side's country finds it."""
+        act of several sides ("X and Y met", "X met Y", "X agreed with Y") holds both ways, as
+        CAMEO and GDELT code it: a consumer who follows either side's country finds it. A target
+        found elsewhere is acted on, not a partner ("X agreed to lend Y $1 billion")."""
         if len(actors) > 1 and (
             (not targets and self._joint(trig, type_))
             or (trig.base in self._reciprocal and not any(t.named for t in targets))
@@ -197,8 +202,13 @@ class Participants:
         pairs: list[Pair] = [
             (a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)
         ]
-        if trig.base in self._reciprocal and type_ in self._symmetric:
-            pairs += [(t, a) for a, t in pairs if a is not None and t is not None and not a.same(t)]
+        if trig.base in self._reciprocal and type_ in self._mutual:
+            partners = _partners(trig.token, index)
+            pairs += [
+                (t, a) for a, t in pairs
+                if a is not None and t is not None and not a.same(t)
+                and t.named and any(t.entity is e for e in partners)
+            ]  # fmt: skip
         return pairs
 
     def _joint(self, trig: Trigger, type_: str) -> bool:
@@ -293,6 +303,18 @@ def _domestic(actor: Party, target: Party, actors: list[Party]) -> bool:
     """Whether an actor acting on itself is PLOVER's domestic code: a lone country-bearing
     side acting at home ("Kenya arrested opposition leaders": Kenya -> Kenya)."""
     return len(actors) == 1 and target.entity is not None and bool(target.entity.country)
+
+
+def _partners(token: Token, index: EntityIndex) -> list[Entity]:
+    """The entities a reciprocal trigger takes as the other side: its direct object ("met
+    Y") and the object of its own "with", or of its object's ("signed a pact with Y")."""
+    heads = children(token, ("dobj",))
+    withs = [p for h in (token, *heads) for p in children(h, ("prep",)) if p.lower_ == "with"]
+    heads += [o for p in withs for o in children(p, ("pobj",))]
+    return [
+        e for h in heads for m in with_conjuncts(h) for t in np_tokens(m)
+        if (e := index.of(t)) is not None
+    ]  # fmt: skip
 
 
 def _from_objects(verb: Token) -> list[Token]:

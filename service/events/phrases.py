@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Final
 
 from service.events.index import PLACE_LABELS, EntityIndex
@@ -26,6 +27,7 @@ class PhraseEntities:
         self._actor_preps = roles.actor_preps
         self._target_preps = roles.target_np_preps
         self._pronouns = roles.pronouns
+        self._apart = roles.apart
         #: prepositions through which a phrase says whose its party is ("a camp for refugees")
         self._whose_preps = roles.actor_preps | roles.target_np_preps | {"for"}
 
@@ -62,6 +64,8 @@ class PhraseEntities:
         out: list[Entity] = []
         for head in heads:
             for member in _members(head, index, outer=outer):
+                if index.in_dateline(member):
+                    continue  # where the report was filed, and by whom
                 found = self.of(member, index, outer=outer, actor=deep)
                 if not found and deep:
                     found = _first_country(member, index)
@@ -75,11 +79,17 @@ class PhraseEntities:
         deep: bool = False,
     ) -> list[Party]:  # fmt: skip
         """The parties of coordinated heads (one per head), with appositive lists of countries
-        ("The U.S., South Korea"); `deep` as for `group`."""
+        ("The U.S., South Korea"); `deep` as for `group`. A conjunct that names no one belongs
+        where the one before it does: a modifier or owner reaches over the coordination
+        ("Hungarian NGOs and free media", "the Lebanese state, security forces and X"), but
+        not to "other countries" or "their allies", which are someone else."""
         fact = f"party {outer:d}{deep:d}"
         out: list[Party] = []
         for head in _objects(heads):
+            lender: Entity | None = None
             for member in _members(head, index, outer=outer):
+                if index.in_dateline(member):
+                    continue  # where the report was filed, and by whom
                 party = index.cached(
                     fact, member, lambda t: self.party(t, index, outer=outer, deep=deep)
                 )
@@ -87,6 +97,14 @@ class PhraseEntities:
                     continue
                 if member.dep_ == "appos" and member.i != head.i and not party.named:
                     continue  # an apposition counts as a side only in a list of names
+                if (
+                    party.entity is None and party.owner is None and member.dep_ == "conj"
+                    and not any(
+                        c.lower_ in self._apart or c.tag_ == "PRP$" for c in member.children
+                    )
+                ):  # fmt: skip
+                    party = replace(party, owner=lender)
+                lender = party.entity or party.owner or lender
                 out.append(party)
         return out
 

@@ -100,7 +100,8 @@ class TestTypes:
     @pytest.mark.parametrize(
         ("text", "type_"),
         [
-            ("France and Germany signed a defence pact.", "AGREE"),
+            ("France and Germany signed a defence pact.", "SUPPORT"),
+            ("France and Germany restored diplomatic ties.", "SUPPORT"),
             ("India and Japan held joint naval exercises.", "COOPERATE"),
         ],
     )

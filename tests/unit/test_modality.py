@@ -45,6 +45,8 @@ class TestModality:
             ("Russia denies attacking Ukrainian ports.", "denies", "REJECT"),
             ("Britain accused Iran of arming rebels in Yemen.", "arming", None),
             ("Norway did not sign the treaty with Sweden.", "sign treaty", "REJECT"),
+            ("Norway failed to reach a deal with Sweden.", "reach deal", "REJECT"),
+            ("Russia failed to capture Kyiv.", "capture", None),
             ("Japan will send aid to Nepal.", "send aid", "AGREE"),
             ("China plans to attack Taiwan.", "attack", "THREATEN"),
             ("Chile said it will visit Peru.", "visit", "AGREE"),

@@ -249,6 +249,56 @@ class TestRolesFromTheParse:
                              "condemned")[0]  # fmt: skip
         assert actor is not None and actor.endswith("Dutch groups")
 
+    def test_a_wire_dateline_names_no_party(self, roles: Callable[[str, str], Roles]) -> None:
+        """'ROME, Italy (AP) -- Italy's senate ...': neither the wire place nor its country
+        acts, however the parser attaches them."""
+        pairs = roles("ROME, Italy (AP) -- Italy's senate passed a motion Tuesday condemning "
+                      "President Sergio Mattarella for attempting to delay the vote.",
+                      "condemning")[0]  # fmt: skip
+        assert pairs == {("Italy's senate", "Sergio Mattarella")}
+
+    @pytest.mark.parametrize(
+        ("text", "trigger", "pairs"),
+        [
+            ("Chile met Peru on Monday.", "met", {("Chile", "Peru"), ("Peru", "Chile")}),
+            ("Chile agreed with Peru on a border plan.", "agreed",
+             {("Chile", "Peru"), ("Peru", "Chile")}),
+            ("Australia agreed to lend $1 billion to Indonesia.", "agreed",
+             {("Australia", "Indonesia")}),
+            ("Egypt agreed to open its border to Sudanese refugees.", "agreed",
+             {("Egypt", "Sudanese refugees")}),
+        ],
+    )  # fmt: skip
+    def test_only_a_partner_is_coded_both_ways(
+        self, roles: Callable[[str, str], Roles], text: str, trigger: str,
+        pairs: set[tuple[str, str]],
+    ) -> None:  # fmt: skip
+        """A reciprocal act holds both ways with its partner (its object, or 'with' it), not
+        with whom a promised act falls on."""
+        assert roles(text, trigger)[0] == pairs
+
+    def test_a_conjunct_belongs_where_the_one_before_does(
+        self, parties: Callable[[str, str], list[PartyPair]]
+    ) -> None:
+        """'Hungarian NGOs and free media': the media are Hungarian too."""
+        found = parties("The State Department praised Hungarian NGOs and free media.", "praised")
+        targets = {t.name: t for _, t in found if t is not None}
+        assert set(targets) == {"Hungarian NGOs", "free media"}
+        media = targets["free media"]
+        assert media.entity is None and media.owner is not None
+        assert media.owner.name == "Hungarian"
+
+    def test_other_parties_are_apart(
+        self, parties: Callable[[str, str], list[PartyPair]]
+    ) -> None:
+        """'Uganda and other countries', 'Uganda and its allies': not Uganda."""
+        for text, name in (("Kenya praised Uganda and other countries.", "other countries"),
+                           ("Kenya praised Uganda and its allies.", "its allies")):  # fmt: skip
+            found = parties(text, "praised")
+            others = [t for _, t in found if t is not None and t.name == name]
+            assert len(others) == 1
+            assert others[0].entity is None and others[0].owner is None
+
     def test_an_act_as_subject_is_done_by_its_owner(
         self, roles: Callable[[str, str], Roles]
     ) -> None:

@@ -58,9 +58,13 @@ class TestTriggerTyper:
         assert _found(parse, typer, text) == []
 
     def test_the_verb_carries_its_noun(self, parse: Parse, typer: TriggerTyper) -> None:
-        """'signed a pact' is one trigger, the verb typed by its object."""
+        """'signed a pact' is one trigger, the verb typed by its object: a signed agreement is
+        diplomatic cooperation (CAMEO 057, PLOVER's SUPPORT), a truce a promise (AGREE)."""
         assert [(t.text, t.type) for t in _found(parse, typer, "France signed a pact.")] == [
-            ("signed pact", "AGREE")
+            ("signed pact", "SUPPORT")
+        ]
+        assert [(t.text, t.type) for t in _found(parse, typer, "France signed a truce.")] == [
+            ("signed truce", "AGREE")
         ]
 
     def test_may_hold_event(self, parse: Parse, typer: TriggerTyper) -> None:
