@@ -59,13 +59,17 @@ class TestTriggerTyper:
 
     def test_the_verb_carries_its_noun(self, parse: Parse, typer: TriggerTyper) -> None:
         """'signed a pact' is one trigger, the verb typed by its object: a signed agreement is
-        diplomatic cooperation (CAMEO 057, PLOVER's SUPPORT), a truce a promise (AGREE)."""
+        diplomatic cooperation (CAMEO 057, PLOVER's SUPPORT), a truce a promise (AGREE);
+        peacekeepers are protection given (CAMEO 074, AID), troops a mobilisation."""
         assert [(t.text, t.type) for t in _found(parse, typer, "France signed a pact.")] == [
             ("signed pact", "SUPPORT")
         ]
         assert [(t.text, t.type) for t in _found(parse, typer, "France signed a truce.")] == [
             ("signed truce", "AGREE")
         ]
+        for text, found in (("Japan deployed peacekeepers.", ("deployed peacekeepers", "AID")),
+                            ("Japan deployed troops.", ("deployed troops", "MOBILIZE"))):
+            assert [(t.text, t.type) for t in _found(parse, typer, text)] == [found]
 
     def test_may_hold_event(self, parse: Parse, typer: TriggerTyper) -> None:
         """The word-level prefilter passes a sentence with a lexicon word, not one without."""
