@@ -209,9 +209,15 @@ class EventExtractor:
         if types is None or ctx.row is None:
             return trig, self._weights.source(source)
         # the typer may overrule a bare word, not a phrase ("sent troops"), unless the phrase
-        # is in a story's lead and `lead_phrase` lets the story's type speak there too
+        # is in a story's lead and `lead_phrase` lets the story's type speak there too; nor,
+        # outside a story's lead, a promise of an act ("agreed to resign": PLOVER's AGREE,
+        # CAMEO's intent, whatever the act; a lead reports what the story is about)
         word = trig.text == trig.token.text
-        fixed = not word and not (ctx.lead and self._weights.lead_phrase)
+        promise = (
+            word and not ctx.lead and trig.type == "AGREE"
+            and any(c.dep_ == "xcomp" for c in trig.token.children)
+        )  # fmt: skip
+        fixed = (not word and not (ctx.lead and self._weights.lead_phrase)) or promise
         type_, confidence = types.choose(
             ctx.row, trig.type, source, lead=ctx.lead and word, fixed=fixed
         )

@@ -493,6 +493,21 @@ class TestSentenceTyper:
         assert [(e.type, e.actor, e.target) for e in events] == [("AID", "Germany", "Ukraine")]
         assert events[0].confidence < 0.5
 
+    def test_a_promise_keeps_its_type(self, events_nlp: Language) -> None:
+        """'agreed to release': a promise of the act (AGREE), whatever the model makes of the
+        act; a bare 'agreed' with no act promised may still be retyped, and so may a promise
+        in a story's lead, which reports what the story is about."""
+        typer = _FixedTyper({"AGREE": 0.001, "CONCEDE": 0.98})
+        extractor = EventExtractor(typer)
+        promised = self._events(events_nlp, extractor, "Chile agreed to release Peru's ships.")
+        assert [(e.type, e.actor) for e in promised] == [("AGREE", "Chile")]
+        bare = self._events(events_nlp, extractor, "Chile agreed with Peru on Monday.")
+        assert {e.type for e in bare} == {"CONCEDE"}
+        story = ("Chile agreed to release Peru's ships. The ships left on Monday. "
+                 "Officials gave no details.")  # fmt: skip
+        lead = [e for e in self._events(events_nlp, extractor, story) if e.sentence[0] == 0]
+        assert {e.type for e in lead} == {"CONCEDE"}
+
     def test_a_story_lead_without_trigger_gets_the_typed_event(self, events_nlp: Language) -> None:
         """News reports the main event first: a lead no trigger codes still yields an event of
         the model's type, actor its subject, and it comes first."""
