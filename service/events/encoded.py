@@ -20,8 +20,8 @@ from typing import Final
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from service.events.encoder import BUILT_MODEL_SHA256, EncoderError, SentenceEncoder
 from service.events.encoder import Sentence as Sentence
-from service.events.encoder import SentenceEncoder
 
 __all__ = [
     "NONE", "YIELD", "EncoderHeadFile", "EncoderTyper", "Sentence", "default_lead_head_path",
@@ -111,9 +111,18 @@ class EncoderTyper:
         cls, head: Path | None = None, encoder: SentenceEncoder | None = None,
         lead: Path | None = None,
     ) -> EncoderTyper:  # fmt: skip
-        """Read and validate the head files (the shipped ones by default) and load the encoder."""
-        return cls(encoder or SentenceEncoder(), read_head(head or default_head_path()),
-                   read_head(lead or default_lead_head_path()))  # fmt: skip
+        """Read and validate the head files (the shipped ones by default) and load the encoder;
+        with the built encoder, a head fit on other vectors is refused."""
+        heads = read_head(head or default_head_path()), read_head(lead or default_lead_head_path())
+        if encoder is None:
+            for path, file in zip((head, lead), heads, strict=True):
+                if file.encoder_sha256 != BUILT_MODEL_SHA256:
+                    raise EncoderError(
+                        f"the head {path or 'shipped'} was fit on encoder"
+                        f" {file.encoder_sha256[:12]}, the built one is"
+                        f" {BUILT_MODEL_SHA256[:12]}: run make train-events"
+                    )
+        return cls(encoder or SentenceEncoder(), *heads)
 
     def features(self, sentences: Sequence[Sentence]) -> np.ndarray:
         """The head's input rows: mean vector then anchor vector."""

@@ -43,7 +43,7 @@ from service.events.encoded import (
     default_head_path,
     default_lead_head_path,
 )
-from service.events.encoder import MODEL_SHA256, Sentence, SentenceEncoder
+from service.events.encoder import BUILT_MODEL_SHA256, Sentence, SentenceEncoder
 from service.events.lexicon import load_lexicon
 from service.events.tokens import doc_tokens
 from service.events.triggers import TriggerTyper
@@ -125,7 +125,7 @@ def fit_head(
     model = LogisticRegression(C=c, max_iter=5000, random_state=seed)
     model.fit(x, list(y), sample_weight=weight)
     return EncoderHeadFile(
-        encoder_sha256=MODEL_SHA256,
+        encoder_sha256=BUILT_MODEL_SHA256,
         labels=[str(label) for label in model.classes_],
         features=x.shape[1],
         coef=np.round(model.coef_, 5).tolist(),

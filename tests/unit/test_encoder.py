@@ -27,7 +27,7 @@ def typer() -> EncoderTyper:
 
 def _head(labels: list[str], intercept: list[float]) -> EncoderHeadFile:
     return EncoderHeadFile(
-        encoder_sha256=encoder_module.MODEL_SHA256,
+        encoder_sha256=encoder_module.BUILT_MODEL_SHA256,
         labels=labels,
         features=768,
         coef=[[0.0] * 768 for _ in labels],

