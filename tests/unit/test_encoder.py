@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,12 @@ from pydantic import ValidationError
 
 from service.events import encoder as encoder_module
 from service.events.anchor import anchor_span
-from service.events.encoded import EncoderHeadFile, EncoderTyper, shipped_encoder_typer
+from service.events.encoded import (
+    EncoderHeadFile,
+    EncoderTyper,
+    default_head_path,
+    shipped_encoder_typer,
+)
 from service.events.encoder import EncoderError, Sentence, SentenceEncoder
 from service.events.tokens import doc_tokens
 
@@ -88,6 +94,25 @@ class TestSentenceEncoder:
         """A missing file is an error naming its path."""
         with pytest.raises(EncoderError, match="encoder file missing"):
             SentenceEncoder(model=tmp_path / "absent.onnx")
+
+
+class TestBuiltEncoderChecks:
+    def test_unbuilt_encoder_names_the_command(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """Without the built file the error says how to build it."""
+        monkeypatch.setattr(encoder_module, "BUILT_MODEL", tmp_path / "absent.onnx")
+        with pytest.raises(EncoderError, match="make encoder"):
+            encoder_module.SentenceEncoder()
+
+    def test_a_head_fit_on_other_vectors_is_refused(self, tmp_path: Path) -> None:
+        """A head whose encoder hash is not the built encoder's fails at load."""
+        head = json.loads(default_head_path().read_text(encoding="utf-8"))
+        head["encoder_sha256"] = encoder_module.MODEL_SHA256  # the package's own graph
+        path = tmp_path / "head.json"
+        path.write_text(json.dumps(head), encoding="utf-8")
+        with pytest.raises(EncoderError, match="run make train-events"):
+            EncoderTyper.load(path)
 
 
 class TestEncoderHead:

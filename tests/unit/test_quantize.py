@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,8 +13,6 @@ ort = pytest.importorskip("onnxruntime")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 from service.events import encoder as encoder_module  # noqa: E402
-from service.events.encoded import EncoderTyper, default_head_path  # noqa: E402
-from service.events.encoder import EncoderError  # noqa: E402
 from service.events.quantize import _unscaled  # noqa: E402
 
 
@@ -84,20 +80,3 @@ class TestBuiltEncoder:
         assert "MatMulInteger" in ops or "DynamicQuantizeMatMul" in ops
         biggest = max(model.graph.initializer, key=lambda t: int(np.prod(t.dims)))
         assert biggest.data_type == TensorProto.INT8
-
-    def test_unbuilt_encoder_names_the_command(
-        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-    ) -> None:
-        """Without the built file the error says how to build it."""
-        monkeypatch.setattr(encoder_module, "BUILT_MODEL", tmp_path / "absent.onnx")
-        with pytest.raises(EncoderError, match="make encoder"):
-            encoder_module.SentenceEncoder()
-
-    def test_a_head_fit_on_other_vectors_is_refused(self, tmp_path: Path) -> None:
-        """A head whose encoder hash is not the built encoder's fails at load."""
-        head = json.loads(default_head_path().read_text(encoding="utf-8"))
-        head["encoder_sha256"] = encoder_module.MODEL_SHA256  # the package's own graph
-        path = tmp_path / "head.json"
-        path.write_text(json.dumps(head), encoding="utf-8")
-        with pytest.raises(EncoderError, match="run make train-events"):
-            EncoderTyper.load(path)
