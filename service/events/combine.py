@@ -5,8 +5,9 @@ whole (and, in a story, the rest of the story) reports. The type is the best of
 `log p(type | sentence) + document * log p(type | other sentences) + lexicon * [type is the
 trigger's]`, so the typer overrides the lexicon only when it is clearly surer, and never for a
 phrase ("sent troops": the object already decided the type); the confidence is
-that type's share of the combined score, lowered for a word the lexicon did not know by hand, a
-type the typer imposed and an event with no target.
+that type's share of the combined score (for a phrase, the typer's share of any event at all),
+lowered for a word the lexicon did not know by hand, a type the typer imposed or disputes, and
+an event with no target.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class DocTypes:
         self._weights = weights
         probs = np.array([list(map(row.get, self.types, repeat(0.0))) for row in rows], dtype=float)
         self._log = np.log(probs + _FLOOR)
+        self._mass = probs.sum(axis=1)
         self._context: list[np.ndarray | None] = [None] * len(rows)
         if len(rows) > 1 and weights.document:
             w = np.linspace(1.0, 0.5, len(rows))
@@ -102,7 +104,16 @@ class DocTypes:
             score[own] += bonus
         k = own if fixed and own is not None else int(score.argmax())
         type_ = self.types[k]
-        confidence = self._share(score, k) * self._weights.source(source)
+        if fixed and own is not None:
+            # the phrase decided the type ("imposed sanctions"): how sure the event is, is how
+            # sure the typer is that the sentence reports one at all (NONE's share is what the
+            # row lacks), less when it would have typed it otherwise; not the phrase type's
+            # share, which a typer trained to another codebook's habits can make vanish
+            confidence = min(float(self._mass[i]), 1.0) * self._weights.source(source)
+            if int(score.argmax()) != own:
+                confidence *= self._weights.retyped
+        else:
+            confidence = self._share(score, k) * self._weights.source(source)
         if type_ != lexicon_type:
             confidence *= self._weights.retyped
         return type_, confidence

@@ -118,6 +118,20 @@ class TestDocTypes:
         assert type_ == "ASSAULT"
         assert 0.0 <= confidence <= Weights().retyped
 
+    def test_a_phrase_keeps_its_type_and_the_event_its_confidence(self) -> None:
+        """A phrase ("imposed sanctions") keeps the lexicon's type however the typer would type
+        the sentence; its confidence is the typer's share of any event at all, lowered when
+        the typer disputes the type, not the phrase type's own (vanishing) share."""
+        row = [{"SANCTION": 0.02, "COERCE": 0.88}]
+        disputed = DocTypes(["SANCTION", "COERCE"], row, Weights())
+        type_, confidence = disputed.choose(0, "SANCTION", "hand", fixed=True)
+        assert type_ == "SANCTION"
+        assert confidence == pytest.approx(0.9 * Weights().retyped)
+        agreed = DocTypes(["SANCTION", "COERCE"], [{"SANCTION": 0.6, "COERCE": 0.1}], Weights())
+        assert agreed.choose(0, "SANCTION", "hand", fixed=True)[1] == pytest.approx(0.7)
+        # a word is not fixed: the typer's strong disagreement retypes it
+        assert disputed.choose(0, "SANCTION", "hand")[0] == "COERCE"
+
     def test_derived_words_are_less_sure(self) -> None:
         """The same sentence gives a WordNet synonym less confidence than a hand-listed verb."""
         doc = DocTypes(["ACCUSE", "ASSAULT"], [{"ACCUSE": 0.5, "ASSAULT": 0.5}], Weights())
@@ -151,9 +165,9 @@ ARTICLE = (
 class TestShippedCoder:
     """The pipeline with the shipped typer, lexicon and default threshold."""
 
-    def _events(self, nlp: Language, **settings: float) -> list[Event]:
+    def _events(self, nlp: Language, text: str = ARTICLE, **settings: float) -> list[Event]:
         pipeline = Pipeline(Settings(workers=1, **settings), nlp=nlp)
-        value = orjson.dumps({"id": "x", "text": ARTICLE, "published_at": "2024-11-04T08:00:00Z"})
+        value = orjson.dumps({"id": "x", "text": text, "published_at": "2024-11-04T08:00:00Z"})
         [record] = pipeline.process([RawMessage(value=value)]).outcomes
         assert isinstance(record, ArticleRecord)
         return record.events
@@ -174,6 +188,21 @@ class TestShippedCoder:
         assert (moved.actor, moved.target) == ("Chinese", "Cambodia")
         assert moved.quantity is not None and moved.quantity.value == 2000
         assert moved.date is not None and str(moved.date.start) == "2024-10-20"
+
+    @pytest.mark.parametrize(
+        ("text", "countries"),
+        [("The United States imposed sanctions on Iran.", ("US", "IR")),
+         ("China has imposed sanctions on Mike Pompeo.", ("CN", None))],
+    )  # fmt: skip
+    def test_a_phrase_event_keeps_its_confidence(
+        self, nlp: Language, text: str, countries: tuple[str, str | None]
+    ) -> None:
+        """"imposed sanctions" is a SANCTION (CAMEO 163) however the typer, trained on news
+        coded to other habits, would type the sentence: the event is neither dropped nor left
+        at the threshold's edge (before: none, and 0.100)."""
+        [event] = [e for e in self._events(nlp, text) if e.type == "SANCTION"]
+        assert (event.actor_country, event.target_country) == countries
+        assert event.confidence >= 0.5
 
     def test_min_confidence_drops_events(self, nlp: Language) -> None:
         """A higher threshold keeps only the surer events."""
