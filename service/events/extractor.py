@@ -310,12 +310,14 @@ class EventExtractor:
         """Country and sector of an actor or target (service.actors): by its name (an entity's,
         or the phrase as written) and the entity that names it or that it belongs to; a named
         party the knowledge base cannot place takes its owner's country ("Russian" of
-        "Russian President X")."""
+        "Russian President X"), and an owning organisation's sector too."""
         if party is None:
             return None, None
         country, sector = self._actors.resolve(party.name, party.entity, context)
         if country is None and party.owner is not None:
-            country = self._actors.resolve(party.owner.name, party.owner, context)[0]
+            country, owners = self._actors.resolve(party.owner.name, party.owner, context)
+            if party.owner.label == "ORG" and owners is not None:
+                sector = owners  # "Hezbollah chief X" is Hezbollah's (REB), not a government's
         return country, sector
 
     def _confidence(self, confidence: float, targeted: bool) -> float:

@@ -127,19 +127,20 @@ class PhraseEntities:
                 outermost = self.of(head, index, outer=True)
                 if outermost and outermost[0] is not own:
                     return Party(phrase_text(tokens), outermost[0], named=True)
-            # "Salaheddine Amrani, a Moroccan diplomat": named, with a country beside the name
-            beside = [e for e in _in_phrase(tokens, index) + _appositive(head, index)
-                      if e is not own and e.country][:1]  # fmt: skip
-            return Party(phrase_text(tokens), own, named=True, owner=beside[0] if beside else None)
+            # "Salaheddine Amrani, a Moroccan diplomat": named, with a country beside the name;
+            # else a person's organisation ("Hezbollah chief Hassan Nasrallah"), which the actor
+            # knowledge base may place where the entity list does not
+            beside = _beside(own, _in_phrase(tokens, index) + _appositive(head, index))
+            return Party(phrase_text(tokens), own, named=True, owner=beside)
         if head.tag_ in ("PRP", "PRP$", "WP", "WDT", "EX") or head.lower_ in self._pronouns:
             return None
         name = _named_apposition(head, index)
         if name is not None:
             # "the then president, Goodluck Jonathan", "his deputy Jacob Zuma": the name names
-            # the party; a country the phrase names ("his Iranian counterpart, X") is beside it
-            beside = [e for e in _in_phrase(tokens, index) if e is not name and e.country][:1]
-            return Party(phrase_text(tokens), name, named=True,
-                         owner=beside[0] if beside else None)  # fmt: skip
+            # the party; a country the phrase names ("his Iranian counterpart, X") is beside
+            # it, or the organisation ("Hezbollah chief, X")
+            beside = _beside(name, _in_phrase(tokens, index))
+            return Party(phrase_text(tokens), name, named=True, owner=beside)
         found = self.of(head, index, outer=outer, actor=deep)
         if not found and deep:
             found = _first_country(head, index)
@@ -176,6 +177,17 @@ def _owner(head: Token, own: Entity, index: EntityIndex) -> Entity | None:
         if entity is not None and entity is not own:
             return entity
     return None
+
+
+def _beside(own: Entity, near: list[Entity]) -> Entity | None:
+    """What a named party belongs to among the entities around its name: the first that has a
+    country; else, for a person, an organisation ("Hezbollah chief Hassan Nasrallah"), which the
+    actor knowledge base may place where the entity list does not."""
+    others = [e for e in near if e is not own]
+    found = [e for e in others if e.country] or [
+        e for e in others if own.label == "PERSON" and e.label == "ORG"
+    ]  # fmt: skip
+    return found[0] if found else None
 
 
 def _appositive(head: Token, index: EntityIndex) -> list[Entity]:

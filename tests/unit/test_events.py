@@ -277,6 +277,9 @@ class TestDetails:
             ("Putin threatened Ukraine on Monday.", ("RU", "GOV"), ("UA", "GOV")),
             ("Hezbollah fired rockets at Israel.", ("LB", "REB"), ("IL", "GOV")),
             ("The Iraqi government condemned Turkey.", ("IQ", "GOV"), ("TR", "GOV")),
+            # a person the knowledge base cannot place is his organisation's
+            ("Hezbollah chief Hassan Nasrallah rejected the offer from Washington.",
+             ("LB", "REB"), ("US", "GOV")),
         ],
     )  # fmt: skip
     def test_parties_country_and_sector(

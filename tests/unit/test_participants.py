@@ -157,6 +157,21 @@ class TestRolesFromTheParse:
         assert party.owner is not None
         assert (party.name, party.owner.name) == ("Salaheddine Amrani", "Moroccan")
 
+    @pytest.mark.parametrize(
+        "text",
+        ["Hezbollah chief Hassan Nasrallah rejected the offer.",
+         "Hezbollah leader Sayyed Hassan Nasrallah rejected the offer."],
+    )  # fmt: skip
+    def test_a_person_belongs_to_the_organisation_beside_the_name(
+        self, parties: Callable[[str, str], list[PartyPair]], text: str
+    ) -> None:
+        """With no country beside a person's name, the organisation beside it is whose the
+        person is (the actor knowledge base places it, the entity list may not)."""
+        [(party, _)] = parties(text, "rejected")
+        assert party is not None and party.named and party.owner is not None
+        assert party.name.endswith("Hassan Nasrallah")
+        assert party.owner.name == "Hezbollah"
+
     def test_unnamed_parties_are_their_phrases(self, roles: Callable[[str, str], Roles]) -> None:
         """With no entity on either side, the phrases as written are actor and target."""
         assert roles("The government banned the newspaper.", "banned")[0] == {
