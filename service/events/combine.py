@@ -102,21 +102,20 @@ class DocTypes:
                 encoded = i in self._encoded
                 bonus = self._weights.encoded_lexicon if encoded else self._weights.lexicon
             score[own] += bonus
-        k = own if fixed and own is not None else int(score.argmax())
-        type_ = self.types[k]
+        best = int(score.argmax())
         if fixed and own is not None:
             # the phrase decided the type ("imposed sanctions"): how sure the event is, is how
             # sure the typer is that the sentence reports one at all (NONE's share is what the
-            # row lacks), less when it would have typed it otherwise; not the phrase type's
-            # share, which a typer trained to another codebook's habits can make vanish
-            confidence = min(float(self._mass[i]), 1.0) * self._weights.source(source)
-            if int(score.argmax()) != own:
-                confidence *= self._weights.retyped
+            # row lacks), not the phrase type's share, which a typer trained to another
+            # codebook's habits can make vanish; less when the typer would type it otherwise
+            k, sure = own, min(float(self._mass[i]), 1.0)
         else:
-            confidence = self._share(score, k) * self._weights.source(source)
-        if type_ != lexicon_type:
+            k = best
+            sure = self._share(score, k)
+        confidence = sure * self._weights.source(source)
+        if self.types[k] != lexicon_type or best != k:
             confidence *= self._weights.retyped
-        return type_, confidence
+        return self.types[k], confidence
 
     def best(self, i: int, *, lead: bool) -> tuple[str, float]:
         """(type, confidence) of sentence i by the typer alone: a story's lead event, or the

@@ -315,9 +315,9 @@ class EventExtractor:
             return None, None
         country, sector = self._actors.resolve(party.name, party.entity, context)
         if country is None and party.owner is not None:
-            country, owners = self._actors.resolve(party.owner.name, party.owner, context)
-            if party.owner.label == "ORG" and owners is not None:
-                sector = owners  # "Hezbollah chief X" is Hezbollah's (REB), not a government's
+            country, owner_sector = self._actors.resolve(party.owner.name, party.owner, context)
+            if party.owner.label == "ORG" and owner_sector is not None:
+                sector = owner_sector  # "Hezbollah chief X" is Hezbollah's (REB), not GOV
         return country, sector
 
     def _confidence(self, confidence: float, targeted: bool) -> float:

@@ -184,9 +184,9 @@ def _beside(own: Entity, near: list[Entity]) -> Entity | None:
     country; else, for a person, an organisation ("Hezbollah chief Hassan Nasrallah"), which the
     actor knowledge base may place where the entity list does not."""
     others = [e for e in near if e is not own]
-    found = [e for e in others if e.country] or [
-        e for e in others if own.label == "PERSON" and e.label == "ORG"
-    ]  # fmt: skip
+    found = [e for e in others if e.country]
+    if not found and own.label == "PERSON":
+        found = [e for e in others if e.label == "ORG"]
     return found[0] if found else None
 
 
