@@ -29,6 +29,9 @@ from service.models import DateInfo, Entity, Event
 
 __all__ = ["EventExtractor", "SentenceTyper"]
 
+#: an event coded once per sentence: type, actor, target, and their countries
+_Seen = tuple[str, str | None, str | None, str | None, str | None]
+
 
 class SentenceTyper(Protocol):
     """A learned model that scores each sentence for each PLOVER type (0..1)."""
@@ -251,7 +254,7 @@ class EventExtractor:
         typed = {i: self._typed(ctx, trig, types) for i, trig in found.items()}
         triggers = {i: trig for i, (trig, _) in typed.items()}
         events: list[Event] = []
-        seen: set[tuple[str, str | None, str | None]] = set()
+        seen: set[_Seen] = set()
         for trig, confidence in typed.values():
             type_ = self._modality(trig, triggers, ctx.index)
             if type_ is None:
@@ -265,7 +268,7 @@ class EventExtractor:
 
     def _events(
         self, ctx: _Sentence, trig: Trigger, type_: str, pairs: list[Pair],
-        source: Entity | None, seen: set[tuple[str, str | None, str | None]], confidence: float,
+        source: Entity | None, seen: set[_Seen], confidence: float,
     ) -> list[Event]:  # fmt: skip
         """One event per (actor, target) pair not yet coded in the sentence."""
         if not ctx.dates:
@@ -281,11 +284,12 @@ class EventExtractor:
         parties = ctx.parties.at((ctx.sent.start_char, ctx.sent.end_char))
         for actor, target in pairs:
             key = (type_, actor.name if actor else None, target.name if target else None)
-            if key in seen:
-                continue
-            seen.add(key)
             actor_country, actor_sector = self._party(actor, parties)
             target_country, target_sector = self._party(target, parties)
+            # one phrase may stand for two sides ("Indian and Pakistani troops"): by country
+            if (*key, actor_country, target_country) in seen:
+                continue
+            seen.add((*key, actor_country, target_country))
             out.append(
                 Event(
                     type=type_,
@@ -310,10 +314,13 @@ class EventExtractor:
         """Country and sector of an actor or target (service.actors): by its name (an entity's,
         or the phrase as written) and the entity that names it or that it belongs to; a named
         party the knowledge base cannot place takes its owner's country ("Russian" of
-        "Russian President X"), and an owning organisation's sector too."""
+        "Russian President X"), and an owning organisation's sector too; one side of a phrase
+        that names several ("Indian and Pakistani troops") is its own country's."""
         if party is None:
             return None, None
         country, sector = self._actors.resolve(party.name, party.entity, context)
+        if party.side and party.entity is not None:
+            country = party.entity.country  # one of the sides the phrase names
         if country is None and party.owner is not None:
             country, owner_sector = self._actors.resolve(party.owner.name, party.owner, context)
             if party.owner.label == "ORG" and owner_sector is not None:

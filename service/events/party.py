@@ -12,7 +12,7 @@ from typing import Final
 from service.events.tree import Token, preorder
 from service.models import Entity
 
-__all__ = ["Party", "PartyPair", "phrase_text", "phrase_tokens_of"]
+__all__ = ["HYPHENS", "Party", "PartyPair", "phrase_text", "phrase_tokens_of"]
 
 #: what a party's phrase leaves out at any depth: clauses, conjuncts, appositions
 _CLAUSES: Final = frozenset(
@@ -31,7 +31,7 @@ _NAMES: Final = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _BREAKS: Final = frozenset({"-", "--", "—", "–", ":"})
 #: words that cannot end a phrase ("an early election in the")
 _DANGLING: Final = frozenset({"det", "prep", "cc", "case", "predet", "punct", "poss"})
-_HYPHENS: Final = frozenset({"-", "–"})  # a break only when spaced
+HYPHENS: Final = frozenset({"-", "–"})  # a break only when spaced
 _EDGE_PUNCT: Final = "\"'`,;:.!?()[]{}-–—"
 
 
@@ -41,12 +41,14 @@ class Party:
     `named`, else the one it belongs to (its owner, its demonym, its place), or None; `owner`,
     for a named party, a country-bearing entity its modifiers or apposition tie it to
     ("Russian" of "Russian President Vladimir Putin"), for a resolver that does not know the
-    name."""
+    name; `side`, for a phrase that names several countries' sides ("Indian and Pakistani
+    officials"), that the party is its entity's country's side alone."""
 
     text: str
     entity: Entity | None = None
     named: bool = False
     owner: Entity | None = None
+    side: bool = False
 
     @classmethod
     def of(cls, entity: Entity) -> Party:
@@ -59,8 +61,12 @@ class Party:
         return self.entity.name if self.named and self.entity is not None else self.text
 
     def same(self, other: Party) -> bool:
-        """Whether two parties are one (an event's actor and target are never the same)."""
-        return self.name.lower() == other.name.lower()
+        """Whether two parties are one (an event's actor and target are never the same): one
+        name, unless it is a phrase that stands for two sides ("Indian and Pakistani
+        officials", once for each country)."""
+        if self.name.lower() != other.name.lower():
+            return False
+        return self.named or other.named or self.entity is other.entity
 
 
 PartyPair = tuple[Party | None, Party | None]
@@ -101,7 +107,7 @@ def _breaks(token: Token) -> bool:
     inside a word ("rebel-held areas", "Russia-backed forces")."""
     if token.text not in _BREAKS:
         return False
-    if token.text not in _HYPHENS:
+    if token.text not in HYPHENS:
         return True
     doc = token.sent.doc
     before = doc[token.i - 1] if token.i > 0 else None
@@ -112,6 +118,9 @@ def _core(head: Token) -> dict[int, Token]:
     """Index -> token of what a party's phrase may hold: the head's modifiers, a short owner
     whole ("the University of Wyoming's center") and its first following preposition."""
     core = {t.i: t for t in preorder(head, _CLAUSES)}
+    for modifier in head.children:  # "Indian and Pakistani officials": the whole modifier
+        if modifier.dep_ in ("amod", "compound") and modifier.i < head.i:
+            core.update((t.i, t) for t in preorder(modifier, _CLAUSES - {"conj", "cc"}))
     for owner in head.children:
         if owner.dep_ == "poss":
             whole = preorder(owner, _CLAUSES - {"prep"})

@@ -8,7 +8,7 @@ from typing import Final
 
 from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lexicon import RoleWords
-from service.events.party import Party, phrase_text, phrase_tokens_of
+from service.events.party import HYPHENS, Party, phrase_text, phrase_tokens_of
 from service.events.tree import Token, children, np_tokens, phrase_tokens, with_conjuncts
 from service.models import Entity
 
@@ -105,7 +105,12 @@ class PhraseEntities:
                 ):  # fmt: skip
                     party = replace(party, owner=lender)
                 lender = party.entity or party.owner or lender
+                # "Indian and Pakistani officials": one side per country
+                others = _coordinated(member, party, index)
+                if others:
+                    party = replace(party, side=True)
                 out.append(party)
+                out += [replace(party, entity=e) for e in others]
         return out
 
     def party(
@@ -163,10 +168,41 @@ class PhraseEntities:
 
 def _objects(heads: Iterable[Token]) -> list[Token]:
     """Heads, with a preposition parsed as an object ("sent aid to X": dative "to") replaced
-    by its object."""
+    by its object, and without the pieces of a hyphenated word the parser took for heads of
+    their own ("ex", "-" of "ex-ministers")."""
     out: list[Token] = []
     for head in heads:
         out += children(head, ("pobj",)) if head.tag_ in ("IN", "TO") else [head]
+    return [head for head in out if not _word_piece(head)]
+
+
+def _word_piece(token: Token) -> bool:
+    """Punctuation, or a word glued by a hyphen to the next one outside any entity ("ex" of
+    "ex-ministers"): a piece of a word, never a party of its own."""
+    if not any(ch.isalnum() for ch in token.text):
+        return True
+    doc = token.sent.doc
+    glued = token.i + 1 < len(doc) and doc[token.i + 1].text in HYPHENS
+    return glued and not doc[token.i].whitespace_ and not token.ent_type_
+
+
+def _coordinated(head: Token, party: Party, index: EntityIndex) -> list[Entity]:
+    """The other countries of a common noun's coordinated modifiers ("Indian and Pakistani
+    officials", "Russian and Syrian warplanes"): each is a side of its own, as when the text
+    names both countries."""
+    own = party.entity
+    if party.named or own is None or not own.country:
+        return []
+    out: list[Entity] = []
+    for modifier in head.children:
+        if modifier.dep_ in ("amod", "compound") and index.of(modifier) is own:
+            for other in with_conjuncts(modifier)[1:]:
+                entity = index.of(other)
+                if (
+                    entity is not None and entity.country and entity.country != own.country
+                    and entity not in out
+                ):  # fmt: skip
+                    out.append(entity)
     return out
 
 
@@ -223,7 +259,12 @@ def _members(head: Token, index: EntityIndex, *, outer: bool) -> list[Token]:
     members = with_conjuncts(head)
     own = index.of(head)
     if own is not None and own.country and not outer:
-        members += [a for a in head.children if a.dep_ == "appos"]
+        # not a bracketed apposition: another name for the head ("the Libyan National Army
+        # (LNA)"), not another side
+        doc = head.sent.doc
+        members += [
+            a for a in head.children if a.dep_ == "appos" and doc[a.i - 1].text != "("
+        ]  # fmt: skip
     return members
 
 

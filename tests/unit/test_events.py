@@ -297,6 +297,32 @@ class TestDetails:
         assert (event.actor_country, event.actor_sector) == ("KP", "MIL")
         assert (event.target_country, event.target_sector) == ("RU", "GOV")
 
+    def test_coordinated_nationalities_are_one_side_each(self, extract: Extract) -> None:
+        """"Indian and Pakistani officials met": one phrase, two countries' sides, each the
+        other's partner; an act of both sides on a third is coded once per side."""
+        met = extract("Indian and Pakistani officials met in Geneva on Monday.")
+        assert {(e.type, e.actor_country, e.target_country) for e in met} == {
+            ("CONSULT", "IN", "PK"), ("CONSULT", "PK", "IN"),
+        }  # fmt: skip
+        assert {e.actor for e in met} == {"Indian and Pakistani officials"}
+        struck = extract("Russian and Syrian warplanes bombed rebel positions near Aleppo.")
+        assert {(e.actor_country, e.actor_sector) for e in struck} == {
+            ("RU", "MIL"), ("SY", "MIL"),
+        }  # fmt: skip
+
+    def test_a_bracketed_acronym_is_the_same_party(self, extract: Extract) -> None:
+        """"The Libyan National Army (LNA)" is one side, not two that agree with each other."""
+        [event] = extract("The Libyan National Army (LNA) agreed to lift a blockade on oil.")
+        assert (event.actor, event.actor_country) == ("Libyan National Army", "LY")
+        assert event.target != "LNA"
+
+    def test_pieces_of_a_hyphenated_word_are_no_parties(self, extract: Extract) -> None:
+        """A parse that takes "ex", "-" and "ministers" for three objects codes no event on a
+        piece of a word."""
+        events = extract("A Zimbabwe court has freed on bail two ex-ministers of the old cabinet.")
+        assert events
+        assert not {e.target for e in events} & {"ex", "-"}
+
     def test_injected_resolver(self, events_nlp: Language) -> None:
         """A resolver given to the extractor decides every party."""
 
