@@ -194,8 +194,10 @@ class Participants:
         if len(actors) > 1 and (
             (not targets and self._joint(trig, type_))
             or (trig.base in self._reciprocal and not any(t.named for t in targets))
+            or (type_ in self._symmetric and all(t.entity is None for t in targets))
         ):
-            # "X and Y agreed to a cease-fire", "X and Y met": each other's partners
+            # "X and Y agreed to a cease-fire", "X and Y met", "X and Y held an exercise":
+            # each other's partners
             return [(a, b) for a in actors for b in actors if a is not b and not a.same(b)]
         if not targets:
             return [(a, None) for a in actors]

@@ -310,6 +310,15 @@ class TestDetails:
             ("RU", "MIL"), ("SY", "MIL"),
         }  # fmt: skip
 
+    def test_joint_act_on_nobody_named(self, extract: Extract) -> None:
+        """"X and Y promised to settle the dispute": an act of a joint type (AGREE, CONSULT,
+        COOPERATE) whose object names nobody is the two sides' towards each other, not each
+        side's towards the dispute."""
+        events = extract("Chile and Peru promised to settle the dispute.")
+        assert {(e.actor_country, e.target_country) for e in events} == {
+            ("CL", "PE"), ("PE", "CL"),
+        }  # fmt: skip
+
     def test_a_bracketed_acronym_is_the_same_party(self, extract: Extract) -> None:
         """"The Libyan National Army (LNA)" is one side, not two that agree with each other."""
         [event] = extract("The Libyan National Army (LNA) agreed to lift a blockade on oil.")
