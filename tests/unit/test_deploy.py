@@ -11,6 +11,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -743,6 +744,28 @@ class TestDockerfile:
         requirements = done.stdout.split("\n")
         assert any(req.startswith("en-core-web-sm") for req in requirements)
         assert any(req.startswith("spacy") for req in requirements)
+
+    def test_encoder_step_installs_the_build_extra(self, tmp_path: Path) -> None:
+        """The encoder is built with pyproject's `build` extra (one pin, read from there), which
+        the same step removes again with what only it needs."""
+        (line,) = [args for name, args in dockerfile_stages()[0] if "build-extra.txt" in args]
+        command = line.split(">", 1)[0].strip()
+        shutil.copy(ROOT / "pyproject.toml", tmp_path)
+        done = subprocess.run(
+            [sys.executable, "-c", shlex.split(command)[2]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+            "optional-dependencies"
+        ]["build"]
+        assert done.stdout.split() == extra
+        assert any(req.startswith("onnx==") for req in extra)
+        assert "service.events.quantize" in line
+        assert "uninstall --yes onnx ml_dtypes" in line
 
 
 
