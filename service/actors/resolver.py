@@ -306,7 +306,9 @@ class ActorResolver:
                         out.person = chosen
                         return n
                 org = self._organisations.get(k)
-                if org is not None and out.organisation is None:
+                if org is not None and out.organisation is None and not self._continued(
+                    tokens, i + n
+                ):
                     out.organisation = org
                     return n
                 place = self._places.get(k)
@@ -319,6 +321,16 @@ class ActorResolver:
                 roles.append((i, k, sector))
                 return n
         return 0
+
+    def _continued(self, tokens: Sequence[_Token], end: int) -> bool:
+        """Whether a name goes on past a known organisation's: "Department of State Services"
+        (Nigeria's) is not the "Department of State"; a title after it ("CIA Director") is
+        not more name."""
+        if end >= len(tokens) or not tokens[end].capital:
+            return False
+        return not any(  # "NATO Secretary General X"
+            " ".join(t.key for t in tokens[end : end + n]) in self._agents for n in (1, 2, 3)
+        )
 
     def _head(self, roles: Sequence[tuple[int, str, Sector]], stop: int) -> Sector | None:
         """The sector of the phrase's head role word: the last before a preposition; a

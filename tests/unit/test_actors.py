@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from service.actors import ActorContext, ActorResolver, shipped_resolver
-from service.actors.build import _government_sector, parse_countryinfo, parse_reign
+from service.actors.build import (
+    _government_sector,
+    _role_words,
+    parse_countryinfo,
+    parse_reign,
+    wordnet_organisations,
+)
 from service.actors.kb import SECTORS, ActorKB, AgentWords, load_agents, load_kb
 from service.datafiles import DataFileError, load_data_file
 from service.models import Entity, Sector
@@ -55,6 +61,9 @@ class TestPhrases:
             ("President Buhari", ("NG", "GOV")),
             ("The Obama administration", ("US", "GOV")),
             ("NLRB General Counsel", ("US", "GOV")),
+            ("the Knesset", ("IL", "LEG")),
+            ("Scotland Yard", ("GB", "COP")),
+            ("Downing Street", ("GB", "GOV")),
             ("something else entirely", (None, None)),
             ("", (None, None)),
         ],
@@ -191,6 +200,14 @@ class TestContext:
         context = ActorContext(text=sentence).at((0, len(sentence)))
         org = entity(acronym, "ORG", at=sentence.index(acronym))
         assert resolver.resolve(acronym, org, context) == expected
+
+    def test_a_longer_name_is_another_organisation(self, resolver: ActorResolver) -> None:
+        """A known organisation's name inside a longer one names another body ("Department
+        of State Services" is Nigeria's, not the US Department of State); a title after the
+        name is not more name."""
+        assert resolver.resolve("the Department of State", None)[0] == "US"
+        assert resolver.resolve("Department of State Services", None)[0] is None
+        assert resolver.resolve("Knesset Speaker Yuli Edelstein", None)[0] == "IL"
 
     def test_article_country_lends_to_national_bodies(self, resolver: ActorResolver) -> None:
         """'the government' in a story mostly about Kenya is Kenya's."""
@@ -337,6 +354,22 @@ class TestBuild:
     def test_government_sector(self, code: str, sector: str) -> None:
         """The first agent type after the country code is the official's sector."""
         assert _government_sector(code) == sector
+
+    def test_national_bodies_take_the_nation_their_gloss_names(self) -> None:
+        """WordNet's gloss of a national body may name its nation by demonym or capital
+        ("the Israeli unicameral parliament", "... police force of London"); a department's
+        one-word short name that is a common noun ("Justice") is no alias of it."""
+        country_of = {"israel": "IL", "united kingdom": "GB", "united states": "US"}
+        nations = country_of | {"israeli": "IL", "london": "GB", "british": "GB"}
+        roles = _role_words()
+        by_name = {o["name"]: o for o in wordnet_organisations(country_of, roles)}
+        assert by_name["Knesset"]["country"] is None
+        named = {o["name"]: o for o in wordnet_organisations(country_of, roles, nation_of=nations)}
+        assert (named["Knesset"]["country"], named["Knesset"]["sector"]) == ("IL", "LEG")
+        assert named["Scotland Yard"]["country"] == "GB"
+        assert named["Downing Street"]["country"] == "GB"
+        assert "Justice Department" in named["Department of Justice"]["aliases"]
+        assert "Justice" not in named["Department of Justice"]["aliases"]
 
     def test_reign_rows(self) -> None:
         """REIGN rows map by COW number or alpha code; suffixes and initials are dropped."""
