@@ -49,7 +49,7 @@ from typing import Any, Final
 import pycountry
 
 from service.actors.kb import KB_FILE, SECTORS, ActorKB, Person, load_agents
-from service.entities.gazetteer import COUNTRY_ALIASES, COUNTRY_NAMES, DEMONYMS
+from service.entities.gazetteer import COUNTRY_ALIASES, COUNTRY_NAMES, COUNTRY_PARTS, DEMONYMS
 
 __all__ = ["build", "dump", "main", "parse_countryinfo", "parse_reign", "wordnet_organisations"]
 
@@ -466,9 +466,7 @@ def _countries(blocks: Sequence[CountryBlock]) -> dict[str, dict[str, Any]]:
             "capitals": [],
             "cities": [],
         }
-    for alias, code in COUNTRY_ALIASES.items():
-        if code in out:
-            out[code]["names"].append(alias)
+    _add_gazetteer(out)
     for block in blocks:
         if block.alpha2 not in out:
             continue
@@ -488,6 +486,17 @@ def _countries(blocks: Sequence[CountryBlock]) -> dict[str, dict[str, Any]]:
             entry[field_] = _unique(n for n in entry[field_]
                                     if len(owners[key(n)]) == 1 and n != entry["name"])  # fmt: skip
     return out
+
+
+def _add_gazetteer(out: dict[str, dict[str, Any]]) -> None:
+    """The entity gazetteer's aliases as names, and its parts of countries as places of their
+    country ("Northern Ireland" is the UK's, not Ireland's)."""
+    for alias, code in COUNTRY_ALIASES.items():
+        if code in out:
+            out[code]["names"].append(alias)
+    for part, code in COUNTRY_PARTS.items():
+        if code in out:
+            out[code]["cities"].append(part)
 
 
 def _plural(demonym: str) -> list[str]:

@@ -62,6 +62,7 @@ class TestPhrases:
             ("The Obama administration", ("US", "GOV")),
             ("NLRB General Counsel", ("US", "GOV")),
             ("the Knesset", ("IL", "LEG")),
+            ("Northern Ireland police", ("GB", "COP")),  # a part of the UK, not Ireland
             ("Scotland Yard", ("GB", "COP")),
             ("Downing Street", ("GB", "GOV")),
             ("something else entirely", (None, None)),
