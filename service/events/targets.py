@@ -69,7 +69,13 @@ class Targets:
                 found += [p for p in parties if not any(p.same(q) for q in found)]
                 # an entity of the phrase's own words (not of a place it names) says who
                 strong += [p for p in parties if p.named or any(p.entity is e for e in inner)]
-            if any(p.entity is not None and p.entity.country for p in strong):
+            # a country, or a person the verb takes as its object ("met King Salman in
+            # Riyadh": the king, not where)
+            direct = all(h.dep_ == "dobj" and h.head.i == trig.token.i for h in heads)
+            if any(
+                p.entity is not None and (p.entity.country or (direct and _person(p)))
+                for p in strong
+            ):
                 return found
             if not named and strong:
                 named = found
@@ -166,3 +172,8 @@ class Targets:
 def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:
     """The entities a head and its conjuncts name in their own words, not their prepositions."""
     return [e for m in with_conjuncts(head) for t in np_tokens(m) if (e := index.of(t)) is not None]
+
+
+def _person(party: Party) -> bool:
+    """A party a person's name names."""
+    return party.named and party.entity is not None and party.entity.label == "PERSON"

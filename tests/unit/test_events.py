@@ -319,6 +319,14 @@ class TestDetails:
             ("CL", "PE"), ("PE", "CL"),
         }  # fmt: skip
 
+    def test_the_person_met_not_where(self, extract: Extract) -> None:
+        """"X met King Y in Z": the king is the other side, not the city, whatever the country
+        of Z; each side meets the other."""
+        events = extract("Egypt's President Sisi met King Salman in Riyadh on Sunday.")
+        assert {(e.actor, e.target) for e in events} == {
+            ("Egypt's President Sisi", "King Salman"), ("King Salman", "Egypt's President Sisi"),
+        }  # fmt: skip
+
     def test_a_bracketed_acronym_is_the_same_party(self, extract: Extract) -> None:
         """"The Libyan National Army (LNA)" is one side, not two that agree with each other."""
         [event] = extract("The Libyan National Army (LNA) agreed to lift a blockade on oil.")
