@@ -103,6 +103,9 @@ class TestTypes:
             ("France and Germany signed a defence pact.", "SUPPORT"),
             ("France and Germany restored diplomatic ties.", "SUPPORT"),
             ("India and Japan held joint naval exercises.", "COOPERATE"),
+            # CAMEO 190 and 112: fire and accusations exchanged go both ways
+            ("France and Germany exchanged fire at sea.", "ASSAULT"),
+            ("India and Japan traded accusations over the talks.", "ACCUSE"),
         ],
     )
     def test_reciprocal_both_ways(self, extract: Extract, text: str, type_: str) -> None:
