@@ -66,7 +66,7 @@ class Party:
         officials", once for each country)."""
         if self.name.lower() != other.name.lower():
             return False
-        return self.named or other.named or self.entity is other.entity
+        return not (self.side and other.side) or self.entity is other.entity
 
 
 PartyPair = tuple[Party | None, Party | None]
