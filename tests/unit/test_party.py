@@ -35,6 +35,15 @@ class TestParty:
         assert Party("The army").same(Party("the Army"))
         assert not Party("the army").same(Party("the navy"))
 
+    def test_two_sides_of_one_phrase_are_two_parties(self) -> None:
+        """"Indian and Pakistani officials" stands for two sides, one per country; any other
+        two parties written alike are one, whatever entity each was given."""
+        text = "Indian and Pakistani officials"
+        india, pakistan = _entity("Indian", "NORP", "IN"), _entity("Pakistani", "NORP", "PK")
+        assert not Party(text, india, side=True).same(Party(text, pakistan, side=True))
+        assert Party(text, india, side=True).same(Party(text, india, side=True))
+        assert Party("officials", india).same(Party("officials", pakistan))
+
 
 class TestPhrase:
     """A party's phrase: the head with its modifiers, as written, without clauses."""
