@@ -727,9 +727,11 @@ class TestDockerfile:
         assert dockerignored("service/__pycache__/x.pyc")
         assert dockerignored("tests/unit/test_deploy.py")
 
-    def test_requirements_step_lists_the_dependencies(self, tmp_path: Path) -> None:
-        """The Dockerfile's requirements one-liner yields pyproject's deps, the model among them."""
-        (line,) = [args for name, args in dockerfile_stages()[0] if "requirements.txt" in args]
+    @staticmethod
+    def run_listing(file: str, tmp_path: Path) -> tuple[str, str]:
+        """(the build stage's step that writes `file`, what its `python -c` one-liner prints
+        when run beside a copy of pyproject.toml)."""
+        (line,) = [args for name, args in dockerfile_stages()[0] if f"> {file}" in args]
         command = line.split(">", 1)[0].strip()
         assert command.startswith("python -c ")
         shutil.copy(ROOT / "pyproject.toml", tmp_path)
@@ -741,28 +743,23 @@ class TestDockerfile:
             timeout=30,
             check=True,
         )
-        requirements = done.stdout.split("\n")
+        return line, done.stdout
+
+    def test_requirements_step_lists_the_dependencies(self, tmp_path: Path) -> None:
+        """The Dockerfile's requirements one-liner yields pyproject's deps, the model among them."""
+        _, listed = self.run_listing("requirements.txt", tmp_path)
+        requirements = listed.split("\n")
         assert any(req.startswith("en-core-web-sm") for req in requirements)
         assert any(req.startswith("spacy") for req in requirements)
 
     def test_encoder_step_installs_the_build_extra(self, tmp_path: Path) -> None:
         """The encoder is built with pyproject's `build` extra (one pin, read from there), which
         the same step removes again with what only it needs."""
-        (line,) = [args for name, args in dockerfile_stages()[0] if "build-extra.txt" in args]
-        command = line.split(">", 1)[0].strip()
-        shutil.copy(ROOT / "pyproject.toml", tmp_path)
-        done = subprocess.run(
-            [sys.executable, "-c", shlex.split(command)[2]],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
+        line, listed = self.run_listing("build-extra.txt", tmp_path)
         extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
             "optional-dependencies"
         ]["build"]
-        assert done.stdout.split() == extra
+        assert listed.split() == extra
         assert any(req.startswith("onnx==") for req in extra)
         assert "service.events.quantize" in line
         assert "uninstall --yes onnx ml_dtypes" in line
