@@ -193,7 +193,7 @@ class Participants:
         found elsewhere is acted on, not a partner ("X agreed to lend Y $1 billion")."""
         if len(actors) > 1 and (
             (not targets and self._joint(trig, type_))
-            or (trig.base in self._reciprocal and not any(t.named for t in targets))
+            or (trig.base in self._reciprocal and not any(_partner(t, actors) for t in targets))
             or (type_ in self._symmetric and all(t.entity is None for t in targets))
         ):
             # "X and Y agreed to a cease-fire", "X and Y met", "X and Y held an exercise":
@@ -220,7 +220,11 @@ class Participants:
     # --- targets --------------------------------------------------------------------------
 
     def _between(self, token: Token, index: EntityIndex) -> list[Party]:
-        for prep in children(token, ("prep",)):
+        """The sides an act is between, on the verb or a clause it governs ("offered to
+        mediate between Armenia and Azerbaijan")."""
+        for prep in children(token, ("prep",)) + [
+            p for clause in children(token, ("xcomp",)) for p in children(clause, ("prep",))
+        ]:
             if prep.lower_ == "between":
                 return self._phrases.parties(children(prep, ("pobj",)), index)
         return []
@@ -299,6 +303,17 @@ class Participants:
                     if found:
                         return found[0]
         return None
+
+
+def _partner(target: Party, actors: list[Party]) -> bool:
+    """Whether a target of a reciprocal act is a side of its own: a name, or a phrase of
+    another nation ("met with Jordanian officials"), not the act's topic or venue ("reached an
+    agreement on a summit in Bonn")."""
+    entity = target.entity
+    return target.named or (
+        entity is not None and entity.label == "NORP" and entity.country is not None
+        and all(a.entity is None or a.entity.country != entity.country for a in actors)
+    )  # fmt: skip
 
 
 def _domestic(actor: Party, target: Party, actors: list[Party]) -> bool:

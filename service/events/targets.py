@@ -77,6 +77,12 @@ class Targets:
                 for p in strong
             ):
                 return found
+            # "met with King Abdullah II in Amman": a name the entity list missed, as the
+            # verb's object or partner, before a place further out
+            if found and (direct or self._partner(trig, heads)) and any(
+                _unlisted_name(h, index) for h in heads
+            ):
+                return found
             if not named and strong:
                 named = found
             if not phrases:
@@ -90,6 +96,13 @@ class Targets:
             # "sent experts to Iran to investigate the crash": where the act is sent to
             governed = self._governed_country(trig.token.head, trig, index)
         return [Party.of(e) for e in governed] or phrases or acts[:1]
+
+    def _partner(self, trig: Trigger, heads: list[Token]) -> bool:
+        """Whether the heads are whom a joint act is with ("met with X")."""
+        return trig.type in self._symmetric and all(
+            h.dep_ == "pobj" and h.head.lower_ == "with" and h.head.head.i == trig.token.i
+            for h in heads
+        )
 
     def _act_head(self, trig: Trigger, head: Token, own: set[str], index: EntityIndex) -> bool:
         """Whether a candidate head names the act itself rather than a party: the trigger's own
@@ -172,6 +185,11 @@ class Targets:
 def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:
     """The entities a head and its conjuncts name in their own words, not their prepositions."""
     return [e for m in with_conjuncts(head) for t in np_tokens(m) if (e := index.of(t)) is not None]
+
+
+def _unlisted_name(head: Token, index: EntityIndex) -> bool:
+    """A proper noun no entity covers ("King Abdullah II"): a name the recogniser missed."""
+    return head.tag_ in ("NNP", "NNPS") and not head.ent_type_ and index.of(head) is None
 
 
 def _person(party: Party) -> bool:

@@ -330,6 +330,27 @@ class TestDetails:
             ("Egypt's President Sisi", "King Salman"), ("King Salman", "Egypt's President Sisi"),
         }  # fmt: skip
 
+    def test_a_partner_the_entity_list_missed(self, extract: Extract) -> None:
+        """"X met with King Abdullah II in Amman": a name no entity covers is still the other
+        side, before the city the meeting was in."""
+        events = extract("Nancy Pelosi met with King Abdullah II in Amman.")
+        assert {(e.actor, e.target) for e in events} >= {("Nancy Pelosi", "King Abdullah II")}
+        assert "Amman" not in {e.target for e in events}
+
+    def test_sides_meeting_a_third_nation(self, extract: Extract) -> None:
+        """"X and Y held talks with Jordanian officials": the officials are the partner, not X
+        and Y each other's."""
+        events = extract("Nancy Pelosi and John Kerry held talks with Jordanian officials.")
+        assert {(e.actor, e.target) for e in events} == {
+            ("Nancy Pelosi", "Jordanian officials"), ("John Kerry", "Jordanian officials"),
+        }  # fmt: skip
+        assert {e.target_country for e in events} == {"JO"}
+
+    def test_between_in_a_governed_clause(self, extract: Extract) -> None:
+        """"offered to mediate between Armenia and Azerbaijan": both sides are targets."""
+        events = extract("The French government offered to mediate between Armenia and Azerbaijan.")
+        assert {(e.actor_country, e.target_country) for e in events} == {("FR", "AM"), ("FR", "AZ")}
+
     def test_a_bracketed_acronym_is_the_same_party(self, extract: Extract) -> None:
         """"The Libyan National Army (LNA)" is one side, not two that agree with each other."""
         [event] = extract("The Libyan National Army (LNA) agreed to lift a blockade on oil.")
