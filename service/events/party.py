@@ -118,12 +118,13 @@ def _core(head: Token) -> dict[int, Token]:
     """Index -> token of what a party's phrase may hold: the head's modifiers, a short owner
     whole ("the University of Wyoming's center") and its first following preposition."""
     core = {t.i: t for t in preorder(head, _CLAUSES)}
-    for modifier in head.children:  # "Indian and Pakistani officials": the whole modifier
-        if modifier.dep_ in ("amod", "compound") and modifier.i < head.i:
+    # "Indian and Pakistani officials", "Russia and Turkey's ministers": the whole modifier
+    for modifier in head.children:
+        if modifier.dep_ in ("amod", "compound", "nmod") and modifier.i < head.i:
             core.update((t.i, t) for t in preorder(modifier, _CLAUSES - {"conj", "cc"}))
     for owner in head.children:
         if owner.dep_ == "poss":
-            whole = preorder(owner, _CLAUSES - {"prep"})
+            whole = preorder(owner, _CLAUSES - {"prep", "conj", "cc"})
             if len(whole) <= _MAX_PREP + 1:
                 core.update((t.i, t) for t in whole)
     # "fighters loyal to X", "militias allied with Y": an adjective after the head keeps its

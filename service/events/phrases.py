@@ -195,7 +195,7 @@ def _coordinated(head: Token, party: Party, index: EntityIndex) -> list[Entity]:
         return []
     out: list[Entity] = []
     for modifier in head.children:
-        if modifier.dep_ in ("amod", "compound") and index.of(modifier) is own:
+        if modifier.dep_ in ("amod", "compound", "nmod", "poss") and index.of(modifier) is own:
             for other in with_conjuncts(modifier)[1:]:
                 entity = index.of(other)
                 if (

@@ -313,6 +313,13 @@ class TestDetails:
             ("RU", "MIL"), ("SY", "MIL"),
         }  # fmt: skip
 
+    def test_coordinated_owners_are_one_side_each(self, extract: Extract) -> None:
+        """"Russia and Turkey's foreign ministers met": two countries' ministers, each the
+        other's partner, the phrase as written."""
+        met = extract("Russia and Turkey's foreign ministers met in Moscow.")
+        assert {(e.actor_country, e.target_country) for e in met} == {("RU", "TR"), ("TR", "RU")}
+        assert {e.actor for e in met} == {"Russia and Turkey's foreign ministers"}
+
     def test_joint_act_on_nobody_named(self, extract: Extract) -> None:
         """"X and Y promised to settle the dispute": an act of a joint type (AGREE, CONSULT,
         COOPERATE) whose object names nobody is the two sides' towards each other, not each
