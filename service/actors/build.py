@@ -270,12 +270,15 @@ def _government_sector(code: str) -> str:
 
 def _cow_codes(blocks: Sequence[CountryBlock]) -> dict[str, str]:
     """Correlates of War numeric and alpha codes -> ISO alpha-2 (an alpha code that is also an
-    ISO alpha-3 code counts where CountryInfo gives none: 'USA')."""
+    ISO alpha-3 code counts where CountryInfo gives none: 'USA'). A block whose code tags are
+    all another country's (Guinea's COW and ISO tags are Papua New Guinea's) is skipped."""
     out = {c.alpha_3: c.alpha_2 for c in pycountry.countries}
     for block in blocks:
+        alpha = block.tags.get("COW-Alpha", "")
+        if alpha != block.tags.get("CountryCode") and alpha == block.tags.get("ISO3166-alpha3"):
+            continue
         if block.cow.strip("0"):
             out[block.cow.lstrip("0")] = block.alpha2
-        alpha = block.tags.get("COW-Alpha", "")
         if re.fullmatch(r"[A-Z]{3}", alpha):
             out[alpha] = block.alpha2
     return out

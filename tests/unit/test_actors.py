@@ -8,6 +8,8 @@ import pytest
 
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors.build import (
+    CountryBlock,
+    _cow_codes,
     _government_sector,
     _role_words,
     parse_countryinfo,
@@ -371,6 +373,23 @@ class TestBuild:
         assert named["Downing Street"]["country"] == "GB"
         assert "Justice Department" in named["Department of Justice"]["aliases"]
         assert "Justice" not in named["Department of Justice"]["aliases"]
+
+    def test_cow_codes_of_a_misaligned_block_are_skipped(self) -> None:
+        """A block whose code tags are all another country's (CountryInfo's Guinea carries Papua
+        New Guinea's COW and ISO tags) lends them to nobody; a COW alpha code that is another
+        country's ISO code (Austria's AUS) is still its own."""
+        def block(alpha2: str, code: str, cow: str, cow_alpha: str, iso3: str) -> CountryBlock:
+            tags = {"CountryCode": code, "COW-Alpha": cow_alpha, "ISO3166-alpha3": iso3}
+            return CountryBlock(alpha2=alpha2, cow=cow, tags=tags)
+
+        codes = _cow_codes([
+            block("GN", "GIN", "910", "PNG", "PNG"),
+            block("PG", "PNG", "000", "PNG", "PNG"),
+            block("AT", "AUT", "305", "AUS", "AUT"),
+        ])  # fmt: skip
+        assert "910" not in codes
+        assert codes["PNG"] == "PG"
+        assert (codes["305"], codes["AUS"]) == ("AT", "AT")
 
     def test_reign_rows(self) -> None:
         """REIGN rows map by COW number or alpha code; suffixes and initials are dropped."""
