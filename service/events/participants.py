@@ -71,7 +71,9 @@ class Participants:
         if passive_participle(token):
             between = between or self._between(token.head, index)
         if not actors and len(between) >= 2:
-            actors, between = between, []
+            # "talks between X and Y", "fighting between X and Y": the sides act on each other
+            pairs: list[Pair] = [(a, b) for a in between for b in between if not a.same(b)]
+            return pairs, source
         if not actors:
             return [], source
         joint = len(actors) > 1 and self._joint(trig, type_)
@@ -143,7 +145,8 @@ class Participants:
             if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and index.of(c) is not None)
         ]  # fmt: skip
         doers += [
-            p for by in index.children(subject) if by.dep_ == "prep" and by.lower_ == "by"
+            p for by in index.children(subject)
+            if by.dep_ == "prep" and by.lower_ in ("by", "between")  # "fighting between X and Y"
             for p in children(by, ("pobj",))
         ]  # fmt: skip
         return doers or [subject]

@@ -337,6 +337,12 @@ class TestDetails:
             ("Egypt's President Sisi", "King Salman"), ("King Salman", "Egypt's President Sisi"),
         }  # fmt: skip
 
+    def test_sides_of_an_act_between_them(self, extract: Extract) -> None:
+        """"Fighting between X and Y": each side's act on the other, not on a country the
+        phrase names."""
+        events = extract("Fighting between Ethiopian troops and Eritrean forces resumed on Monday.")
+        assert {(e.actor_country, e.target_country) for e in events} == {("ET", "ER"), ("ER", "ET")}
+
     def test_a_partner_the_entity_list_missed(self, extract: Extract) -> None:
         """"X met with King Abdullah II in Amman": a name no entity covers is still the other
         side, before the city the meeting was in."""
