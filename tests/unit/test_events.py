@@ -343,6 +343,14 @@ class TestDetails:
         events = extract("Fighting between Ethiopian troops and Eritrean forces resumed on Monday.")
         assert {(e.actor_country, e.target_country) for e in events} == {("ET", "ER"), ("ER", "ET")}
 
+    def test_clashes_between_two_sides(self, extract: Extract) -> None:
+        """"Clashes between X and Y left dozens dead": an assault of each side on the other,
+        though no verb of the sentence is one."""
+        events = extract("Clashes between Ethiopian troops and Eritrean forces left dozens dead.")
+        assert {(e.type, e.actor_country, e.target_country) for e in events} == {
+            ("ASSAULT", "ET", "ER"), ("ASSAULT", "ER", "ET"),
+        }  # fmt: skip
+
     def test_a_partner_the_entity_list_missed(self, extract: Extract) -> None:
         """"X met with King Abdullah II in Amman": a name no entity covers is still the other
         side, before the city the meeting was in."""
