@@ -14,7 +14,7 @@ from service.events.combine import DocTypes, Weights, mixed
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
 from service.events.encoded import EncoderTyper, Sentence
-from service.events.index import EntityIndex
+from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lead import LeadParties
 from service.events.lexicon import PLOVER_TYPES, Lexicon, load_lexicon
 from service.events.modality import Modality
@@ -286,6 +286,10 @@ class EventExtractor:
             key = (type_, actor.name if actor else None, target.name if target else None)
             actor_country, actor_sector = self._party(actor, parties)
             target_country, target_sector = self._party(target, parties)
+            if actor_country is None and actor is not None and actor_sector in _HOME_SECTORS:
+                # "police in Harare", "security forces opened fire on X in Khartoum": a
+                # state's own agents act where the event is
+                actor_country = _place_country(location, target)
             # one phrase may stand for two sides ("Indian and Pakistani troops"): by country
             if (*key, actor_country, target_country) in seen:
                 continue
@@ -343,3 +347,15 @@ class EventExtractor:
         nearest = min(dates, key=lambda e: min(abs(e.start - token.i), abs(e.end - token.i)))
         return self._dates(nearest.text, ctx.published_at)
 
+
+#: the sector of a state's agents at home (police, security forces), whose unnamed members act
+#: in the country the event is in
+_HOME_SECTORS = frozenset({"COP"})
+
+
+def _place_country(location: Entity | None, target: EventParty | None) -> str | None:
+    """The country of where an event is: its place, else a place it is done to."""
+    for entity in (location, target.entity if target is not None else None):
+        if entity is not None and entity.label in PLACE_LABELS and entity.country:
+            return entity.country
+    return None

@@ -351,6 +351,16 @@ class TestDetails:
             ("ASSAULT", "ET", "ER"), ("ASSAULT", "ER", "ET"),
         }  # fmt: skip
 
+    def test_police_act_where_the_event_is(self, extract: Extract) -> None:
+        """Unnamed police act in the country the event is in; unnamed officials of a
+        government do not take the country of what they act on."""
+        arrests = extract("The opposition leader was arrested by police in Harare on Monday.")
+        assert {(e.actor, e.actor_country, e.actor_sector) for e in arrests} == {
+            ("police", "ZW", "COP"),
+        }  # fmt: skip
+        visits = extract("A Senate delegation will visit Russia in June.")
+        assert {(e.target_country, e.actor_country) for e in visits} == {("RU", None)}
+
     def test_a_partner_the_entity_list_missed(self, extract: Extract) -> None:
         """"X met with King Abdullah II in Amman": a name no entity covers is still the other
         side, before the city the meeting was in."""
