@@ -58,6 +58,8 @@ class TestPhrases:
             ("ambassador to Iraq", (None, "GOV")),
             ("the U.S. ambassador to Iraq", ("US", "GOV")),
             ("troops sent to Mali", (None, "MIL")),
+            ("the junta", (None, "MIL")),
+            ("Somali warlords", ("SO", "REB")),
             ("Moscow", ("RU", "GOV")),
             ("Putin", ("RU", "GOV")),
             ("President Buhari", ("NG", "GOV")),
