@@ -286,10 +286,16 @@ class EventExtractor:
             key = (type_, actor.name if actor else None, target.name if target else None)
             actor_country, actor_sector = self._party(actor, parties)
             target_country, target_sector = self._party(target, parties)
-            if actor_country is None and actor is not None and actor_sector in _HOME_SECTORS:
-                # "police in Harare", "security forces opened fire on X in Khartoum": a
-                # state's own agents act where the event is
-                actor_country = _place_country(location, target)
+            if actor_country is None and actor is not None:
+                if actor_sector in _HOME_SECTORS:
+                    # "police in Harare", "security forces opened fire on X in Khartoum": a
+                    # state's own agents act where the event is
+                    actor_country = _place_country(location, target)
+                elif type_ == "PROTEST" and not actor.named:
+                    # "thousands marched in Cairo against the government": people protest
+                    # where they are, though the place also names whose government it is
+                    where = self._location(ctx.doc, ctx.sent, ctx.index, set(), type_)
+                    actor_country = _place_country(where, None)
             # one phrase may stand for two sides ("Indian and Pakistani troops"): by country
             if (*key, actor_country, target_country) in seen:
                 continue

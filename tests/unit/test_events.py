@@ -352,12 +352,15 @@ class TestDetails:
         }  # fmt: skip
 
     def test_police_act_where_the_event_is(self, extract: Extract) -> None:
-        """Unnamed police act in the country the event is in; unnamed officials of a
-        government do not take the country of what they act on."""
+        """Unnamed police act in the country the event is in, and unnamed people protest
+        there; unnamed officials of a government do not take the country of what they act
+        on."""
         arrests = extract("The opposition leader was arrested by police in Harare on Monday.")
         assert {(e.actor, e.actor_country, e.actor_sector) for e in arrests} == {
             ("police", "ZW", "COP"),
         }  # fmt: skip
+        marches = extract("Thousands of students marched in Cairo against the government.")
+        assert {(e.type, e.actor_country) for e in marches} == {("PROTEST", "EG")}
         visits = extract("A Senate delegation will visit Russia in June.")
         assert {(e.target_country, e.actor_country) for e in visits} == {("RU", None)}
 
