@@ -118,15 +118,7 @@ def _core(head: Token) -> dict[int, Token]:
     """Index -> token of what a party's phrase may hold: the head's modifiers, a short owner
     whole ("the University of Wyoming's center") and its first following preposition."""
     core = {t.i: t for t in preorder(head, _CLAUSES)}
-    # "Indian and Pakistani officials", "Russia and Turkey's ministers": the whole modifier
-    for modifier in head.children:
-        if modifier.dep_ in ("amod", "compound", "nmod") and modifier.i < head.i:
-            core.update((t.i, t) for t in preorder(modifier, _CLAUSES - {"conj", "cc"}))
-    for owner in head.children:
-        if owner.dep_ == "poss":
-            whole = preorder(owner, _CLAUSES - {"prep", "conj", "cc"})
-            if len(whole) <= _MAX_PREP + 1:
-                core.update((t.i, t) for t in whole)
+    core.update((t.i, t) for t in _before(head))
     # "fighters loyal to X", "militias allied with Y": an adjective after the head keeps its
     # own preposition, which says whose the party is
     for adjective in head.children:
@@ -147,6 +139,24 @@ def _core(head: Token) -> dict[int, Token]:
         ):
             core.update((t.i, t) for t in below)
     return core
+
+
+def _before(head: Token) -> list[Token]:
+    """The head's modifiers and owner before it, whole: "Indian and Pakistani officials",
+    "Russia and Turkey's ministers", a short title with its preposition ("U.S. Secretary of
+    State Antony Blinken"), a short owner ("the University of Wyoming's center")."""
+    out: list[Token] = []
+    for child in head.children:
+        if child.dep_ in ("amod", "compound", "nmod") and child.i < head.i:
+            whole = preorder(child, _CLAUSES - {"conj", "cc", "prep"})
+            if len(whole) > _MAX_PREP + 1:
+                whole = preorder(child, _CLAUSES - {"conj", "cc"})
+            out += whole
+        elif child.dep_ == "poss":
+            whole = preorder(child, _CLAUSES - {"prep", "conj", "cc"})
+            if len(whole) <= _MAX_PREP + 1:
+                out += whole
+    return out
 
 
 def phrase_text(tokens: list[Token]) -> str:

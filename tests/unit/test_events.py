@@ -364,6 +364,12 @@ class TestDetails:
         visits = extract("A Senate delegation will visit Russia in June.")
         assert {(e.target_country, e.actor_country) for e in visits} == {("RU", None)}
 
+    def test_a_title_with_its_preposition_says_whose(self, extract: Extract) -> None:
+        """"U.S. Secretary of State Antony Blinken": the country before the title is the
+        person's, though the knowledge base does not know the name."""
+        events = extract("U.S. Secretary of State Antony Blinken met Egyptian officials.")
+        assert {(e.actor, e.actor_country) for e in events} >= {("Antony Blinken", "US")}
+
     def test_a_partner_the_entity_list_missed(self, extract: Extract) -> None:
         """"X met with King Abdullah II in Amman": a name no entity covers is still the other
         side, before the city the meeting was in."""
