@@ -130,6 +130,7 @@ class RoleWords(DataFile):
     target_np_preps: Words
     place_preps: Words
     move_preps: Words
+    projectile_verbs: Words
 
 
 class ModalityWords(DataFile):

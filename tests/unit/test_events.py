@@ -370,6 +370,15 @@ class TestDetails:
         events = extract("U.S. Secretary of State Antony Blinken met Egyptian officials.")
         assert {(e.actor, e.actor_country) for e in events} >= {("Antony Blinken", "US")}
 
+    def test_what_is_fired_is_not_the_target(self, extract: Extract) -> None:
+        """"fired tear gas at protesters": the protesters are hit, not the gas; "fired two
+        officers" keeps its object."""
+        [volley] = extract("Riot police fired tear gas at protesters on Monday.")
+        assert (volley.type, volley.target) == ("ASSAULT", "protesters")
+        assert {e.target for e in extract("The army fired two officers for corruption.")} == {
+            "two officers"
+        }
+
     def test_a_partner_the_entity_list_missed(self, extract: Extract) -> None:
         """"X met with King Abdullah II in Amman": a name no entity covers is still the other
         side, before the city the meeting was in."""
