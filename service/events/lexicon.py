@@ -131,6 +131,7 @@ class RoleWords(DataFile):
     place_preps: Words
     move_preps: Words
     projectile_verbs: Words
+    sent_preps: Words
 
 
 class ModalityWords(DataFile):

@@ -26,8 +26,6 @@ __all__ = ["Targets"]
 _CLAUSES: Final = ("xcomp", "advcl", "ccomp")
 _GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
 _PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
-#: prepositions of where something fired or thrown is sent
-_SENT_AT: Final = frozenset({"at", "into", "on", "onto", "toward", "towards"})
 
 
 class Targets:
@@ -40,6 +38,7 @@ class Targets:
         self._target_preps = roles.target_preps
         self._place_preps = roles.place_preps
         self._projectile = roles.projectile_verbs
+        self._sent_preps = roles.sent_preps
         self._force = types.force
         self._troop = types.troop
         self._symmetric = types.symmetric
@@ -130,7 +129,7 @@ class Targets:
                        if p.lower_ == "with"]  # fmt: skip
         if trig.base in self._projectile:  # "fired tear gas at protesters": whom it is sent at
             groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
-                       if p.lower_ in _SENT_AT]  # fmt: skip
+                       if p.lower_ in self._sent_preps]  # fmt: skip
         groups.append(objs)
         second: list[list[Token]] = []  # prepositions of prepositional objects come later
         for prep in children(token, ("prep",)):
