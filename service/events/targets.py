@@ -130,7 +130,12 @@ class Targets:
         if trig.base in self._projectile:  # "fired tear gas at protesters": whom it is sent at
             groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
                        if p.lower_ in self._sent_preps]  # fmt: skip
-        groups.append(objs)
+        # "granted asylum to X", "gave Sri Lanka $500 million": the recipient, then the thing
+        datives = [o for o in objs if o.dep_ == "dative"]
+        if datives and len(datives) < len(objs):
+            groups += [datives, [o for o in objs if o.dep_ != "dative"]]
+        else:
+            groups.append(objs)
         second: list[list[Token]] = []  # prepositions of prepositional objects come later
         for prep in children(token, ("prep",)):
             if prep.lower_ in self._target_preps:

@@ -379,6 +379,11 @@ class TestDetails:
             "two officers"
         }
 
+    def test_the_recipient_not_the_thing_given(self, extract: Extract) -> None:
+        """"granted asylum to X": X is the target, not the asylum."""
+        events = extract("Sweden granted asylum to two Iranian dissidents on Monday.")
+        assert {(e.target, e.target_country) for e in events} == {("two Iranian dissidents", "IR")}
+
     def test_a_partner_the_entity_list_missed(self, extract: Extract) -> None:
         """"X met with King Abdullah II in Amman": a name no entity covers is still the other
         side, before the city the meeting was in."""
