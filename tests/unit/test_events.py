@@ -380,9 +380,9 @@ class TestDetails:
         }
 
     def test_the_recipient_not_the_thing_given(self, extract: Extract) -> None:
-        """"granted asylum to X": X is the target, not the asylum."""
-        events = extract("Sweden granted asylum to two Iranian dissidents on Monday.")
-        assert {(e.target, e.target_country) for e in events} == {("two Iranian dissidents", "IR")}
+        """"offered an armored regiment to X": X is the target, not the regiment."""
+        events = extract("Italy offered an armored regiment to the United States.")
+        assert {(e.target, e.target_country) for e in events} == {("United States", "US")}
 
     def test_a_partner_the_entity_list_missed(self, extract: Extract) -> None:
         """"X met with King Abdullah II in Amman": a name no entity covers is still the other
