@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors import Party as Belonging
@@ -28,6 +28,10 @@ from service.events.triggers import Trigger, TriggerTyper
 from service.models import DateInfo, Entity, Event
 
 __all__ = ["EventExtractor", "SentenceTyper"]
+
+#: the sector of a state's agents at home (police, security forces), whose unnamed members act
+#: in the country the event is in
+_HOME_SECTORS: Final = frozenset({"COP"})
 
 #: an event coded once per sentence: type, actor, target, and their countries
 _Seen = tuple[str, str | None, str | None, str | None, str | None]
@@ -352,11 +356,6 @@ class EventExtractor:
             return None
         nearest = min(dates, key=lambda e: min(abs(e.start - token.i), abs(e.end - token.i)))
         return self._dates(nearest.text, ctx.published_at)
-
-
-#: the sector of a state's agents at home (police, security forces), whose unnamed members act
-#: in the country the event is in
-_HOME_SECTORS = frozenset({"COP"})
 
 
 def _place_country(location: Entity | None, target: EventParty | None) -> str | None:

@@ -187,9 +187,9 @@ def _word_piece(token: Token) -> bool:
 
 
 def _coordinated(head: Token, party: Party, index: EntityIndex) -> list[Entity]:
-    """The other countries of a common noun's coordinated modifiers ("Indian and Pakistani
-    officials", "Russian and Syrian warplanes"): each is a side of its own, as when the text
-    names both countries."""
+    """The other countries of a common noun's coordinated modifiers or owners ("Indian and
+    Pakistani officials", "Russia and Turkey's foreign ministers"): each is a side of its own,
+    as when the text names both countries."""
     own = party.entity
     if party.named or own is None or not own.country:
         return []
