@@ -72,8 +72,7 @@ class Participants:
             between = between or self._between(token.head, index)
         if not actors and len(between) >= 2:
             # "talks between X and Y", "fighting between X and Y": the sides act on each other
-            pairs: list[Pair] = [(a, b) for a in between for b in between if not a.same(b)]
-            return pairs, source
+            return _each_other(between), source
         if not actors:
             return [], source
         joint = len(actors) > 1 and self._joint(trig, type_)
@@ -201,7 +200,7 @@ class Participants:
         ):
             # "X and Y agreed to a cease-fire", "X and Y met", "X and Y held an exercise":
             # each other's partners
-            return [(a, b) for a in actors for b in actors if a is not b and not a.same(b)]
+            return _each_other(actors)
         if not targets:
             return [(a, None) for a in actors]
         pairs: list[Pair] = [
@@ -306,6 +305,11 @@ class Participants:
                     if found:
                         return found[0]
         return None
+
+
+def _each_other(sides: list[Party]) -> list[Pair]:
+    """Every side towards every other one ("X and Y met": X -> Y, Y -> X)."""
+    return [(a, b) for a in sides for b in sides if not a.same(b)]
 
 
 def _partner(target: Party, actors: list[Party]) -> bool:

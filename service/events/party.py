@@ -12,7 +12,7 @@ from typing import Final
 from service.events.tree import Token, preorder
 from service.models import Entity
 
-__all__ = ["HYPHENS", "Party", "PartyPair", "phrase_text", "phrase_tokens_of"]
+__all__ = ["HYPHENS", "SIDE_DEPS", "Party", "PartyPair", "phrase_text", "phrase_tokens_of"]
 
 #: what a party's phrase leaves out at any depth: clauses, conjuncts, appositions
 _CLAUSES: Final = frozenset(
@@ -32,6 +32,9 @@ _BREAKS: Final = frozenset({"-", "--", "—", "–", ":"})
 #: words that cannot end a phrase ("an early election in the")
 _DANGLING: Final = frozenset({"det", "prep", "cc", "case", "predet", "punct", "poss"})
 HYPHENS: Final = frozenset({"-", "–"})  # a break only when spaced
+#: modifiers and owners before a head that a phrase keeps whole, coordination included, and
+#: whose coordinated countries are sides of their own ("Russia and Turkey's ministers")
+SIDE_DEPS: Final = frozenset({"amod", "compound", "nmod", "poss"})
 _EDGE_PUNCT: Final = "\"'`,;:.!?()[]{}-–—"
 
 
@@ -147,15 +150,15 @@ def _before(head: Token) -> list[Token]:
     State Antony Blinken"), a short owner ("the University of Wyoming's center")."""
     out: list[Token] = []
     for child in head.children:
-        if child.dep_ in ("amod", "compound", "nmod") and child.i < head.i:
+        if child.dep_ == "poss":
+            whole = preorder(child, _CLAUSES - {"prep", "conj", "cc"})
+            if len(whole) <= _MAX_PREP + 1:
+                out += whole
+        elif child.dep_ in SIDE_DEPS and child.i < head.i:
             whole = preorder(child, _CLAUSES - {"conj", "cc", "prep"})
             if len(whole) > _MAX_PREP + 1:
                 whole = preorder(child, _CLAUSES - {"conj", "cc"})
             out += whole
-        elif child.dep_ == "poss":
-            whole = preorder(child, _CLAUSES - {"prep", "conj", "cc"})
-            if len(whole) <= _MAX_PREP + 1:
-                out += whole
     return out
 
 

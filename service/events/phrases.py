@@ -8,7 +8,7 @@ from typing import Final
 
 from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lexicon import RoleWords
-from service.events.party import HYPHENS, Party, phrase_text, phrase_tokens_of
+from service.events.party import HYPHENS, SIDE_DEPS, Party, phrase_text, phrase_tokens_of
 from service.events.tree import Token, children, np_tokens, phrase_tokens, with_conjuncts
 from service.models import Entity
 
@@ -195,7 +195,7 @@ def _coordinated(head: Token, party: Party, index: EntityIndex) -> list[Entity]:
         return []
     out: list[Entity] = []
     for modifier in head.children:
-        if modifier.dep_ in ("amod", "compound", "nmod", "poss") and index.of(modifier) is own:
+        if modifier.dep_ in SIDE_DEPS and index.of(modifier) is own:
             for other in with_conjuncts(modifier)[1:]:
                 entity = index.of(other)
                 if (

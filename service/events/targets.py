@@ -3,6 +3,7 @@ parties they stand for (service.events.phrases)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Final
 
 from service.events.index import PLACE_LABELS, EntityIndex
@@ -26,6 +27,7 @@ __all__ = ["Targets"]
 _CLAUSES: Final = ("xcomp", "advcl", "ccomp")
 _GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
 _PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
+_WITH: Final = frozenset({"with"})
 
 
 class Targets:
@@ -81,7 +83,7 @@ class Targets:
                 return found
             # "met with King Abdullah II in Amman": a name the entity list missed, as the
             # verb's object or partner, before a place further out
-            if found and (direct or self._partner(trig, heads)) and any(
+            if found and (direct or self._with_partner(trig, heads)) and any(
                 _unlisted_name(h, index) for h in heads
             ):
                 return found
@@ -99,7 +101,7 @@ class Targets:
             governed = self._governed_country(trig.token.head, trig, index)
         return [Party.of(e) for e in governed] or phrases or acts[:1]
 
-    def _partner(self, trig: Trigger, heads: list[Token]) -> bool:
+    def _with_partner(self, trig: Trigger, heads: list[Token]) -> bool:
         """Whether the heads are whom a joint act is with ("met with X")."""
         return trig.type in self._symmetric and all(
             h.dep_ == "pobj" and h.head.lower_ == "with" and h.head.head.i == trig.token.i
@@ -125,11 +127,9 @@ class Targets:
         groups: list[list[Token]] = [*first]
         if trig.type in self._symmetric:
             # "discussed Libya with Trump", "signed a pact with X": the partner, not the topic
-            groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
-                       if p.lower_ == "with"]  # fmt: skip
+            groups += _prep_objects([token], _WITH)
         if trig.base in self._projectile:  # "fired tear gas at protesters": whom it is sent at
-            groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
-                       if p.lower_ in self._sent_preps]  # fmt: skip
+            groups += _prep_objects([token], self._sent_preps)
         # "granted asylum to X", "gave Sri Lanka $500 million": the recipient, then the thing
         datives = [o for o in objs if o.dep_ == "dative"]
         if datives and len(datives) < len(objs):
@@ -141,7 +141,7 @@ class Targets:
             if prep.lower_ in self._target_preps:
                 pobjs = children(prep, ("pobj", "pcomp"))
                 groups.append(pobjs)
-                second += self._prep_objects(pobjs)
+                second += _prep_objects(pobjs, self._target_preps)
         for obj in objs:
             pobjs = [
                 children(prep, ("pobj",)) for prep in children(obj, ("prep",))
@@ -149,7 +149,7 @@ class Targets:
             ]  # fmt: skip
             groups += pobjs
             # "lift its embargo on shipments to Iran, Libya and Cuba"
-            second += self._prep_objects([h for heads in pobjs for h in heads])
+            second += _prep_objects([h for heads in pobjs for h in heads], self._target_preps)
         groups += second
         if trig.type == "CONSULT" and venues:  # "visited Brazil", "arrived in Amman"
             groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
@@ -157,15 +157,8 @@ class Targets:
         for clause in children(token, _CLAUSES):
             groups.append(children(clause, ("nsubj", "nsubjpass")))
             groups.append(children(clause, ("dobj",)))
-            groups += self._prep_objects([clause])
+            groups += _prep_objects([clause], self._target_preps)
         return groups
-
-    def _prep_objects(self, heads: list[Token]) -> list[list[Token]]:
-        """The objects of the target prepositions attached to each head."""
-        return [
-            children(p, ("pobj",)) for head in heads for p in children(head, ("prep",))
-            if p.lower_ in self._target_preps
-        ]  # fmt: skip
 
     def _governed_country(self, token: Token, trig: Trigger, index: EntityIndex) -> list[Entity]:
         """Last resort: the first country named in the phrases the verb governs, not in
@@ -195,6 +188,14 @@ class Targets:
 def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:
     """The entities a head and its conjuncts name in their own words, not their prepositions."""
     return [e for m in with_conjuncts(head) for t in np_tokens(m) if (e := index.of(t)) is not None]
+
+
+def _prep_objects(heads: list[Token], preps: Collection[str]) -> list[list[Token]]:
+    """The objects of each head's prepositions among `preps`, one group per preposition."""
+    return [
+        children(p, ("pobj",)) for head in heads for p in children(head, ("prep",))
+        if p.lower_ in preps
+    ]  # fmt: skip
 
 
 def _unlisted_name(head: Token, index: EntityIndex) -> bool:
