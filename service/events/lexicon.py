@@ -132,6 +132,7 @@ class RoleWords(DataFile):
     move_preps: Words
     projectile_verbs: Words
     sent_preps: Words
+    causative_verbs: Words
 
 
 class ModalityWords(DataFile):

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from typing import Final
 
 from service.events.index import PLACE_LABELS, EntityIndex
+from service.events.inflection import base_forms
 from service.events.lexicon import Lexicon
 from service.events.party import Party, phrase_tokens_of
 from service.events.phrases import PhraseEntities
@@ -41,6 +42,7 @@ class Targets:
         self._place_preps = roles.place_preps
         self._projectile = roles.projectile_verbs
         self._sent_preps = roles.sent_preps
+        self._causative = base_forms(roles.causative_verbs, lexicon.inflection.irregular)
         self._force = types.force
         self._troop = types.troop
         self._symmetric = types.symmetric
@@ -154,10 +156,16 @@ class Targets:
         if trig.type == "CONSULT" and venues:  # "visited Brazil", "arrived in Amman"
             groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
                        if p.lower_ == "in"]  # fmt: skip
-        for clause in children(token, _CLAUSES):
+        clauses = children(token, _CLAUSES)
+        for clause in clauses:
             groups.append(children(clause, ("nsubj", "nsubjpass")))
             groups.append(children(clause, ("dobj",)))
             groups += _prep_objects([clause], self._target_preps)
+        # "refused to allow an Ethiopian plane to land": whom the governed verb lets or makes act
+        groups += [
+            children(inner, ("nsubj",)) for clause in clauses
+            if clause.lower_ in self._causative for inner in children(clause, _CLAUSES)
+        ]  # fmt: skip
         return groups
 
     def _governed_country(self, token: Token, trig: Trigger, index: EntityIndex) -> list[Entity]:

@@ -379,6 +379,16 @@ class TestDetails:
             "two officers"
         }
 
+    def test_whom_a_refusal_would_let_act(self, extract: Extract) -> None:
+        """"refused to allow a Somali plane to land": the plane (and its country) is whom the
+        refusal is about, though the parse hangs it on "land", not on "allow"."""
+        events = extract(
+            "An airport in northern Kenya refused to allow a Somali plane to land on Monday."
+        )
+        assert {(e.type, e.actor_country, e.target, e.target_country) for e in events} == {
+            ("REJECT", "KE", "a Somali plane", "SO")
+        }
+
     def test_the_recipient_not_the_thing_given(self, extract: Extract) -> None:
         """"offered an armored regiment to X": X is the target, not the regiment."""
         events = extract("Italy offered an armored regiment to the United States.")
