@@ -44,6 +44,7 @@ class Targets:
         self._sent_preps = roles.sent_preps
         self._causative = base_forms(roles.causative_verbs, lexicon.inflection.irregular)
         self._force = types.force
+        self._venue_targets = types.force | types.movement | {"PROTEST"}
         self._troop = types.troop
         self._symmetric = types.symmetric
 
@@ -57,27 +58,16 @@ class Targets:
         own = set(trig.text.lower().split()) - {trig.token.lower_}
         named: list[Party] = []
         phrases: list[Party] = []
-        strong: list[Party] = []
         acts: list[Party] = []
         for heads in self._target_groups(trig, first, venues=venues):
-            found: list[Party] = []
-            for head in heads:
-                if head.i == trig.token.i:
-                    continue
-                parties = self._phrases.parties([head], index, outer=trig.type in self._troop)
-                inner = _np_entities(head, index)
-                if self._act_head(trig, head, own, index):  # "released 100 Taliban prisoners"
-                    words = _np_entities(head, index)  # not "recalled its envoy from X"
-                    parties = [p for p in parties if any(p.entity is e for e in words)]
-                elif head.lower_ in self._nouns:  # "condemned the attacks": a last resort
-                    acts += [p for p in parties if not any(p.entity is e for e in inner)]
-                    parties = [p for p in parties if any(p.entity is e for e in inner)]
-                found += [p for p in parties if not any(p.same(q) for q in found)]
-                # an entity of the phrase's own words (not of a place it names) says who
-                strong += [p for p in parties if p.named or any(p.entity is e for e in inner)]
+            found, strong = self._group(trig, heads, own, index, acts)
             # a country, or a person the verb takes as its object ("met King Salman in
             # Riyadh": the king, not where)
             direct = all(h.dep_ == "dobj" and h.head.i == trig.token.i for h in heads)
+            if self._venue_heads(trig, heads):
+                # "filed a lawsuit at a Geneva court against X": where, unless nobody else
+                named = named or [p for p in strong if p.entity is not None]
+                continue
             if any(
                 p.entity is not None and (p.entity.country or (direct and _person(p)))
                 for p in strong
@@ -93,7 +83,6 @@ class Targets:
                 named = found
             if not phrases:
                 phrases = found
-            strong = []
         if named:
             return named
         # a country somewhere in what the verb governs: not for sides acting together
@@ -102,6 +91,35 @@ class Targets:
             # "sent experts to Iran to investigate the crash": where the act is sent to
             governed = self._governed_country(trig.token.head, trig, index)
         return [Party.of(e) for e in governed] or phrases or acts[:1]
+
+    def _group(
+        self, trig: Trigger, heads: list[Token], own: set[str], index: EntityIndex,
+        acts: list[Party],
+    ) -> tuple[list[Party], list[Party]]:  # fmt: skip
+        """The parties of one group of heads, and those an entity of their own words names
+        (not a place they name); an event noun's parties go to `acts`, a last resort."""
+        found: list[Party] = []
+        strong: list[Party] = []
+        for head in heads:
+            if head.i == trig.token.i:
+                continue
+            parties = self._phrases.parties([head], index, outer=trig.type in self._troop)
+            inner = _np_entities(head, index)
+            if self._act_head(trig, head, own, index):  # "released 100 Taliban prisoners"
+                parties = [p for p in parties if any(p.entity is e for e in inner)]
+            elif head.lower_ in self._nouns:  # "condemned the attacks": a last resort
+                acts += [p for p in parties if not any(p.entity is e for e in inner)]
+                parties = [p for p in parties if any(p.entity is e for e in inner)]
+            found += [p for p in parties if not any(p.same(q) for q in found)]
+            strong += [p for p in parties if p.named or any(p.entity is e for e in inner)]
+        return found, strong
+
+    def _venue_heads(self, trig: Trigger, heads: list[Token]) -> bool:
+        """Whether the heads are where a non-forceful act takes place ("in a Paris court",
+        "at the Geneva talks"), not whom it is done to; a protest or a movement goes to them."""
+        return trig.type not in self._venue_targets and bool(heads) and all(
+            h.dep_ == "pobj" and h.head.lower_ in self._place_preps for h in heads
+        )
 
     def _with_partner(self, trig: Trigger, heads: list[Token]) -> bool:
         """Whether the heads are whom a joint act is with ("met with X")."""

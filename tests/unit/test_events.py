@@ -389,6 +389,16 @@ class TestDetails:
             ("REJECT", "KE", "a Somali plane", "SO")
         }
 
+    def test_where_a_complaint_is_filed_is_not_whom_against(self, extract: Extract) -> None:
+        """"filed a complaint at a Geneva tribunal against Israel": the tribunal's city is
+        where, Israel is whom; a protest outside an embassy is still against its country."""
+        [complaint] = extract("Iran filed a complaint at a Geneva tribunal against Israel.")
+        assert (complaint.type, complaint.target, complaint.target_country) == (
+            "ACCUSE", "Israel", "IL",
+        )  # fmt: skip
+        [protest] = extract("Students protested outside the US embassy.")
+        assert (protest.type, protest.target_country) == ("PROTEST", "US")
+
     def test_the_recipient_not_the_thing_given(self, extract: Extract) -> None:
         """"offered an armored regiment to X": X is the target, not the regiment."""
         events = extract("Italy offered an armored regiment to the United States.")
