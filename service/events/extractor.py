@@ -13,10 +13,11 @@ from service.events.anchor import anchor_span
 from service.events.combine import DocTypes, Weights, mixed
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
-from service.events.encoded import EncoderTyper, Sentence
+from service.events.encoded import EncoderTyper
 from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lead import LeadParties
 from service.events.lexicon import PLOVER_TYPES, Lexicon, load_lexicon
+from service.events.masking import masked
 from service.events.modality import Modality
 from service.events.participants import Pair, Participants
 from service.events.party import Party as EventParty
@@ -182,10 +183,9 @@ class EventExtractor:
         if self._encoder is not None and self._encoder_sentences:
             chosen = self._encoded(scored, found, window)
             anchored = [
-                Sentence(sents[scored[row]].text,
-                         anchor_span(sents[scored[row]],
-                                     [t.token for t in found.get(scored[row], {}).values()]))
-                for row in chosen
+                masked(sent.text, sent.start_char, sent.ents,
+                       anchor_span(sent, [t.token for t in found.get(scored[row], {}).values()]))
+                for row in chosen for sent in (sents[scored[row]],)
             ]  # fmt: skip
             mix = self._weights.story_ngram if story else 0.0
             leads = [n for n, row in enumerate(chosen) if scored[row] == lead]

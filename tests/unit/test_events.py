@@ -696,6 +696,26 @@ class TestSentenceTyper:
             ("ACCUSE", "Russia", "Ukraine"), ("ASSAULT", "Germany", "Poland"),
         ]  # fmt: skip
 
+    def test_the_encoder_reads_the_names_masked(self, events_nlp: Language) -> None:
+        """The encoder is given the sentence with each name replaced by its kind, so that its
+        head types the act, not who is in it; the event keeps the names."""
+
+        class Reader:
+            def __init__(self) -> None:
+                self.read: list[tuple[str, str]] = []
+
+            def predict(self, sentences: list[Any], lead: Any = ()) -> list[dict[str, float]]:
+                for s in sentences:
+                    self.read.append((s.text, s.text[s.anchor[0] : s.anchor[1]]))
+                return [{"ASSAULT": 0.9, "AID": 0.1} for _ in sentences]
+
+        encoder = Reader()
+        extractor = EventExtractor(_FixedTyper(dict.fromkeys(PLOVER_TYPES, 1 / 16)),
+                                   encoder=encoder)  # type: ignore[arg-type]  # fmt: skip
+        events = self._events(events_nlp, extractor, "Russia attacked Ukraine.")
+        assert encoder.read == [("country attacked country.", "attacked")]
+        assert [(e.type, e.actor, e.target) for e in events] == [("ASSAULT", "Russia", "Ukraine")]
+
     def test_a_phrase_in_a_story_lead_may_take_the_story_s_type(
         self, events_nlp: Language
     ) -> None:

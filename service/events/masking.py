@@ -1,0 +1,54 @@
+"""Names masked before the encoder reads a sentence, so that its head learns the act, not who.
+
+A frozen encoder's vectors say who a sentence is about as loudly as what happened, and a linear
+head over them learns the who: "Yasser Arafat met Shimon Peres" was typed AGREE, because the
+training sentences that name those two report accords. Each name the recogniser found is
+replaced by a plain word for its kind ("someone met someone"), in training and in the coder
+alike; the anchor word itself is kept. Head alone, 5-fold on the PLV sentences: accuracy 0.789
+unmasked, 0.810 masked (BENCHMARKS.md, session 10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Final
+
+from service.events.encoder import Sentence
+
+__all__ = ["MASKS", "masked"]
+
+#: entity label -> the word that stands for a name of that kind
+MASKS: Final = {
+    "PERSON": "someone",
+    "GPE": "country",
+    "NORP": "national",
+    "ORG": "organisation",
+    "LOC": "region",
+    "FAC": "place",
+}
+
+
+def masked(
+    text: str, start: int, ents: Iterable[Any], anchor: tuple[int, int] | None
+) -> Sentence:
+    """`text` (which begins at character `start` of its doc) with each of `ents` (spans with
+    `label_`, `start_char`, `end_char` in the doc) of a kind in MASKS replaced by its word, and
+    the anchor's characters (within `text`) moved to match."""
+    pieces: list[str] = []
+    pos = shift = 0
+    for ent in ents:
+        word = MASKS.get(ent.label_)
+        begin, end = ent.start_char - start, ent.end_char - start
+        if word is None or begin < pos or begin < 0 or end > len(text):
+            continue
+        if anchor is not None and begin < anchor[1] and anchor[0] < end:
+            continue  # the word the event hangs on is read as written
+        pieces += [text[pos:begin], word]
+        if anchor is not None and end <= anchor[0]:
+            shift += len(word) - (end - begin)
+        pos = end
+    if not pieces:
+        return Sentence(text, anchor)
+    pieces.append(text[pos:])
+    moved = None if anchor is None else (anchor[0] + shift, anchor[1] + shift)
+    return Sentence("".join(pieces), moved)
