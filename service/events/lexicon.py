@@ -60,7 +60,7 @@ def _lower_word(value: str) -> str:
 Word = Annotated[StrictStr, AfterValidator(_lower_word)]
 Words = Annotated[frozenset[Word], BeforeValidator(_words), Field(min_length=1)]
 Types = Annotated[frozenset[PloverType], BeforeValidator(_words), Field(min_length=1)]
-#: "verb particle" or "verb preposition"
+#: "verb particle", "verb preposition" or "prefix verb"
 Pair = Annotated[tuple[Word, Word], BeforeValidator(_pair)]
 
 
@@ -88,6 +88,7 @@ class TriggerWords(DataFile):
     light_verbs: Words
     object_phrases: tuple[ObjectPhrases, ...] = Field(min_length=1)
     particle_phrases: dict[Pair, PloverType]
+    hyphen_phrases: dict[Pair, PloverType]
     prep_phrases: dict[Pair, PloverType]
     nouns: dict[PloverType, Words]
     needs_target: Words

@@ -63,6 +63,10 @@ class TriggerTyper:
         self.verb_types = words.verb_types()
         self.object_types = words.object_types()
         self.particle_types = dict(words.particle_phrases)
+        #: (verb, prefix) -> type of "prefix-verb" ("test-fired")
+        self.hyphen_types = {
+            (verb, prefix): type_ for (prefix, verb), type_ in words.hyphen_phrases.items()
+        }
         self.prep_types = dict(words.prep_phrases)
         self.noun_types = words.noun_types()
         verbs = (
@@ -70,6 +74,7 @@ class TriggerTyper:
             | words.light_verbs
             | {verb for verb, _ in self.object_types}
             | {verb for verb, _ in self.particle_types}
+            | {verb for verb, _ in self.hyphen_types}
             | {verb for verb, _ in self.prep_types}
         )
         #: base form or noun -> "stories" / "wordnet" for the words the derived lexicon added
@@ -154,6 +159,9 @@ class TriggerTyper:
     ) -> tuple[str, str] | None:
         """(type, trigger text) of a phrasal verb, a verb typed by its object, or by its
         preposition, in that order of preference."""
+        prefix = _hyphen_prefix(token)
+        if prefix is not None and (base, prefix.lower_) in self.hyphen_types:
+            return self.hyphen_types[(base, prefix.lower_)], f"{prefix.text}-{token.text}"
         for child in token.children:
             if child.dep_ == "prt" and (base, child.lower_) in self.particle_types:
                 return self.particle_types[(base, child.lower_)], f"{token.text} {child.text}"
@@ -172,3 +180,13 @@ class TriggerTyper:
         if any(c.dep_ == "acl" and c.lower_ in self.verbs for c in token.children):
             return None  # "a pact signed between X and Y": the participle carries it
         return Trigger(token, self.noun_types[low], token.text, low, ())
+
+
+def _hyphen_prefix(token: Token) -> Token | None:
+    """The word a hyphen glues to the front of a verb ("test" of "test-fired"), which the
+    parser hangs on the verb."""
+    kids = {c.i: c for c in token.children}
+    hyphen = kids.get(token.i - 1)
+    if hyphen is None or hyphen.lower_ != "-":
+        return None
+    return kids.get(token.i - 2)

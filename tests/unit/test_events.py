@@ -370,6 +370,12 @@ class TestDetails:
         events = extract("U.S. Secretary of State Antony Blinken met Egyptian officials.")
         assert {(e.actor, e.actor_country) for e in events} >= {("Antony Blinken", "US")}
 
+    def test_a_missile_test_is_a_show_of_force(self, extract: Extract) -> None:
+        """"test-fired a missile" mobilizes (CAMEO 15), it attacks no one; "fired on" attacks."""
+        [test] = extract("North Korea test-fired a ballistic missile into the sea on Tuesday.")
+        assert (test.type, test.trigger, test.actor_country) == ("MOBILIZE", "test-fired", "KP")
+        assert [e.type for e in extract("Gunmen fired on a police post.")] == ["ASSAULT"]
+
     def test_what_is_fired_is_not_the_target(self, extract: Extract) -> None:
         """"fired tear gas at protesters": the protesters are hit, not the gas; "fired two
         officers" keeps its object."""
