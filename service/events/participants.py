@@ -79,7 +79,7 @@ class Participants:
         targets = between or self._targets(trig, themes, index, venues=not joint)
         if not targets and len(actors) < 2 and self._vague(trig):
             return [], source  # "the troop dispatch", "the service arrived": too vague alone
-        if len(actors) == 1 and all(t.entity is None for t in targets):
+        if len(actors) == 1 and all(self._unplaced(t) for t in targets):
             targets = self._domestic(trig, type_, actors, targets, index)
         if not targets and all(a.entity is None for a in actors):
             return [], source  # "officials met": nobody named on either side
@@ -258,6 +258,17 @@ class Participants:
         if not targets:
             return [Party.of(home)]
         return [replace(t, entity=home) for t in targets]
+
+    def _unplaced(self, target: Party) -> bool:
+        """A target no country places: no entity, or a group of people whose entity has none
+        ("Taliban militants", "Tamil Tiger rebels"), which is where the act happens, as an
+        unnamed group is; not a thing ("the Sochi deal") or an organisation's name."""
+        if target.entity is None:
+            return True
+        return (
+            not target.named and not target.entity.country
+            and not self._domestic_nouns.isdisjoint(target.text.lower().split())
+        )  # fmt: skip
 
     # --- source ---------------------------------------------------------------------------
 

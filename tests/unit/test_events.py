@@ -370,6 +370,20 @@ class TestDetails:
         events = extract("U.S. Secretary of State Antony Blinken met Egyptian officials.")
         assert {(e.actor, e.actor_country) for e in events} >= {("Antony Blinken", "US")}
 
+    def test_a_group_no_country_places_is_where_the_act_is(self, extract: Extract) -> None:
+        """"an offensive against Taliban militants in the Swat valley": the group has no country
+        of its own, so it takes the act's, as an unnamed group does; a named group acted on
+        alone ("sanctions on Hamas") is not given one."""
+        [offensive] = extract(
+            "Pakistan's army launched an offensive against Taliban militants in the Swat valley."
+        )
+        assert (offensive.type, offensive.actor_country, offensive.target_country) == (
+            "ASSAULT", "PK", "PK",
+        )  # fmt: skip
+        assert offensive.target is not None and "Taliban militants" in offensive.target
+        [sanctions] = extract("The United States imposed sanctions on Hamas.")
+        assert (sanctions.target, sanctions.target_country) == ("Hamas", None)
+
     def test_a_missile_test_is_a_show_of_force(self, extract: Extract) -> None:
         """"test-fired a missile" mobilizes (CAMEO 15), it attacks no one; "fired on" attacks."""
         [test] = extract("North Korea test-fired a ballistic missile into the sea on Tuesday.")
