@@ -384,6 +384,13 @@ class TestDetails:
         [sanctions] = extract("The United States imposed sanctions on Hamas.")
         assert (sanctions.target, sanctions.target_country) == ("Hamas", None)
 
+    def test_a_telephone_call_is_a_consultation(self, extract: Extract) -> None:
+        """"telephoned X to discuss Y": the call consults X (CAMEO 040), not the topic."""
+        events = extract(
+            "Nicolas Sarkozy telephoned Russian President Dmitry Medvedev to discuss Georgia."
+        )
+        assert {(e.type, e.target_country) for e in events} >= {("CONSULT", "RU")}
+
     def test_a_missile_test_is_a_show_of_force(self, extract: Extract) -> None:
         """"test-fired a missile" mobilizes (CAMEO 15), it attacks no one; "fired on" attacks."""
         [test] = extract("North Korea test-fired a ballistic missile into the sea on Tuesday.")
