@@ -391,6 +391,17 @@ class TestDetails:
         )
         assert {(e.type, e.target_country) for e in events} >= {("CONSULT", "RU")}
 
+    def test_verbs_typed_by_their_preposition(self, extract: Extract) -> None:
+        """"demonstrated against", "appealed for", "pulled out of": the preposition settles the
+        type (CAMEO's verb patterns), so no typer turns them into another."""
+        cases = {
+            "Thousands of Albanians demonstrated in Tirana against the government.": "PROTEST",
+            "Mozambique appealed to Western donors for food aid.": "REQUEST",
+            "Ethiopian troops pulled out of the Somali capital on Tuesday.": "RETREAT",
+        }
+        for text, expected in cases.items():
+            assert [e.type for e in extract(text)][:1] == [expected], text
+
     def test_a_missile_test_is_a_show_of_force(self, extract: Extract) -> None:
         """"test-fired a missile" mobilizes (CAMEO 15), it attacks no one; "fired on" attacks."""
         [test] = extract("North Korea test-fired a ballistic missile into the sea on Tuesday.")
