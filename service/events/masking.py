@@ -4,8 +4,8 @@ A frozen encoder's vectors say who a sentence is about as loudly as what happene
 head over them learns the who: "Yasser Arafat met Shimon Peres" was typed AGREE, because the
 training sentences that name those two report accords. Each name the recogniser found is
 replaced by a plain word for its kind ("someone met someone"), in training and in the coder
-alike; the anchor word itself is kept. Head alone, 5-fold on the PLV sentences: accuracy 0.789
-unmasked, 0.810 masked (BENCHMARKS.md, session 10).
+alike; the anchor word itself is kept. The shipped head alone, 5-fold on the PLV sentences:
+accuracy 0.773 unmasked, 0.787 masked (BENCHMARKS.md, session 10).
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ class Targets:
             direct = all(h.dep_ == "dobj" and h.head.i == trig.token.i for h in heads)
             if self._venue_heads(trig, heads):
                 # "filed a lawsuit at a Geneva court against X": where, unless nobody else
-                named = named or [p for p in strong if p.entity is not None]
+                named = named or strong
                 continue
             if any(
                 p.entity is not None and (p.entity.country or (direct and _person(p)))
