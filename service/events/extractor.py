@@ -9,7 +9,6 @@ from typing import Any, Final, Protocol
 
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors import Party as Belonging
-from service.events.anchor import anchor_span
 from service.events.combine import DocTypes, Weights, mixed
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
@@ -17,7 +16,7 @@ from service.events.encoded import EncoderTyper
 from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lead import LeadParties
 from service.events.lexicon import PLOVER_TYPES, Lexicon, load_lexicon
-from service.events.masking import masked
+from service.events.masking import masked_sentence
 from service.events.modality import Modality
 from service.events.participants import Pair, Participants
 from service.events.party import Party as EventParty
@@ -183,9 +182,9 @@ class EventExtractor:
         if self._encoder is not None and self._encoder_sentences:
             chosen = self._encoded(scored, found, window)
             anchored = [
-                masked(sent.text, sent.start_char, sent.ents,
-                       anchor_span(sent, [t.token for t in found.get(scored[row], {}).values()]))
-                for row in chosen for sent in (sents[scored[row]],)
+                masked_sentence(sents[scored[row]],
+                                [t.token for t in found.get(scored[row], {}).values()])
+                for row in chosen
             ]  # fmt: skip
             mix = self._weights.story_ngram if story else 0.0
             leads = [n for n, row in enumerate(chosen) if scored[row] == lead]

@@ -10,12 +10,14 @@ accuracy 0.773 unmasked, 0.787 masked (BENCHMARKS.md, session 10).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, Final
 
+from service.events.anchor import anchor_span
 from service.events.encoder import Sentence
+from service.events.tokens import Sent, Tok
 
-__all__ = ["MASKS", "masked"]
+__all__ = ["MASKS", "masked", "masked_sentence"]
 
 #: entity label -> the word that stands for a name of that kind
 MASKS: Final = {
@@ -52,3 +54,8 @@ def masked(
     pieces.append(text[pos:])
     moved = None if anchor is None else (anchor[0] + shift, anchor[1] + shift)
     return Sentence("".join(pieces), moved)
+
+
+def masked_sentence(sent: Sent, triggers: Collection[Tok]) -> Sentence:
+    """A sentence of a doc as the encoder reads it: names masked, anchored on its triggers."""
+    return masked(sent.text, sent.start_char, sent.ents, anchor_span(sent, triggers))

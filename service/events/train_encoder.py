@@ -45,7 +45,7 @@ from service.events.encoded import (
 )
 from service.events.encoder import BUILT_MODEL_SHA256, Sentence, SentenceEncoder
 from service.events.lexicon import load_lexicon
-from service.events.masking import masked
+from service.events.masking import masked, masked_sentence
 from service.events.tokens import doc_tokens
 from service.events.triggers import TriggerTyper
 
@@ -105,16 +105,13 @@ class _Anchorer:
                     continue
                 lead = sents[0]
                 found = [t.token for t in self.triggers.find(lead).values()]
-                sentences.append(
-                    masked(lead.text, lead.start_char, lead.ents, anchor_span(lead, found))
-                )
+                sentences.append(masked_sentence(lead, found))
                 labels.append(_MERGED.get(str(row["label"]).upper(), str(row["label"]).upper()))
                 groups.append(str(row["id"]))
                 quiet = next((s for s in sents[1:] if not self.triggers.may_hold_event(s)), None)
                 if quiet is not None and nones < _NONE_CAP:
                     nones += 1
-                    sentences.append(masked(quiet.text, quiet.start_char, quiet.ents,
-                                            anchor_span(quiet, [])))  # fmt: skip
+                    sentences.append(masked_sentence(quiet, []))
                     labels.append(NONE)
                     groups.append(str(row["id"]))
         return sentences, labels, groups

@@ -63,10 +63,8 @@ class TriggerTyper:
         self.verb_types = words.verb_types()
         self.object_types = words.object_types()
         self.particle_types = dict(words.particle_phrases)
-        #: (verb, prefix) -> type of "prefix-verb" ("test-fired")
-        self.hyphen_types = {
-            (verb, prefix): type_ for (prefix, verb), type_ in words.hyphen_phrases.items()
-        }
+        #: (prefix, verb) -> type of "prefix-verb" ("test-fired")
+        self.hyphen_types = dict(words.hyphen_phrases)
         self.prep_types = dict(words.prep_phrases)
         self.noun_types = words.noun_types()
         verbs = (
@@ -74,7 +72,7 @@ class TriggerTyper:
             | words.light_verbs
             | {verb for verb, _ in self.object_types}
             | {verb for verb, _ in self.particle_types}
-            | {verb for verb, _ in self.hyphen_types}
+            | {verb for _, verb in self.hyphen_types}
             | {verb for verb, _ in self.prep_types}
         )
         #: base form or noun -> "stories" / "wordnet" for the words the derived lexicon added
@@ -160,8 +158,8 @@ class TriggerTyper:
         """(type, trigger text) of a phrasal verb, a verb typed by its object, or by its
         preposition, in that order of preference."""
         prefix = _hyphen_prefix(token)
-        if prefix is not None and (base, prefix.lower_) in self.hyphen_types:
-            return self.hyphen_types[(base, prefix.lower_)], f"{prefix.text}-{token.text}"
+        if prefix is not None and (prefix.lower_, base) in self.hyphen_types:
+            return self.hyphen_types[(prefix.lower_, base)], f"{prefix.text}-{token.text}"
         for child in token.children:
             if child.dep_ == "prt" and (base, child.lower_) in self.particle_types:
                 return self.particle_types[(base, child.lower_)], f"{token.text} {child.text}"

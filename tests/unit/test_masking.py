@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+import pytest
+
 from service.events.encoded import shipped_encoder_typer
 from service.events.masking import masked
 
@@ -17,24 +19,27 @@ class _Span(NamedTuple):
     end_char: int
 
 
-def test_names_become_their_kind_and_the_anchor_moves() -> None:
-    """Each name is its kind's word; the anchor's characters follow the shorter text."""
-    text = "Yasser Arafat met Shimon Peres in Gaza."
-    ents = [_Span("PERSON", 0, 13), _Span("PERSON", 18, 30), _Span("GPE", 34, 38)]
-    sentence = masked(text, 0, ents, (14, 17))
-    assert sentence.text == "someone met someone in country."
+@pytest.mark.parametrize(
+    ("text", "start", "ents", "anchor", "expected", "word"),
+    [
+        # each name is its kind's word; the anchor follows the shorter text
+        ("Yasser Arafat met Shimon Peres in Gaza.", 0,
+         [_Span("PERSON", 0, 13), _Span("PERSON", 18, 30), _Span("GPE", 34, 38)], (14, 17),
+         "someone met someone in country.", "met"),
+        # a sentence further into its doc; a date is not a name and stays
+        ("On Monday Iraq accused Kuwait.", 100,
+         [_Span("DATE", 103, 109), _Span("GPE", 110, 114), _Span("GPE", 123, 129)], (15, 22),
+         "On Monday country accused country.", "accused"),
+    ],
+)  # fmt: skip
+def test_names_become_their_kind_and_the_anchor_moves(
+    text: str, start: int, ents: list[_Span], anchor: tuple[int, int], expected: str, word: str
+) -> None:
+    """Names of a kind in MASKS become its word; the anchor's characters move to match."""
+    sentence = masked(text, start, ents, anchor)
+    assert sentence.text == expected
     assert sentence.anchor is not None
-    assert sentence.text[sentence.anchor[0] : sentence.anchor[1]] == "met"
-
-
-def test_offsets_within_a_doc_and_kinds_left_as_written() -> None:
-    """A sentence that starts further into its doc; a date is not a name and stays."""
-    text = "On Monday Iraq accused Kuwait."
-    ents = [_Span("DATE", 103, 109), _Span("GPE", 110, 114), _Span("GPE", 123, 129)]
-    sentence = masked(text, 100, ents, (15, 22))
-    assert sentence.text == "On Monday country accused country."
-    assert sentence.anchor is not None
-    assert sentence.text[sentence.anchor[0] : sentence.anchor[1]] == "accused"
+    assert sentence.text[sentence.anchor[0] : sentence.anchor[1]] == word
 
 
 def test_the_anchor_is_never_masked() -> None:
