@@ -86,8 +86,22 @@ def _places(sent: Span, index: EntityIndex) -> list[tuple[Entity, str]]:
         entity = index.of(t)
         if entity is None or entity.label not in PLACE_LABELS or t.dep_ != "pobj":
             continue
-        prep = t.head.lower_
+        prep = _place_prep(t)
         if (id(entity), prep) not in seen:
             seen.add((id(entity), prep))
             out.append((entity, prep))
     return out
+
+
+def _place_prep(token: Token) -> str:
+    """The preposition that places a prepositional object: its own, or for a place named in an
+    "of" phrase of a common noun, the one before that noun ("through the streets of Jakarta",
+    "in the north of the country": in Jakarta)."""
+    prep = token.head
+    noun = prep.head
+    if (
+        prep.lower_ == "of" and noun.dep_ == "pobj" and noun.tag_.startswith("NN")
+        and not noun.ent_type_ and noun.head is not noun
+    ):  # fmt: skip
+        return str(noun.head.lower_)
+    return str(prep.lower_)

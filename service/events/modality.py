@@ -72,7 +72,7 @@ class Modality:
                 return None
             if current.dep_ == "xcomp" and head.lower_ in self._failure:
                 refused = True  # "failed to reach a deal": as if negated
-            if current.dep_ == "xcomp" and head.lower_ in self._future_heads:
+            if current.dep_ in ("xcomp", "acl") and head.lower_ in self._future_heads:
                 planned = True
                 refused = refused or any(c.dep_ == "neg" for c in index.children(head))
             if current.dep_ == "ccomp" and head.lower_ in self._speech:

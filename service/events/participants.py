@@ -222,10 +222,11 @@ class Participants:
     # --- targets --------------------------------------------------------------------------
 
     def _between(self, token: Token, index: EntityIndex) -> list[Party]:
-        """The sides an act is between, on the verb or a clause it governs ("offered to
-        mediate between Armenia and Azerbaijan")."""
+        """The sides an act is between, on the verb, a clause it governs or its object
+        ("offered to mediate between Armenia and Azerbaijan", "mediated talks between X and
+        Y")."""
         for prep in children(token, ("prep",)) + [
-            p for clause in children(token, ("xcomp",)) for p in children(clause, ("prep",))
+            p for clause in children(token, ("xcomp", "dobj")) for p in children(clause, ("prep",))
         ]:
             if prep.lower_ == "between":
                 return self._phrases.parties(children(prep, ("pobj",)), index)

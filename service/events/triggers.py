@@ -164,11 +164,13 @@ class TriggerTyper:
             if child.dep_ == "prt" and (base, child.lower_) in self.particle_types:
                 return self.particle_types[(base, child.lower_)], f"{token.text} {child.text}"
         for obj in objects:
-            for noun in (obj.lower_, obj.lower_.rstrip("s")):
+            for noun in _noun_forms(obj):
                 if (base, noun) in self.object_types:
-                    return self.object_types[(base, noun)], f"{token.text} {obj.text}"
-        for child in token.children:
-            if child.dep_ in ("prep", "dobj") and (base, child.lower_) in self.prep_types:
+                    prefix = _hyphen_prefix(obj)
+                    written = obj.text if prefix is None else f"{prefix.text}-{obj.text}"
+                    return self.object_types[(base, noun)], f"{token.text} {written}"
+        for child in _prep_children(token):
+            if (base, child.lower_) in self.prep_types:
                 return self.prep_types[(base, child.lower_)], f"{token.text} {child.text}"
         return None
 
@@ -188,3 +190,26 @@ def _hyphen_prefix(token: Token) -> Token | None:
     if hyphen is None or hyphen.lower_ != "-":
         return None
     return kids.get(token.i - 2)
+
+
+def _noun_forms(noun: Token) -> tuple[str, ...]:
+    """The forms an object noun is looked up by: as written, without a plural s, and glued to
+    the word a hyphen joins to its front ("sit-in", "cease-fire"), with and without the
+    hyphen, since the tokenizer splits them."""
+    low = noun.lower_
+    prefix = _hyphen_prefix(noun)
+    if prefix is None:
+        return low, low.rstrip("s")
+    glued = f"{prefix.lower_}-{low}"
+    return low, low.rstrip("s"), glued, glued.rstrip("s"), glued.replace("-", "")
+
+
+def _prep_children(verb: Token) -> list[Token]:
+    """The prepositions that may type a verb: its own, and those the parser hung on the
+    addressee of its "to" ("appealed to donors for aid": for)."""
+    preps = [c for c in verb.children if c.dep_ in ("prep", "dobj")]
+    preps += [
+        p for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
+        for o in c.children if o.dep_ == "pobj" for p in o.children if p.dep_ == "prep"
+    ]  # fmt: skip
+    return preps

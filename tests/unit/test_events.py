@@ -401,12 +401,46 @@ class TestDetails:
         }
         for text, expected in cases.items():
             assert [e.type for e in extract(text)][:1] == [expected], text
+        # "for" hangs on the addressee of "to" here, not on the verb
+        appeal = extract("Kenya appealed to international donors for food aid for the regions.")
+        assert [(e.type, e.trigger) for e in appeal][:1] == [("REQUEST", "appealed for")]
 
     def test_a_missile_test_is_a_show_of_force(self, extract: Extract) -> None:
         """"test-fired a missile" mobilizes (CAMEO 15), it attacks no one; "fired on" attacks."""
         [test] = extract("North Korea test-fired a ballistic missile into the sea on Tuesday.")
         assert (test.type, test.trigger, test.actor_country) == ("MOBILIZE", "test-fired", "KP")
         assert [e.type for e in extract("Gunmen fired on a police post.")] == ["ASSAULT"]
+
+    def test_a_hyphenated_object_types_its_verb(self, extract: Extract) -> None:
+        """"staged a sit-in": the tokenizer splits the noun at its hyphen, the object is read
+        whole."""
+        [sit_in] = extract("Workers staged a sit-in at the factory in Seoul.")
+        assert (sit_in.type, sit_in.trigger, sit_in.actor_country) == (
+            "PROTEST", "staged sit-in", "KR"
+        )
+
+    def test_a_stated_willingness_is_an_intent(self, extract: Extract) -> None:
+        """"expressed willingness to negotiate" promises talks (CAMEO 03, PLOVER's AGREE), as
+        "ready to negotiate" does; it reports none held."""
+        events = extract("Kurdish leaders expressed willingness to negotiate with Iraq.")
+        assert {e.type for e in events} == {"AGREE"}
+        assert "IQ" in {e.target_country for e in events}
+
+    def test_a_place_in_an_of_phrase_places_the_event(self, extract: Extract) -> None:
+        """"through the streets of Jakarta": the event is in Jakarta, where unnamed protesters
+        are from."""
+        [march] = extract("Thousands of students marched through the streets of Jakarta.")
+        assert (march.type, march.actor, march.actor_country) == (
+            "PROTEST", "Thousands of students", "ID"
+        )
+
+    def test_the_sides_of_mediated_talks_are_the_targets(self, extract: Extract) -> None:
+        """"mediated talks between X and Y": the mediator acts on both sides, not on the city
+        the talks are in."""
+        events = extract(
+            "Egypt mediated talks between rival Palestinian factions Hamas and Fatah in Cairo."
+        )
+        assert {(e.actor_country, e.target_country) for e in events} == {("EG", "PS")}
 
     def test_what_is_fired_is_not_the_target(self, extract: Extract) -> None:
         """"fired tear gas at protesters": the protesters are hit, not the gas; "fired two
