@@ -31,6 +31,7 @@ class Weights:
 
     lexicon: float = 2.5  # log-score bonus of the trigger's own type
     encoded_lexicon: float = 1.0  # ... in a single sentence or short text the encoder typed
+    verbal_lexicon: float = 2.5  # ... there, for a verbal act's trigger ("urged": REQUEST)
     story_ngram: float = 1.0  # in a story, the n-gram typer's say in an encoded sentence
     lead_lexicon: float | None = 0.5  # ... for a one-word trigger in a story's lead (None: same)
     lead_phrase: bool = False  # a phrase in a story's lead may be retyped (lexicon bonus kept)
@@ -51,14 +52,16 @@ class DocTypes:
     """The typer's scores for a doc's candidate sentences, and each one's story context (the
     other sentences, earlier ones weighing more); a one-sentence doc has no context. Rows in
     `encoded` come from the encoder typer, surer than the n-gram typer: the lexicon's bonus
-    there is `encoded_lexicon`."""
+    there is `encoded_lexicon`, or `verbal_lexicon` for a type in `verbal`, an act a verb
+    names by itself."""
 
     def __init__(
         self, types: Sequence[str], rows: Sequence[dict[str, float]], weights: Weights,
-        encoded: frozenset[int] = frozenset(),
+        encoded: frozenset[int] = frozenset(), verbal: frozenset[str] = frozenset(),
     ) -> None:  # fmt: skip
         self.types = tuple(types)
         self._encoded = encoded
+        self._verbal = verbal
         self._column = {t: i for i, t in enumerate(self.types)}
         self._weights = weights
         probs = np.array([list(map(row.get, self.types, repeat(0.0))) for row in rows], dtype=float)
@@ -99,8 +102,11 @@ class DocTypes:
         if own is not None:
             bonus = self._weights.lead_lexicon if lead else None
             if bonus is None:
-                encoded = i in self._encoded
-                bonus = self._weights.encoded_lexicon if encoded else self._weights.lexicon
+                bonus = self._weights.lexicon
+                if i in self._encoded:
+                    bonus = self._weights.encoded_lexicon
+                    if lexicon_type in self._verbal:
+                        bonus = max(bonus, self._weights.verbal_lexicon)
             score[own] += bonus
         best = int(score.argmax())
         if fixed and own is not None:

@@ -90,6 +90,7 @@ class EventExtractor:
         self._encoder = encoder if typer is not None else None
         self._encoder_sentences = encoder_sentences
         self._weights = weights or Weights()
+        self._verbal = lexicon.types.verbal
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
@@ -193,7 +194,7 @@ class EventExtractor:
                 scores[row] = mixed(encoded, scores[row], mix) if mix else encoded
         # in a story the mixed rows are scored as the n-gram typer's, lexicon bonus and all
         return DocTypes(PLOVER_TYPES, scores, self._weights,
-                        frozenset() if story else frozenset(chosen))  # fmt: skip
+                        frozenset() if story else frozenset(chosen), self._verbal)  # fmt: skip
 
     def _encoded(
         self, scored: list[int], found: dict[int, dict[int, Trigger]], window: set[int]

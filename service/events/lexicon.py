@@ -157,6 +157,7 @@ class TypeClasses(DataFile):
     acted_upon: Types
     force: Types
     symmetric: Types
+    verbal: Types
     troop: Types
     movement: Types
 

@@ -132,6 +132,20 @@ class TestDocTypes:
         # a word is not fixed: the typer's strong disagreement retypes it
         assert disputed.choose(0, "SANCTION", "hand")[0] == "COERCE"
 
+    def test_a_verbal_act_s_verb_outweighs_the_encoder(self) -> None:
+        """In an encoded sentence, the encoder overrides a word the lexicon types as a material
+        act more easily than one naming a verbal act ("urged": REQUEST)."""
+        row = [{"REQUEST": 0.1, "SUPPORT": 0.4}]
+        types = ["REQUEST", "SUPPORT"]
+        plain = DocTypes(types, row, Weights(), frozenset({0}))
+        assert plain.choose(0, "REQUEST", "hand")[0] == "SUPPORT"
+        verbal = DocTypes(types, row, Weights(), frozenset({0}), frozenset({"REQUEST"}))
+        assert verbal.choose(0, "REQUEST", "hand")[0] == "REQUEST"
+        # a material act's word is as easily overridden as before
+        other = DocTypes(types, [{"REQUEST": 0.5, "SUPPORT": 0.1}], Weights(), frozenset({0}),
+                         frozenset({"REQUEST"}))  # fmt: skip
+        assert other.choose(0, "SUPPORT", "hand")[0] == "REQUEST"
+
     def test_derived_words_are_less_sure(self) -> None:
         """The same sentence gives a WordNet synonym less confidence than a hand-listed verb."""
         doc = DocTypes(["ACCUSE", "ASSAULT"], [{"ACCUSE": 0.5, "ASSAULT": 0.5}], Weights())
