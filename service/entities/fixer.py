@@ -15,7 +15,7 @@ from typing import Literal
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from service.entities.gazetteer import (
@@ -24,6 +24,7 @@ from service.entities.gazetteer import (
     ORG_WORDS,
     ORGANISATIONS,
     PERSON_TITLES,
+    PLACE_WORDS,
     SURNAME_WORDS,
 )
 from service.entities.geo import load_countries
@@ -45,6 +46,8 @@ ENTITY_FIXER = "entity_service_fixer"
 PERSON_OPENERS = frozenset(
     {"president", "chancellor", "prime", "premier", "mr.", "mrs.", "ms.", "dr.", "senator", "sen."}
 )
+#: Last words of a facility's or an organisation's name: no place, whatever cues it.
+_NAMED_THING_WORDS = FAC_WORDS | ORG_WORDS
 #: Labels whose last word can make them a facility (or, for PERSON, an organisation).
 _RELABELLED = frozenset({"PERSON", "GPE", "LOC", "NORP"})
 
@@ -108,7 +111,7 @@ class EntityFixer:
                 elif doc[start].is_title and (stop := _title_run(doc, end)) > end:
                     found.append(Span(doc, start, stop, label=label))
         ents = _merge(list(doc.ents), filter_spans(found)) if found else list(doc.ents)
-        doc.ents = [_relabel(ent) for ent in ents]
+        doc.ents = _with_cued_places([_relabel(ent) for ent in ents], doc)
         return doc
 
 
@@ -136,6 +139,42 @@ def _title_run(doc: Doc, start: int) -> int:
         else:
             break
     return end
+
+
+def _with_cued_places(ents: list[Span], doc: Doc) -> list[Span]:
+    """`ents` with each name a place noun announces ("the town of Karlovac", "the Chechen
+    capital Grozny") as a place: the small model tags such names a product or a person, or
+    misses them, and the event coder then cannot tell where an attack was. A cued name replaces
+    the entities wholly inside it and is dropped if it would cut one in two."""
+    cued = [span for token in doc if token.lower_ in PLACE_WORDS and (span := _cued(token))]
+    if not cued:
+        return ents
+    owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
+    replaced: set[int] = set()
+    added: list[Span] = []
+    for span in cued:
+        hits = {id(owner[t]): owner[t] for t in range(span.start, span.end) if t in owner}
+        if all(ent.start >= span.start and ent.end <= span.end for ent in hits.values()):
+            replaced.update(hits)
+            added.append(span)
+    kept = [ent for ent in ents if id(ent) not in replaced]
+    return sorted(kept + added, key=lambda ent: ent.start)
+
+
+def _cued(noun: Token) -> Span | None:
+    """The title-case name (three words at most) right after "<noun> of" or after "capital"."""
+    doc = noun.doc
+    start = noun.i + 1
+    if start < len(doc) and doc[start].lower_ == "of":
+        start += 1
+    elif noun.lower_ != "capital":
+        return None
+    end = start
+    while end < min(len(doc), start + 3) and doc[end].is_title and doc[end].is_alpha:
+        end += 1
+    if end == start or doc[start].is_stop or doc[end - 1].lower_ in _NAMED_THING_WORDS:
+        return None  # "the city of Karlovac Bridge" names a bridge
+    return Span(doc, start, end, label="GPE")
 
 
 def _core_tokens(span: Span) -> tuple[int, int]:

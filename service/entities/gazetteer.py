@@ -26,6 +26,7 @@ __all__ = [
     "ORGANISATIONS",
     "ORG_WORDS",
     "PERSON_TITLES",
+    "PLACE_WORDS",
     "REGIONS",
     "SURNAME_WORDS",
     "Gazetteer",
@@ -76,6 +77,10 @@ class Gazetteer(DataFile):
     fac_words: list[LowerWord] = Field(
         description="Last words that make a span a facility, whatever the model said."
     )
+    place_words: list[LowerWord] = Field(
+        description="Nouns for a kind of settlement or area: the title-case name after 'the "
+        "town of' or 'the capital' is a place, whatever the model said."
+    )
     org_words: list[LowerWord] = Field(
         description="Last words that make a span an organisation, whatever the model said."
     )
@@ -120,3 +125,4 @@ FAC_WORDS: Final[frozenset[str]] = frozenset(_DATA.fac_words)
 SURNAME_WORDS: Final[frozenset[str]] = frozenset(_DATA.surname_words)
 KEEP_POSSESSIVE: Final[frozenset[str]] = frozenset(_DATA.keep_possessive)
 ORG_WORDS: Final[frozenset[str]] = frozenset(_DATA.org_words)
+PLACE_WORDS: Final[frozenset[str]] = frozenset(_DATA.place_words)

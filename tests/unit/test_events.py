@@ -434,6 +434,14 @@ class TestDetails:
             "PROTEST", "Thousands of students", "ID"
         )
 
+    def test_a_place_a_place_noun_announces_is_hit(self, extract: Extract) -> None:
+        """"bombed targets in the Chechen capital Grozny": the model misses the name, the noun
+        "capital" announces it, and a bombing hits where it is."""
+        [bombing] = extract("Russian warplanes bombed targets in the Chechen capital Grozny.")
+        assert (bombing.type, bombing.actor_country, bombing.target_country) == (
+            "ASSAULT", "RU", "RU"
+        )
+
     def test_the_sides_of_mediated_talks_are_the_targets(self, extract: Extract) -> None:
         """"mediated talks between X and Y": the mediator acts on both sides, not on the city
         the talks are in."""

@@ -56,11 +56,32 @@ class TestConfigureNlp:
             ("Ukrainian officials said the troops had withdrawn.", "Ukrainian", "NORP"),
             ("Chancellor Olaf Scholz spoke on Friday.", "Olaf Scholz", "PERSON"),
             ("The singer Tom Hall said he was tired.", "Tom Hall", "PERSON"),
+            # a place noun announces a name the small model misses or calls a product
+            ("Rebels shelled the town of Karlovac, killing two.", "Karlovac", "GPE"),
+            ("Warplanes bombed the Chechen capital Grozny on Monday.", "Grozny", "GPE"),
         ],
     )
     def test_fixes_doc_ents(self, nlp: Language, text: str, surface: str, label: str) -> None:
         """The doc's entities carry the label a news reader expects."""
         assert (surface, label) in [(ent.text, ent.label_) for ent in nlp(text).ents]
+
+    def test_a_cued_place_replaces_only_what_lies_inside_it(self, nlp: Language) -> None:
+        """"the city of X" makes X a place over the model's label for X, but a name it would cut
+        in two stays as the model found it, a facility's name stays a facility, and a lower-case
+        or stop word after the noun cues nothing."""
+        doc = nlp.make_doc("They shelled the Town of Karlovac Council and the city of the dead.")
+        doc.ents = [Span(doc, 3, 7, label="ORG")]
+        assert [(e.text, e.label_) for e in EntityFixer(nlp, [])(doc).ents] == [
+            ("Town of Karlovac Council", "ORG")
+        ]
+        doc = nlp.make_doc("They shelled the town of Karlovac Bridge on Monday.")
+        doc.ents = [Span(doc, 5, 7, label="FAC")]
+        assert [(e.text, e.label_) for e in EntityFixer(nlp, [])(doc).ents] == [
+            ("Karlovac Bridge", "FAC")
+        ]
+        doc = nlp.make_doc("They shelled the town of Karlovac on Monday.")
+        doc.ents = [Span(doc, 5, 6, label="PRODUCT")]
+        assert [(e.text, e.label_) for e in EntityFixer(nlp, [])(doc).ents] == [("Karlovac", "GPE")]
 
     def test_possessive_does_not_hide_the_facility_word(self, nlp: Language) -> None:
         """The label rules read the trimmed name: "Kim Il Sung Square's" tagged PERSON is FAC."""
