@@ -451,10 +451,13 @@ class TestDetails:
         assert {(e.actor_country, e.target_country) for e in events} == {("EG", "PS")}
 
     def test_what_is_fired_is_not_the_target(self, extract: Extract) -> None:
-        """"fired tear gas at protesters": the protesters are hit, not the gas; "fired two
-        officers" keeps its object."""
+        """"fired tear gas at protesters": the protesters are hit, not the gas, and crowd control
+        is repression (CAMEO 175: COERCE), not an assault; "fired two officers" keeps its
+        object."""
         [volley] = extract("Riot police fired tear gas at protesters on Monday.")
-        assert (volley.type, volley.target) == ("ASSAULT", "protesters")
+        assert (volley.type, volley.target) == ("COERCE", "protesters")
+        [rockets] = extract("Troops fired rockets at the village on Monday.")
+        assert rockets.type == "ASSAULT"
         assert {e.target for e in extract("The army fired two officers for corruption.")} == {
             "two officers"
         }
