@@ -32,6 +32,9 @@ __all__ = ["EventExtractor", "SentenceTyper"]
 #: the sector of a state's agents at home (police, security forces), whose unnamed members act
 #: in the country the event is in
 _HOME_SECTORS: Final = frozenset({"COP"})
+#: sectors of a state's own institutions: one the knowledge base cannot place ("Congress",
+#: "the Senate") is the actor's own, or of where the event is
+_STATE_SECTORS: Final = frozenset({"GOV", "LEG", "JUD", "COP"})
 
 #: an event coded once per sentence: type, actor, target, and their countries
 _Seen = tuple[str, str | None, str | None, str | None, str | None]
@@ -300,6 +303,9 @@ class EventExtractor:
                     # where they are, though the place also names whose government it is
                     where = self._location(ctx.doc, ctx.sent, ctx.index, set(), type_)
                     actor_country = _place_country(where, None)
+            if target_country is None and target_sector in _STATE_SECTORS and actor_country:
+                # "the Clinton administration asked Congress": the asker's own legislature
+                target_country = _place_country(location, None) or actor_country
             # one phrase may stand for two sides ("Indian and Pakistani troops"): by country
             if (*key, actor_country, target_country) in seen:
                 continue

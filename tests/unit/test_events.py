@@ -442,6 +442,16 @@ class TestDetails:
             "ASSAULT", "RU", "RU"
         )
 
+    def test_a_state_institution_no_one_places_is_the_actor_s_own(self, extract: Extract) -> None:
+        """"asked Congress": a legislature, court or government the knowledge base cannot place
+        is the asker's own (PLOVER's domestic code); a rebel group is not placed so."""
+        [ask] = extract("The Clinton administration asked Congress to approve the budget.")
+        assert (ask.type, ask.target, ask.target_country, ask.target_sector) == (
+            "REQUEST", "Congress", "US", "LEG"
+        )
+        [attack] = extract("American troops attacked the Taliban.")
+        assert (attack.target, attack.target_country) == ("Taliban", None)
+
     def test_the_sides_of_mediated_talks_are_the_targets(self, extract: Extract) -> None:
         """"mediated talks between X and Y": the mediator acts on both sides, not on the city
         the talks are in."""
