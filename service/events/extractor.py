@@ -94,6 +94,7 @@ class EventExtractor:
         self._encoder_sentences = encoder_sentences
         self._weights = weights or Weights()
         self._verbal = lexicon.types.verbal
+        self._located = lexicon.types.force | {"PROTEST"}
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
@@ -298,9 +299,10 @@ class EventExtractor:
                     # "police in Harare", "security forces opened fire on X in Khartoum": a
                     # state's own agents act where the event is
                     actor_country = _place_country(location, target)
-                elif type_ == "PROTEST" and not actor.named:
-                    # "thousands marched in Cairo against the government": people protest
-                    # where they are, though the place also names whose government it is
+                elif type_ in self._located and not actor.named:
+                    # "thousands marched in Cairo against the government", "a suicide bomber
+                    # blew himself up in a Baghdad market": people protest and fight where they
+                    # are, though the place also names whose government it is
                     where = self._location(ctx.doc, ctx.sent, ctx.index, set(), type_)
                     actor_country = _place_country(where, None)
             if target_country is None and target_sector in _STATE_SECTORS and actor_country:

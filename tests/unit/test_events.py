@@ -452,6 +452,17 @@ class TestDetails:
         [attack] = extract("American troops attacked the Taliban.")
         assert (attack.target, attack.target_country) == ("Taliban", None)
 
+    def test_unnamed_sides_of_force_are_where_it_is(self, extract: Extract) -> None:
+        """An unnamed attacker ("a suicide bomber") acts where the attack is, as protesters
+        protest where they are; an unnamed victim ("four men") is of where it happened, else of
+        the state that used force on them (PLOVER's domestic code), as a detainee is."""
+        events = extract("A suicide bomber blew himself up in a market in Baghdad, killing 25.")
+        assert {(e.type, e.actor_country) for e in events} == {("ASSAULT", "IQ")}
+        [execution] = extract("Saudi Arabia executed four men convicted of drug trafficking.")
+        assert (execution.type, execution.target, execution.target_country) == (
+            "ASSAULT", "four men", "SA"
+        )
+
     def test_the_sides_of_mediated_talks_are_the_targets(self, extract: Extract) -> None:
         """"mediated talks between X and Y": the mediator acts on both sides, not on the city
         the talks are in."""
