@@ -401,6 +401,13 @@ class TestDetails:
         }
         for text, expected in cases.items():
             assert [e.type for e in extract(text)][:1] == [expected], text
+        # "went on strike", "took to the streets": the verb's prepositional object types it
+        phrases = {
+            "Garment workers in Dhaka went on strike.": "went strike",
+            "Students took to the streets of Lome.": "took streets",
+        }
+        for text, trigger in phrases.items():
+            assert [(e.type, e.trigger) for e in extract(text)] == [("PROTEST", trigger)], text
         # "for" hangs on the addressee of "to" here, not on the verb
         appeal = extract("Kenya appealed to international donors for food aid for the regions.")
         assert [(e.type, e.trigger) for e in appeal][:1] == [("REQUEST", "appealed for")]
