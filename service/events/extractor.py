@@ -260,6 +260,8 @@ class EventExtractor:
     ) -> list[Event]:
         """Events of one sentence; a trigger embedded in another is coded through it."""
         typed = {i: self._typed(ctx, trig, types) for i, trig in found.items()}
+        if not ctx.lead:  # a story's lead is typed as the story, every act in it alike
+            typed = _shared(typed, found)
         triggers = {i: trig for i, (trig, _) in typed.items()}
         events: list[Event] = []
         seen: set[_Seen] = set()
@@ -364,6 +366,21 @@ class EventExtractor:
             return None
         nearest = min(dates, key=lambda e: min(abs(e.start - token.i), abs(e.end - token.i)))
         return self._dates(nearest.text, ctx.published_at)
+
+
+def _shared(
+    typed: dict[int, tuple[Trigger, float]], found: dict[int, Trigger]
+) -> dict[int, tuple[Trigger, float]]:
+    """The typer reads a sentence once, so two acts in it ("condemned the coup and demanded
+    elections") get its one type: a trigger it retyped to the type another trigger of the
+    sentence names by itself keeps its own, since that other trigger already accounts for it."""
+    for i, (trig, confidence) in typed.items():
+        own = found[i]
+        if trig.type != own.type and any(
+            other.type == trig.type for j, other in found.items() if j != i
+        ):
+            typed[i] = (own, confidence)
+    return typed
 
 
 def _place_country(location: Entity | None, target: EventParty | None) -> str | None:

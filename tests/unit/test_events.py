@@ -741,6 +741,18 @@ class TestSentenceTyper:
         assert [(e.type, e.actor, e.target) for e in events] == [("ACCUSE", "Germany", "Ukraine")]
         assert events[0].confidence <= Weights().retyped
 
+    def test_two_acts_of_one_sentence_keep_their_own_types(self, events_nlp: Language) -> None:
+        """The model reads a sentence once and says ACCUSE for "condemned ... and demanded":
+        "condemned" accounts for that, so "demanded" stays a request; alone it would be
+        retyped."""
+        typer = _FixedTyper({"REQUEST": 0.001, "ACCUSE": 0.98})
+        two = "Germany condemned the coup in Mali and demanded new elections."
+        assert {e.type for e in self._events(events_nlp, EventExtractor(typer), two)} == {
+            "ACCUSE", "REQUEST"
+        }
+        one = "Germany demanded new elections in Mali."
+        assert {e.type for e in self._events(events_nlp, EventExtractor(typer), one)} == {"ACCUSE"}
+
     def test_a_phrase_keeps_its_type(self, events_nlp: Language) -> None:
         """The object decided "sent aid": the model disputes the type, which lowers the
         confidence, but is sure an event is reported, so the event is not lost; a model that
