@@ -47,6 +47,7 @@ class Targets:
         self._venue_targets = types.force | types.movement | {"PROTEST"}
         self._troop = types.troop
         self._symmetric = types.symmetric
+        self._verbal = types.verbal
 
     def __call__(
         self, trig: Trigger, first: list[list[Token]], index: EntityIndex, *, venues: bool
@@ -62,14 +63,17 @@ class Targets:
         for heads in self._target_groups(trig, first, venues=venues):
             found, strong = self._group(trig, heads, own, index, acts)
             # a country, or a person the verb takes as its object ("met King Salman in
-            # Riyadh": the king, not where)
+            # Riyadh": the king, not where), or the body a verbal act addresses ("asked
+            # Congress to approve aid to Colombia": Congress, not Colombia)
             direct = all(h.dep_ == "dobj" and h.head.i == trig.token.i for h in heads)
+            addressed = direct and trig.type in self._verbal
             if self._venue_heads(trig, heads):
                 # "filed a lawsuit at a Geneva court against X": where, unless nobody else
                 named = named or strong
                 continue
             if any(
-                p.entity is not None and (p.entity.country or (direct and _person(p)))
+                p.entity is not None
+                and (p.entity.country or (direct and _person(p)) or (addressed and _body(p)))
                 for p in strong
             ):
                 return found
@@ -227,6 +231,11 @@ def _prep_objects(heads: list[Token], preps: Collection[str]) -> list[list[Token
 def _unlisted_name(head: Token, index: EntityIndex) -> bool:
     """A proper noun no entity covers ("King Abdullah II"): a name the recogniser missed."""
     return head.tag_ in ("NNP", "NNPS") and not head.ent_type_ and index.of(head) is None
+
+
+def _body(party: Party) -> bool:
+    """A party an organisation's name names."""
+    return party.named and party.entity is not None and party.entity.label == "ORG"
 
 
 def _person(party: Party) -> bool:

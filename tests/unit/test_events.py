@@ -456,6 +456,9 @@ class TestDetails:
         assert (ask.type, ask.target, ask.target_country, ask.target_sector) == (
             "REQUEST", "Congress", "US", "LEG"
         )
+        # the body a request addresses is its target, not a country named further out
+        [ask] = extract("The White House asked Congress to approve $1.7 billion in aid to Colombia.")
+        assert (ask.target, ask.target_country) == ("Congress", "US")
         [attack] = extract("American troops attacked the Taliban.")
         assert (attack.target, attack.target_country) == ("Taliban", None)
 
