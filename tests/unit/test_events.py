@@ -457,7 +457,7 @@ class TestDetails:
             "REQUEST", "Congress", "US", "LEG"
         )
         # the body a request addresses is its target, not a country named further out
-        [ask] = extract("The White House asked Congress to approve $1.7 billion in aid to Colombia.")
+        [ask] = extract("The White House asked Congress to approve $1.7 billion in aid to Chad.")
         assert (ask.target, ask.target_country) == ("Congress", "US")
         [attack] = extract("American troops attacked the Taliban.")
         assert (attack.target, attack.target_country) == ("Taliban", None)
