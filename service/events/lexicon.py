@@ -141,6 +141,7 @@ class ModalityWords(DataFile):
 
     hypothetical_marks: Words
     hypothetical_modals: Words
+    hypothetical_determiners: Words
     obligation: Words
     future_aux: Words
     future_heads: Words

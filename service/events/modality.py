@@ -31,6 +31,7 @@ class Modality:
         self._future_heads = base_forms(words.future_heads, irregular)
         self._marks = words.hypothetical_marks
         self._modals = words.hypothetical_modals
+        self._determiners = words.hypothetical_determiners
         self._future_aux = words.future_aux
         self._cooperative = lexicon.types.cooperative
         self._hostile = lexicon.types.hostile
@@ -44,6 +45,10 @@ class Modality:
         auxiliaries = [c.lower_ for c in token.children if c.dep_ == "aux"]
         if any(aux in self._modals for aux in auxiliaries):
             return None
+        if token.tag_.startswith("NN") and any(
+            c.dep_ == "det" and c.lower_ in self._determiners for c in token.children
+        ):
+            return None  # "any attack": no attack
         governed = self._governors(token, triggers, index)
         if governed is None:
             return None

@@ -426,6 +426,14 @@ class TestDetails:
             "PROTEST", "staged sit-in", "KR"
         )
 
+    def test_any_attack_is_no_attack(self, extract: Extract) -> None:
+        """"would retaliate for any attack from Lebanon" threatens; the attack it names is
+        one nobody made."""
+        events = extract("Israel said it would retaliate for any attack from Lebanon.")
+        assert {(e.type, e.actor_country, e.target_country) for e in events} == {
+            ("THREATEN", "IL", "LB")
+        }
+
     def test_a_stated_willingness_is_an_intent(self, extract: Extract) -> None:
         """"expressed willingness to negotiate" promises talks (CAMEO 03, PLOVER's AGREE), as
         "ready to negotiate" does; it reports none held."""
