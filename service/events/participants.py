@@ -222,12 +222,13 @@ class Participants:
     # --- targets --------------------------------------------------------------------------
 
     def _between(self, token: Token, index: EntityIndex) -> list[Party]:
-        """The sides an act is between, on the verb, a clause it governs or its object
-        ("offered to mediate between Armenia and Azerbaijan", "mediated talks between X and
-        Y")."""
-        for prep in children(token, ("prep",)) + [
-            p for clause in children(token, ("xcomp", "dobj")) for p in children(clause, ("prep",))
-        ]:
+        """The sides an act is between, on the verb, a clause it governs or the object of
+        either ("offered to mediate between Armenia and Azerbaijan", "mediated talks between X
+        and Y", "offered to host talks between X and Y")."""
+        clauses = children(token, ("xcomp",))
+        heads = [token, *clauses, *children(token, ("dobj",))]
+        heads += [o for clause in clauses for o in children(clause, ("dobj",))]
+        for prep in [p for head in heads for p in children(head, ("prep",))]:
             if prep.lower_ == "between":
                 return self._phrases.parties(children(prep, ("pobj",)), index)
         return []

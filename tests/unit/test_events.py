@@ -488,6 +488,8 @@ class TestDetails:
             "Egypt mediated talks between rival Palestinian factions Hamas and Fatah in Cairo."
         )
         assert {(e.actor_country, e.target_country) for e in events} == {("EG", "PS")}
+        events = extract("Jordan offered to host talks between Israel and the Palestinians.")
+        assert {(e.actor_country, e.target_country) for e in events} == {("JO", "IL"), ("JO", "PS")}
 
     def test_what_is_fired_is_not_the_target(self, extract: Extract) -> None:
         """"fired tear gas at protesters": the protesters are hit, not the gas, and crowd control
