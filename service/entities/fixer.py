@@ -111,7 +111,11 @@ class EntityFixer:
                 elif doc[start].is_title and (stop := _title_run(doc, end)) > end:
                     found.append(Span(doc, start, stop, label=label))
         ents = _merge(list(doc.ents), filter_spans(found)) if found else list(doc.ents)
-        doc.ents = _with_cued_places([_relabel(ent) for ent in ents], doc)
+        # a name a place noun announces ("the town of Karlovac") is a place, even over a person
+        cued = [span for token in doc if token.lower_ in PLACE_WORDS and (span := _cued(token))]
+        if cued:
+            ents = _merge(ents, cued, over_persons=True)
+        doc.ents = [_relabel(ent) for ent in ents]
         return doc
 
 
@@ -141,28 +145,10 @@ def _title_run(doc: Doc, start: int) -> int:
     return end
 
 
-def _with_cued_places(ents: list[Span], doc: Doc) -> list[Span]:
-    """`ents` with each name a place noun announces ("the town of Karlovac", "the Chechen
-    capital Grozny") as a place: the small model tags such names a product or a person, or
-    misses them, and the event coder then cannot tell where an attack was. A cued name replaces
-    the entities wholly inside it and is dropped if it would cut one in two."""
-    cued = [span for token in doc if token.lower_ in PLACE_WORDS and (span := _cued(token))]
-    if not cued:
-        return ents
-    owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
-    replaced: set[int] = set()
-    added: list[Span] = []
-    for span in cued:
-        hits = {id(owner[t]): owner[t] for t in range(span.start, span.end) if t in owner}
-        if all(ent.start >= span.start and ent.end <= span.end for ent in hits.values()):
-            replaced.update(hits)
-            added.append(span)
-    kept = [ent for ent in ents if id(ent) not in replaced]
-    return sorted(kept + added, key=lambda ent: ent.start)
-
-
 def _cued(noun: Token) -> Span | None:
-    """The title-case name (three words at most) right after "<noun> of" or after "capital"."""
+    """The title-case name (three words at most) right after "<noun> of" or after "capital":
+    the small model tags "Karlovac" in "the town of Karlovac" a product and misses "Grozny" in
+    "the Chechen capital Grozny", and the event coder then cannot tell where an attack was."""
     doc = noun.doc
     start = noun.i + 1
     if start < len(doc) and doc[start].lower_ == "of":
@@ -190,8 +176,9 @@ def _core_tokens(span: Span) -> tuple[int, int]:
     return first, last
 
 
-def _merge(model: list[Span], known: list[Span]) -> list[Span]:
-    """The model's entities, each replaced by a known name that covers its core."""
+def _merge(model: list[Span], known: list[Span], *, over_persons: bool = False) -> list[Span]:
+    """The model's entities, each replaced by a known name that covers its core (a person's
+    too, `over_persons`)."""
     cores = [_core_tokens(ent) for ent in model]
     owner = {token: i for i, ent in enumerate(model) for token in range(ent.start, ent.end)}
     dropped: set[int] = set()
@@ -202,7 +189,11 @@ def _merge(model: list[Span], known: list[Span]) -> list[Span]:
             continue
         covers = all(cores[i][0] >= span.start and cores[i][1] <= span.end for i in hits)
         # A person the model saw ("Jordan" the player) is not overruled by a country list.
-        keeps_person = any(model[i].label_ == "PERSON" for i in hits) and span.label_ != "ORG"
+        keeps_person = (
+            not over_persons
+            and any(model[i].label_ == "PERSON" for i in hits)
+            and span.label_ != "ORG"
+        )
         if covers and not keeps_person:
             dropped.update(hits)
             added.append(span)

@@ -374,13 +374,13 @@ def _shared(
     """The typer reads a sentence once, so two acts in it ("condemned the coup and demanded
     elections") get its one type: a trigger it retyped to the type another trigger of the
     sentence names by itself keeps its own, since that other trigger already accounts for it."""
-    for i, (trig, confidence) in typed.items():
-        own = found[i]
-        if trig.type != own.type and any(
-            other.type == trig.type for j, other in found.items() if j != i
-        ):
-            typed[i] = (own, confidence)
-    return typed
+    return {
+        i: (found[i], confidence)
+        if trig.type != found[i].type
+        and any(other.type == trig.type for j, other in found.items() if j != i)
+        else (trig, confidence)
+        for i, (trig, confidence) in typed.items()
+    }
 
 
 def _place_country(location: Entity | None, target: EventParty | None) -> str | None:

@@ -101,7 +101,7 @@ def _place_prep(token: Token) -> str:
     noun = prep.head
     if (
         prep.lower_ == "of" and noun.dep_ == "pobj" and noun.tag_.startswith("NN")
-        and not noun.ent_type_ and noun.head is not noun
+        and not noun.ent_type_
     ):  # fmt: skip
         return str(noun.head.lower_)
     return str(prep.lower_)

@@ -53,7 +53,7 @@ class Participants:
         self._symmetric = types.symmetric
         #: what two partners do with each other ("signed a pact with Y"), not to each other
         self._mutual = types.symmetric | types.cooperative
-        self._acted_upon = types.acted_upon | types.force
+        self._acted_upon = types.acted_upon
 
     @property
     def speech_verbs(self) -> Mapping[str, str]:

@@ -159,16 +159,14 @@ class TriggerTyper:
         preposition, in that order of preference."""
         prefix = _hyphen_prefix(token)
         if prefix is not None and (prefix.lower_, base) in self.hyphen_types:
-            return self.hyphen_types[(prefix.lower_, base)], f"{prefix.text}-{token.text}"
+            return self.hyphen_types[(prefix.lower_, base)], _as_written(token)
         for child in token.children:
             if child.dep_ == "prt" and (base, child.lower_) in self.particle_types:
                 return self.particle_types[(base, child.lower_)], f"{token.text} {child.text}"
         for obj in objects:
             for noun in _noun_forms(obj):
                 if (base, noun) in self.object_types:
-                    prefix = _hyphen_prefix(obj)
-                    written = obj.text if prefix is None else f"{prefix.text}-{obj.text}"
-                    return self.object_types[(base, noun)], f"{token.text} {written}"
+                    return self.object_types[(base, noun)], f"{token.text} {_as_written(obj)}"
         for child in _prep_children(token):
             if (base, child.lower_) in self.prep_types:
                 return self.prep_types[(base, child.lower_)], f"{token.text} {child.text}"
@@ -192,15 +190,20 @@ def _hyphen_prefix(token: Token) -> Token | None:
     return kids.get(token.i - 2)
 
 
+def _as_written(token: Token) -> str:
+    """The word with the word a hyphen glues to its front ("test-fired", "sit-in"), which the
+    tokenizer split off."""
+    prefix = _hyphen_prefix(token)
+    return token.text if prefix is None else f"{prefix.text}-{token.text}"
+
+
 def _noun_forms(noun: Token) -> tuple[str, ...]:
     """The forms an object noun is looked up by: as written, without a plural s, and glued to
-    the word a hyphen joins to its front ("sit-in", "cease-fire"), with and without the
-    hyphen, since the tokenizer splits them."""
+    its hyphenated prefix ("sit-in", "cease-fire"), with and without the hyphen."""
     low = noun.lower_
-    prefix = _hyphen_prefix(noun)
-    if prefix is None:
+    glued = _as_written(noun).lower()
+    if glued == low:
         return low, low.rstrip("s")
-    glued = f"{prefix.lower_}-{low}"
     return low, low.rstrip("s"), glued, glued.rstrip("s"), glued.replace("-", "")
 
 
