@@ -363,6 +363,8 @@ def wordnet_organisations(
         country = _region(offset, synsets, country_of)
         if country is None and sector in _GLOSS_COUNTRY:
             country = _named_country(gloss.split(";")[0], nation_of or country_of)
+        elif country is None and sector == "REB":
+            country = _home_country(gloss.split(";")[0], nation_of or country_of)
         if sector == "IGO":
             country = None
         if sector == "GOV":  # the generic class: "United States Army" is an army
@@ -449,6 +451,25 @@ def _named_country(text: str, country_of: dict[str, str]) -> str | None:
             code = country_of.get(key(" ".join(words[i : i + n])))
             if code is not None:
                 return code
+    return None
+
+
+def _home_country(genus: str, nation_of: dict[str, str]) -> str | None:
+    """An armed group's home, when its gloss's first clause opens on a demonym ("a Nicaraguan
+    ... force") or says where it is ("a Kurdish guerrilla force in Iraqi Kurdistan"); not a
+    list of places ("in Egypt and Algeria"), nor any other nation it names, which may be its
+    enemy ("opposes peace with Israel")."""
+    places = nation_of | {key(part): code for part, code in COUNTRY_PARTS.items()}
+    opening = re.match(r"(?:an?|the)\s+([A-Z][\w-]*)", genus)
+    if opening is not None and key(opening.group(1)) in places:
+        return places[key(opening.group(1))]
+    for found in re.finditer(r"\bin (?:the )?((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*)", genus):
+        words = found.group(1).split()
+        code = next((places[key(" ".join(words[:n]))] for n in range(len(words), 0, -1)
+                     if key(" ".join(words[:n])) in places), None)  # fmt: skip
+        if code is not None:
+            listed = re.match(r",? (?:and|or) (?:the )?[A-Z]", genus[found.end():])
+            return None if listed else code
     return None
 
 

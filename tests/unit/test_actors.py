@@ -376,6 +376,23 @@ class TestBuild:
         assert "Justice Department" in named["Department of Justice"]["aliases"]
         assert "Justice" not in named["Department of Justice"]["aliases"]
 
+    def test_armed_groups_take_the_home_their_gloss_states(self) -> None:
+        """An armed group WordNet files under no region is of the place its gloss's first clause
+        puts it in, or of the demonym it opens on; never of a list of places or of the enemy it
+        names (Hamas "opposes peace with Israel")."""
+        country_of = {"israel": "IL", "united states": "US", "iraq": "IQ", "egypt": "EG",
+                      "algeria": "DZ", "nicaragua": "NI", "ireland": "IE"}  # fmt: skip
+        nations = country_of | {"iraqi": "IQ", "nicaraguan": "NI", "israeli": "IL"}
+        named = {o["name"]: o for o in wordnet_organisations(country_of, _role_words(),
+                                                             nation_of=nations)}  # fmt: skip
+        assert named["Ku Klux Klan"]["country"] == "US"  # "... in the United States"
+        assert named["Pesh Merga"]["country"] == "IQ"  # "... in Iraqi Kurdistan"
+        assert named["Contras"]["country"] == "NI"  # "a Nicaraguan ... force"
+        assert named["Ulster Defence Association"]["country"] == "GB"  # Northern Ireland is GB's
+        assert named["Hamas"]["country"] is None
+        assert named["International Islamic Front for Jihad against Jews and Crusaders"][
+            "country"] is None  # "... in Egypt and Algeria and Pakistan and Bangladesh"
+
     def test_cow_codes_of_a_misaligned_block_are_skipped(self) -> None:
         """A block whose code tags are all another country's (CountryInfo's Guinea carries Papua
         New Guinea's COW and ISO tags) lends them to nobody; a COW alpha code that is another
