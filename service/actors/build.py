@@ -361,10 +361,8 @@ def wordnet_organisations(
         if not names:
             continue
         country = _region(offset, synsets, country_of)
-        if country is None and sector in _GLOSS_COUNTRY:
-            country = _named_country(gloss.split(";")[0], nation_of or country_of)
-        elif country is None and sector == "REB":
-            country = _home_country(gloss.split(";")[0], nation_of or country_of)
+        if country is None:
+            country = _gloss_country(gloss.split(";")[0], sector, nation_of or country_of)
         if sector == "IGO":
             country = None
         if sector == "GOV":  # the generic class: "United States Army" is an army
@@ -452,6 +450,14 @@ def _named_country(text: str, country_of: dict[str, str]) -> str | None:
             if code is not None:
                 return code
     return None
+
+
+def _gloss_country(genus: str, sector: str, nation_of: dict[str, str]) -> str | None:
+    """The country the first clause of a gloss gives a body WordNet files under no region: a
+    national body's first nation, an armed group's home; an international one has none."""
+    if sector in _GLOSS_COUNTRY:
+        return _named_country(genus, nation_of)
+    return _home_country(genus, nation_of) if sector == "REB" else None
 
 
 def _home_country(genus: str, nation_of: dict[str, str]) -> str | None:
