@@ -21,7 +21,8 @@ Sources and licences:
   services, armies, legislatures, courts, news agencies and international organisations
   (instances and hyponyms of those classes), each with the country WordNet files it under (its
   region domain; for a national body without one, the first country, demonym or capital its
-  gloss names: "the Israeli unicameral parliament") and the sector of the class it belongs to.
+  gloss names: "the Israeli unicameral parliament"; for an armed group, the place its gloss's
+  first clause puts it in or the demonym it opens on) and the sector of its class.
 - pycountry (LGPL-2.1, ISO 3166-1): the codes and the names news uses; the project's own
   gazetteer (service/entities/data/gazetteer.json) for common aliases and demonym plurals.
 
