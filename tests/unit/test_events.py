@@ -412,6 +412,22 @@ class TestDetails:
         appeal = extract("Kenya appealed to international donors for food aid for the regions.")
         assert [(e.type, e.trigger) for e in appeal][:1] == [("REQUEST", "appealed for")]
 
+    def test_cameo_verb_patterns(self, extract: Extract) -> None:
+        """CAMEO's own patterns: withdrawing troops retreats (0874; withdrawing an envoy is a
+        sanction), ruling out rejects, a protest addressed to a state complains (114, not a
+        demonstration), a pardon concedes, sinking a boat attacks, summoning a high
+        commissioner is summoning an envoy."""
+        cases = {
+            "Uganda withdrew its troops from Congo on Monday.": ("RETREAT", "withdrew troops"),
+            "Iran ruled out talks with the United States.": ("REJECT", "ruled out"),
+            "Vietnam protested to China over the seizure of its boats.": ("ACCUSE", "protested to"),
+            "The Thai king pardoned 30 Cambodian prisoners.": ("CONCEDE", "pardoned"),
+            "The Sri Lankan navy sank two rebel boats.": ("ASSAULT", "sank"),
+            "Pakistan summoned the Indian high commissioner.": ("ACCUSE", "summoned commissioner"),
+        }
+        for text, expected in cases.items():
+            assert [(e.type, e.trigger) for e in extract(text)][:1] == [expected], text
+
     def test_a_missile_test_is_a_show_of_force(self, extract: Extract) -> None:
         """"test-fired a missile" mobilizes (CAMEO 15), it attacks no one; "fired on" attacks."""
         [test] = extract("North Korea test-fired a ballistic missile into the sea on Tuesday.")
