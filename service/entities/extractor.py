@@ -12,9 +12,11 @@ from service.entities.gazetteer import COUNTRY_HOMONYMS, ORGANISATIONS, PERSON_T
 from service.entities.geo import (
     Countries,
     Places,
+    Provinces,
     is_acronym,
     load_countries,
     load_places,
+    load_provinces,
     name_key,
 )
 from service.entities.spans import is_possessive, strip_possessive, trim_span
@@ -70,6 +72,7 @@ class EntityExtractor:
     def __init__(self) -> None:
         self._countries: Countries = load_countries()
         self._places: Places = load_places()
+        self._provinces: Provinces = load_provinces()
         self._geo_words = frozenset(
             word for form, _ in self._countries.surface_forms() for word in form.split()
         )
@@ -211,6 +214,9 @@ class EntityExtractor:
             m.geo = Geo(lat=place.lat, lon=place.lon, geonames_id=place.geonames_id)
             if name_key(f"the {m.name}") == name_key(place.name):
                 m.name = place.name  # "the Hague" was trimmed to "Hague"
+        elif m.label == "GPE":
+            # no city of that name: a province ("Aceh") has a country but is no point
+            m.country = self._provinces(m.name, countries)
 
 
 def _country_by_title(before: Span, person: Span, prior: _Mention) -> str | None:

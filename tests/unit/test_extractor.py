@@ -203,6 +203,14 @@ class TestEntityExtractor:
         entity = by_name(extract("Russia denied the report."))["Russia"]
         assert (entity.country, entity.geo) == ("RU", None)
 
+    def test_provinces_have_a_country_and_no_point(self, extract: Extract) -> None:
+        """A province is its country's and no point; 'Zaire' is the Congo, not Angola's
+        province of that name."""
+        entities = by_name(extract("Troops were sent to Aceh and to Kandahar province."))
+        assert (entities["Aceh"].country, entities["Aceh"].geo) == ("ID", None)
+        zaire = by_name(extract("Rebels seized the town of Uvira in eastern Zaire."))
+        assert zaire["Democratic Republic of the Congo"].country == "CD"
+
     def test_place_tagged_person_becomes_place(self, extract: Extract) -> None:
         """A city of a million people is a place even when the model says PERSON."""
         entity = by_name(extract("Kyiv accused Moscow of shelling Kharkiv overnight."))["Kharkiv"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from service.entities.geo import Countries, Places, load_countries, load_places, name_key
+from service.entities.geo import (
+    Countries,
+    Places,
+    Provinces,
+    load_countries,
+    load_places,
+    load_provinces,
+    name_key,
+)
 
 
 @pytest.fixture(scope="module")
@@ -17,6 +25,12 @@ def countries() -> Countries:
 def places() -> Places:
     """The city index, built once (about a second)."""
     return load_places()
+
+
+@pytest.fixture(scope="module")
+def provinces() -> Provinces:
+    """The province index, built once."""
+    return load_provinces()
 
 
 class TestNameKey:
@@ -45,6 +59,7 @@ class TestCountries:
             ("Republic of Korea", ("South Korea", "KR")),
             ("Ukraine", ("Ukraine", "UA")),
             ("Türkiye", ("Turkey", "TR")),
+            ("Zaire", ("Democratic Republic of the Congo", "CD")),
             ("Korea", None),
             ("Us", None),
             ("Uk", None),
@@ -66,6 +81,7 @@ class TestCountries:
             ("Russians", ("Russian", "RU")),
             ("Chinese", ("Chinese", "CN")),
             ("Britons", ("British", "GB")),
+            ("Zairean", ("Zairean", "CD")),
             ("Laos", None),
             ("Korean", None),
         ],
@@ -136,3 +152,27 @@ class TestPlaces:
     def test_unknown_names(self, places: Places, name: str) -> None:
         """Names that are no city give nothing."""
         assert places(name) is None
+
+
+class TestProvinces:
+    @pytest.mark.parametrize(
+        ("name", "countries", "code"),
+        [
+            ("Aceh", (), "ID"),  # second level in ISO 3166-2 (under Sumatra)
+            ("Helmand", (), "AF"),
+            ("Quang Binh", (), "VN"),  # written without the diacritics of "Quảng Bình"
+            ("Punjab", (), None),  # India's and Pakistan's
+            ("Punjab", ("PK", "US"), "PK"),
+            ("Punjab", ("PK", "IN"), None),
+            ("Georgia", (), None),  # a country before a U.S. state
+            ("Hong Kong SAR", (), None),  # a territory with its own code, not China's
+            ("Zaire", (), None),  # Angola's province, but Zaire is the country's old name
+            ("Atlantis", (), None),
+        ],
+    )
+    def test_province_country(
+        self, provinces: Provinces, name: str, countries: tuple[str, ...], code: str | None
+    ) -> None:
+        """A province's country, when its name is one country's or the article picks it."""
+        assert provinces(name, countries) == code
+
