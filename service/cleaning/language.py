@@ -64,6 +64,11 @@ ENGLISH_WORDS: Final[frozenset[str]] = frozenset(_TABLES.english_words)
 #: Enough text to judge; detection cost grows with length.
 MAX_CHARS: Final[int] = 5_000
 
+#: When the model's first two guesses hold less than this share, it cannot tell: a short line
+#: of names ("Putin met Erdogan in Sochi.") spreads its guesses over Dutch, Slovene, Hausa...
+#: and such a line in Latin script is read as English, the language served, not refused.
+UNSURE: Final[float] = 0.6
+
 _WORD = re.compile(r"\b[a-z]+\b")
 # A long stretch without a letter (emoji, symbols, digits, punctuation floods) says nothing
 # about the language and would fill the sample: it is read as one space.
@@ -100,10 +105,16 @@ class LanguageDetector:
     def _ranked(self, sample: str) -> tuple[str, float]:
         ranked = self._model.rank(sample)
         code, probability = ranked[0]
-        if code != "en" and self._reads_english(sample):
+        if code != "en" and (self._reads_english(sample) or self._unsure(ranked, sample)):
             # Names ("Kim Jong Un met Putin") drag short English text to Dutch or Indonesian.
             return "en", float(dict(ranked).get("en", 0.0))
         return str(code), float(probability)
+
+    @staticmethod
+    def _unsure(ranked: list[tuple[str, float]], sample: str) -> bool:
+        """Whether the model cannot tell the language of a text in Latin script."""
+        top = sum(float(p) for _, p in ranked[:2])
+        return top < UNSURE and is_latin_script(sample)
 
     @staticmethod
     def _reads_english(text: str) -> bool:

@@ -32,6 +32,11 @@ ENGLISH = [
     "NORTH KOREA SENDS TROOPS TO RUSSIA, SEOUL SAYS",
     "Scholz, Macron and Sanchez met in Brussels.",
     "Shares of Apple rose 3% on Tuesday after the company said profits had doubled.",
+    # the model spreads its guesses over Dutch, Slovene, Afrikaans, Hausa: it cannot tell
+    "Putin met Erdogan in Sochi.",
+    "Obasanjo met Abacha in Abuja.",
+    "Kim Jong Un met Moon Jae-in at Panmunjom.",
+    "King Abdullah II of Jordan met Iraqi Prime Minister Nouri al-Maliki in Amman on Sunday.",
 ]
 
 OTHER = [
@@ -45,6 +50,9 @@ OTHER = [
     ("zh", "朝鲜向俄罗斯派遣了军队，韩国情报机构表示。"),
     ("it", "Il governo ha annunciato nuove misure per l'economia."),
     ("nl", "De regering heeft maandag nieuwe maatregelen aangekondigd."),
+    ("ha", "Shugaban kasar Najeriya ya gana da ministoci a Abuja ranar Litinin."),
+    ("sw", "Rais wa Kenya alikutana na viongozi wa upinzani mjini Nairobi."),
+    ("ms", "Presiden Joko Widodo bertemu dengan Perdana Menteri Malaysia di Jakarta."),
 ]
 
 
