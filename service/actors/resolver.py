@@ -55,6 +55,9 @@ _MAIN_MENTIONS: Final = 3
 _BEFORE_CHARS: Final = 80
 #: Countries whose leaders English news names family name first ("Xi Jinping", "Kim Jong Un").
 _FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
+#: a regnal number ends a monarch's or pope's name and is no surname ("Faisal II" is not the
+#: "II" of "John Paul II"); "xi" is left out: it is Xi Jinping's family name
+_REGNAL: Final = re.compile(r"(?:i{1,3}|iv|vi{0,3}|ix|xi{2,3}|xiv|xvi{0,3}|x)")
 _BEFORE_WORDS: Final = 5
 #: a capitalised name right before "(", which an acronym in the brackets abbreviates
 _EXPANSION: Final = re.compile(r"((?:[A-Z][\w.'&-]*\s+(?:(?:of|for|and|the|de)\s+)*){1,8})\($")
@@ -456,6 +459,8 @@ def _people_index(
             if person.head:
                 words = _key(name).split()
                 last = words[-1]
+                if len(words) > 1 and _REGNAL.fullmatch(last):
+                    continue  # a monarch by regnal name: the whole name or nothing
                 if person.country in _FAMILY_NAME_FIRST and len(words) > 1:
                     by_surname[words[0]].append(person)  # "Xi Jinping" is "Xi"
                 by_surname[last].append(person)

@@ -264,6 +264,16 @@ class TestSurnames:
         story = ActorContext.of([entity("Britain", "GPE", "GB")])
         assert resolver.resolve("John Smith", john, story) == ("GB", "GOV")
 
+    def test_a_regnal_number_is_no_surname(self) -> None:
+        """'Faisal II' of Iraq lends nothing to 'John Paul II' in a story naming Iraq; the
+        whole regnal name still finds its king."""
+        resolver = ActorResolver(_kb([_head("Faisal II", "IQ")]))
+        story = ActorContext.of([entity("Iraq", "GPE", "IQ")])
+        pope = entity("John Paul II", "PERSON")
+        assert resolver.resolve("John Paul II", pope, story) == (None, None)
+        king = entity("Faisal II", "PERSON")
+        assert resolver.resolve("Faisal II", king, story) == ("IQ", "GOV")
+
 
 class TestOffice:
     def test_the_office_written_beats_a_namesake(self) -> None:
