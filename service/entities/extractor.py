@@ -149,7 +149,7 @@ class EntityExtractor:
             m.name, m.country, m.label, m.known = org[0], org[1], "ORG", True
             return
         words = m.name.split()
-        if m.label == "PERSON":
+        if m.label == "PERSON" and self._countries.demonym(m.name) is None:
             self._person(m)
             return
         country = self._countries.country(m.name)

@@ -203,6 +203,12 @@ class TestEntityExtractor:
         entity = by_name(extract("Russia denied the report."))["Russia"]
         assert (entity.country, entity.geo) == ("RU", None)
 
+    def test_a_demonym_is_no_person(self, extract: Extract) -> None:
+        """The model tags 'Azerbaijani' a PERSON here; a demonym names a people, not a person."""
+        entity = by_name(extract("Armenian and Azerbaijani ministers met in Geneva."))[
+            "Azerbaijani"]  # fmt: skip
+        assert (entity.label, entity.country) == ("NORP", "AZ")
+
     def test_provinces_have_a_country_and_no_point(self, extract: Extract) -> None:
         """A province is its country's and no point; 'Zaire' is the Congo, not Angola's
         province of that name."""
