@@ -163,7 +163,7 @@ class Targets:
         second: list[list[Token]] = []  # prepositions of prepositional objects come later
         for prep in children(token, ("prep",)):
             if prep.lower_ in self._target_preps:
-                pobjs = children(prep, ("pobj", "pcomp"))
+                pobjs = [_clause_subject(c) for c in children(prep, ("pobj", "pcomp"))]
                 groups.append(pobjs)
                 second += _prep_objects(pobjs, self._target_preps)
         for obj in objs:
@@ -220,12 +220,24 @@ def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:
     return [e for m in with_conjuncts(head) for t in np_tokens(m) if (e := index.of(t)) is not None]
 
 
+def _clause_subject(pobj: Token) -> Token:
+    """"talk with rebels holding hostages at the Japanese embassy" is parsed as talking with a
+    clause whose subject is the rebels: that subject is whom the preposition names."""
+    if pobj.dep_ == "pcomp":
+        return next(iter(children(pobj, ("nsubj",))), pobj)
+    return pobj
+
+
+def _objects(prep: Token) -> list[Token]:
+    """A preposition's objects, and the subject of a clause parsed as its object."""
+    return children(prep, ("pobj",)) + [
+        s for c in children(prep, ("pcomp",)) for s in children(c, ("nsubj",))
+    ]
+
+
 def _prep_objects(heads: list[Token], preps: Collection[str]) -> list[list[Token]]:
     """The objects of each head's prepositions among `preps`, one group per preposition."""
-    return [
-        children(p, ("pobj",)) for head in heads for p in children(head, ("prep",))
-        if p.lower_ in preps
-    ]  # fmt: skip
+    return [_objects(p) for head in heads for p in children(head, ("prep",)) if p.lower_ in preps]
 
 
 def _unlisted_name(head: Token, index: EntityIndex) -> bool:

@@ -428,6 +428,16 @@ class TestDetails:
         for text, expected in cases.items():
             assert [(e.type, e.trigger) for e in extract(text)][:1] == [expected], text
 
+    def test_the_subject_of_a_clause_after_a_preposition(self, extract: Extract) -> None:
+        """"negotiate with the rebels holding hostages at the Japanese residence" is parsed as
+        negotiating with a clause: its subject, the rebels, is the target, not Japan."""
+        events = extract(
+            "The Peruvian government offered to negotiate with the Tupac Amaru rebels holding"
+            " hostages at the Japanese ambassador's residence."
+        )
+        assert events and all(e.target_country != "JP" for e in events)
+        assert "the Tupac Amaru rebels" in {e.target for e in events}
+
     def test_a_missile_test_is_a_show_of_force(self, extract: Extract) -> None:
         """"test-fired a missile" mobilizes (CAMEO 15), it attacks no one; "fired on" attacks."""
         [test] = extract("North Korea test-fired a ballistic missile into the sea on Tuesday.")
