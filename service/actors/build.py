@@ -471,9 +471,7 @@ def _home_country(genus: str, nation_of: dict[str, str]) -> str | None:
     if opening is not None and key(opening.group(1)) in places:
         return places[key(opening.group(1))]
     for found in re.finditer(r"\bin (?:the )?((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*)", genus):
-        words = found.group(1).split()
-        code = next((places[key(" ".join(words[:n]))] for n in range(len(words), 0, -1)
-                     if key(" ".join(words[:n])) in places), None)  # fmt: skip
+        code = _named_country(found.group(1), places)
         if code is not None:
             listed = re.match(r",? (?:and|or) (?:the )?[A-Z]", genus[found.end():])
             return None if listed else code

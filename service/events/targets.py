@@ -163,7 +163,7 @@ class Targets:
         second: list[list[Token]] = []  # prepositions of prepositional objects come later
         for prep in children(token, ("prep",)):
             if prep.lower_ in self._target_preps:
-                pobjs = [_clause_subject(c) for c in children(prep, ("pobj", "pcomp"))]
+                pobjs = _objects(prep, clauses=True)
                 groups.append(pobjs)
                 second += _prep_objects(pobjs, self._target_preps)
         for obj in objs:
@@ -220,19 +220,15 @@ def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:
     return [e for m in with_conjuncts(head) for t in np_tokens(m) if (e := index.of(t)) is not None]
 
 
-def _clause_subject(pobj: Token) -> Token:
-    """"talk with rebels holding hostages at the Japanese embassy" is parsed as talking with a
-    clause whose subject is the rebels: that subject is whom the preposition names."""
-    if pobj.dep_ == "pcomp":
-        return next(iter(children(pobj, ("nsubj",))), pobj)
-    return pobj
-
-
-def _objects(prep: Token) -> list[Token]:
-    """A preposition's objects, and the subject of a clause parsed as its object."""
-    return children(prep, ("pobj",)) + [
-        s for c in children(prep, ("pcomp",)) for s in children(c, ("nsubj",))
-    ]
+def _objects(prep: Token, *, clauses: bool = False) -> list[Token]:
+    """A preposition's objects. A clause parsed as its object stands for its subject ("talk
+    with rebels holding hostages at the Japanese embassy" talks with the rebels); with
+    `clauses`, a clause without one stands for itself ("charged with helping the rebels")."""
+    out: list[Token] = []
+    for obj in children(prep, ("pobj", "pcomp")):
+        subjects = children(obj, ("nsubj",)) if obj.dep_ == "pcomp" else [obj]
+        out += subjects or ([obj] if clauses else [])
+    return out
 
 
 def _prep_objects(heads: list[Token], preps: Collection[str]) -> list[list[Token]]:
