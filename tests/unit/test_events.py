@@ -371,16 +371,17 @@ class TestDetails:
         assert {(e.actor, e.actor_country) for e in events} >= {("Antony Blinken", "US")}
 
     def test_a_group_no_country_places_is_where_the_act_is(self, extract: Extract) -> None:
-        """"an offensive against Taliban militants in the Swat valley": the group has no country
-        of its own, so it takes the act's, as an unnamed group does; a named group acted on
-        alone ("sanctions on Hamas") is not given one."""
+        """"an offensive against Boko Haram militants in the Sambisa forest": the group has no
+        country of its own, so it takes the act's, as an unnamed group does; a named group acted
+        on alone ("sanctions on Hamas") is not given one."""
         [offensive] = extract(
-            "Pakistan's army launched an offensive against Taliban militants in the Swat valley."
+            "Nigeria's army launched an offensive against Boko Haram militants in the Sambisa"
+            " forest."
         )
         assert (offensive.type, offensive.actor_country, offensive.target_country) == (
-            "ASSAULT", "PK", "PK",
+            "ASSAULT", "NG", "NG",
         )  # fmt: skip
-        assert offensive.target is not None and "Taliban militants" in offensive.target
+        assert offensive.target is not None and "Boko Haram militants" in offensive.target
         [sanctions] = extract("The United States imposed sanctions on Hamas.")
         assert (sanctions.target, sanctions.target_country) == ("Hamas", None)
 
@@ -416,8 +417,11 @@ class TestDetails:
         """CAMEO's own patterns: withdrawing troops retreats (0874; withdrawing an envoy is a
         sanction), ruling out rejects, a protest addressed to a state complains (114, not a
         demonstration), a pardon concedes, sinking a boat attacks, summoning a high
-        commissioner is summoning an envoy."""
+        commissioner is summoning an envoy; releasing people retreats (PLOVER's RETREAT has
+        release as a mode, as it has withdrawal)."""
         cases = {
+            "Colombian rebels freed three Ecuadorean soldiers.": ("RETREAT", "freed"),
+            "Cuba released 52 political prisoners.": ("RETREAT", "released prisoners"),
             "Uganda withdrew its troops from Congo on Monday.": ("RETREAT", "withdrew troops"),
             "Iran ruled out talks with the United States.": ("REJECT", "ruled out"),
             "Vietnam protested to China over the seizure of its boats.": ("ACCUSE", "protested to"),
@@ -493,8 +497,8 @@ class TestDetails:
         # the body a request addresses is its target, not a country named further out
         [ask] = extract("The White House asked Congress to approve $1.7 billion in aid to Chad.")
         assert (ask.target, ask.target_country) == ("Congress", "US")
-        [attack] = extract("American troops attacked the Taliban.")
-        assert (attack.target, attack.target_country) == ("Taliban", None)
+        [attack] = extract("American troops attacked Boko Haram.")
+        assert (attack.target, attack.target_country) == ("Boko Haram", None)
 
     def test_unnamed_sides_of_force_are_where_it_is(self, extract: Extract) -> None:
         """An unnamed attacker ("a suicide bomber") acts where the attack is, as protesters
