@@ -65,9 +65,9 @@ train-events: setup ## rebuild the event typers (n-gram, encoder head) and deriv
 	$(PY) -m service.events.train --data $(DATA)
 	$(PY) -m service.events.train_encoder --data $(DATA)
 
-actors-kb: setup ## rebuild service/actors/data/actors.json: make actors-kb SRC=<CountryInfo> [REIGN=<REIGN>]
-	@test -n "$(SRC)" || { echo "usage: make actors-kb SRC=<CountryInfo checkout or git copy> [REIGN=<REIGN.github.io checkout or git copy>]"; exit 2; }
-	$(PY) -m service.actors.build --countryinfo $(SRC) $(if $(REIGN),--reign $(REIGN))
+actors-kb: setup ## rebuild service/actors/data/actors.json: make actors-kb SRC=<CountryInfo> [REIGN=<REIGN>] [UCDP=<UCDP actor list>]
+	@test -n "$(SRC)" || { echo "usage: make actors-kb SRC=<CountryInfo checkout or git copy> [REIGN=<REIGN.github.io checkout or git copy>] [UCDP=<ucdp-actor-*.csv, or a checkout or git copy holding it>]"; exit 2; }
+	$(PY) -m service.actors.build --countryinfo $(SRC) $(if $(REIGN),--reign $(REIGN)) $(if $(UCDP),--ucdp $(UCDP))
 
 train-lines: setup ## rebuild the scraped-text line model: make train-lines DATA=../shared/data/cleaning
 	@test -n "$(DATA)" || { echo "usage: make train-lines DATA=<folder with articles_plaintext.jsonl and truth.jsonl>"; exit 2; }

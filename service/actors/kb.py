@@ -74,7 +74,7 @@ class Organisation(DataFile):
     aliases: list[Name] = Field(default_factory=list)
     country: CountryCode | None = Field(description="Null for international organisations.")
     sector: Sector
-    source: Literal["wordnet"]
+    source: Literal["wordnet", "ucdp"]
 
 
 class ActorKB(DataFile):

@@ -33,6 +33,7 @@ from service.actors.kb import (
     load_agents,
     load_kb,
 )
+from service.entities.geo import load_provinces
 from service.models import Entity
 
 __all__ = ["ActorContext", "ActorResolver", "Party", "shipped_resolver"]
@@ -60,6 +61,10 @@ _FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
 _REGNAL: Final = re.compile(r"(?:i{1,3}|iv|vi{0,3}|ix|xi{2,3}|xiv|xvi{0,3}|x)")
 _BEFORE_WORDS: Final = 5
 #: a capitalised name right before "(", which an acronym in the brackets abbreviates
+#: a place after a name and up to two role words: "(rebels) in Aceh", "of Ivory Coast"
+_LOCATED: Final = re.compile(
+    r"\s+((?:[a-z][\w-]*\s+){0,2})(?:in|of)\s+(?:the\s+)?((?:[A-Z][\w.'-]*\s*){1,4})"
+)
 _EXPANSION: Final = re.compile(r"((?:[A-Z][\w.'&-]*\s+(?:(?:of|for|and|the|de)\s+)*){1,8})\($")
 
 
@@ -197,6 +202,7 @@ class ActorResolver:
                 for form in _plurals(word):
                     self._agents.setdefault(form, sector)
         self._titles = {form for t in agents.titles for form in _plurals(t)}
+        self._provinces = load_provinces()
         self._deferring = {form for t in agents.deferring for form in _plurals(t)}
         self._longest = max(
             len(k.split())
@@ -241,7 +247,7 @@ class ActorResolver:
             if near.titled and reading.person is None:
                 # "President Buhari": a titled name may be a head by surname alone
                 reading.person = self._by_surname(tokens, context, titled=True)
-        near.country = near.country or self._located(after)
+        near.country = near.country or self._located(after, context)
         if near.country is None and entity.label == "ORG":
             near.country, sector = self._expanded(context.before(entity), entity.name, context)
             near.sector = near.sector or sector
@@ -383,16 +389,23 @@ class ActorResolver:
         reading = self._read(_tokens(match.group(1)), context, people=False)
         return reading if reading.titled else _Reading()
 
-    def _located(self, text: str) -> str | None:
-        """The country of a place right after a name: "... in Abuja", "... of Ivory Coast"."""
-        match = re.match(r"\s+(?:in|of)\s+(?:the\s+)?((?:[A-Z][\w.'-]*\s*){1,4})", text)
-        if match is None:
+    def _located(self, text: str, context: ActorContext) -> str | None:
+        """The country of a place right after a name, or after the role words the name
+        modifies: "... in Abuja", "... of Ivory Coast", "Boko Haram gunmen in Borno state"; a
+        province names its country too (service.entities.geo.Provinces)."""
+        match = _LOCATED.match(text)
+        if match is None or any(t.key not in self._agents for t in _tokens(match.group(1))):
             return None
-        words = _tokens(match.group(1))
+        words = _tokens(match.group(2))
         for n in range(len(words), 0, -1):
             place = self._places.get(" ".join(t.key for t in words[:n]))
             if place is not None:
                 return place[0]
+        countries = [code for code, _ in context.countries]
+        for n in range(len(words), 0, -1):
+            country = self._provinces(" ".join(t.text for t in words[:n]), countries)
+            if country is not None:
+                return country
         return None
 
     def _modified(self, text: str) -> Sector | None:

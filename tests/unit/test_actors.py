@@ -11,9 +11,11 @@ from service.actors.build import (
     CountryBlock,
     _cow_codes,
     _government_sector,
+    _merged,
     _role_words,
     parse_countryinfo,
     parse_reign,
+    parse_ucdp,
     wordnet_organisations,
 )
 from service.actors.kb import SECTORS, ActorKB, AgentWords, load_agents, load_kb
@@ -122,10 +124,10 @@ class TestEntities:
             ("Kim", "PERSON", None, (None, None)),
             ("Erdogan", "GPE", None, ("TR", "GOV")),
             ("Hezbollah", "ORG", None, ("LB", "REB")),
-            ("Taliban", "ORG", None, (None, "REB")),
+            ("Taliban", "ORG", None, ("AF", "REB")),
             ("United Nations", "ORG", None, (None, "IGO")),
             ("Central Intelligence Agency", "ORG", None, ("US", "SPY")),
-            ("Libyan National Army", "ORG", None, ("LY", "MIL")),
+            ("Malian Armed Forces", "ORG", None, ("ML", "MIL")),
             ("Amnesty International", "ORG", None, (None, "NGO")),
             ("Russian", "NORP", "RU", ("RU", None)),
             ("Ngo Xuan Lich", "PERSON", None, (None, None)),
@@ -185,6 +187,26 @@ class TestContext:
         context = ActorContext(text=sentence).at((0, len(sentence)))
         court = entity("Federal High Court", "ORG", at=4)
         assert resolver.resolve("Federal High Court", court, context) == ("NG", "JUD")
+
+    @pytest.mark.parametrize(
+        ("sentence", "name", "expected"),
+        [
+            ("Zubaru Kamal gunmen in Borno state opened fire.", "Zubaru Kamal", "NG"),
+            ("Zubaru Kamal fighters of Helmand attacked.", "Zubaru Kamal", "AF"),
+            ("Zubaru Kamal in Aceh said so.", "Zubaru Kamal", "ID"),
+            ("Zubaru Kamal held talks in Aceh.", "Zubaru Kamal", None),
+            ("Zubaru Kamal gunmen near Borno state attacked.", "Zubaru Kamal", None),
+        ],
+    )  # fmt: skip
+    def test_place_after_the_role_an_organisation_plays(
+        self, resolver: ActorResolver, sentence: str, name: str, expected: str | None
+    ) -> None:
+        """'X gunmen in Borno state': the group is placed by the province after the role word
+        its name modifies; other words between the name and the place ('held talks in') place
+        nothing."""
+        context = ActorContext(text=sentence).at((0, len(sentence)))
+        org = entity(name, "ORG", at=0)
+        assert resolver.resolve(name, org, context)[0] == expected
 
     @pytest.mark.parametrize(
         ("sentence", "acronym", "expected"),
@@ -435,3 +457,60 @@ class TestBuild:
             ("Surangel Whipps", "PW", 2021, None),
             ("Al-Assad", "SY", 1971, 2000),
         ]
+
+    def test_ucdp_groups_take_their_home(self) -> None:
+        """A UCDP armed group (Org 1) is of the nation its name gives, else of the first of at
+        most three countries it fought in; not of one that fought in more, nor of a state UCDP
+        draws wider than ISO (its Israel holds the Palestinian territories); a government
+        (Org 4), a group without a proper name and a common word are no names; a ruling
+        authority is GOV."""
+        text = (
+            "ActorId,NameData,NameOrig,NameOrigFullEng,NewName,NewNameFullEng,Org,Location\n"
+            "1,Kandari Front,Kandari Front,n/a,,,1,\"Kandaria, Pakistan\"\n"
+            "2,Wide Net,Wide Net,n/a,,,1,\"Pakistan, Kandaria, Iraq, Russia (Soviet Union)\"\n"
+            "3,Sahm Brigades,Sahm Brigades,n/a,,,1,Israel\n"
+            "4,Government of Kandaria,Government of Kandaria,n/a,,,4,Kandaria\n"
+            "5,PIF,PIF,Pakistani Independence Front,,,1,\"Kandaria, Iraq\"\n"
+            "6,gunmen,gunmen,n/a,,,1,Iraq\n"
+            "7,KNA,KNA,Kandari National Authority,,,1,Kandaria\n"
+            "8,\"Asa Front, Bata Front\",n/a,\"Forces of Abu (Aba, Abe)\",,,1,"
+            "\"Russia (Soviet Union), Iraq\"\n"
+            "9,Sahli,Sahli,Spiders,,,1,Kandaria\n"
+        )
+        country_of = {"kandaria": "KD", "pakistan": "PK", "iraq": "IQ", "israel": "IL",
+                      "russia": "RU"}  # fmt: skip
+        nations = country_of | {"pakistani": "PK", "kandari": "KD"}
+        rows = parse_ucdp(text, country_of, _role_words(), nation_of=nations, common={"spider"})
+        found = {r["name"]: (r["country"], r["sector"], r["aliases"]) for r in rows}
+        assert found["Kandari Front"][:3] == ("KD", "REB", [])
+        assert found["Wide Net"][0] is None
+        assert found["Sahm Brigades"][0] is None
+        assert found["PIF"] == ("PK", "REB", ["Pakistani Independence Front"])
+        assert found["KNA"][:2] == ("KD", "GOV")
+        assert found["Asa Front"] == (None, "REB", ["Bata Front", "Forces of Abu (Aba, Abe)"])
+        assert "Government of Kandaria" not in found and "gunmen" not in found
+        assert found["Sahli"][2] == []  # "Spiders": a word WordNet has for something else
+
+    def test_wordnet_says_where_a_group_is_from_ucdp_fills_the_gaps(self) -> None:
+        """A group in both keeps WordNet's country and takes UCDP's names; UCDP's home fills
+        one WordNet lacks, and a nation the group's name gives outranks WordNet's region; a
+        UCDP group WordNet lacks is added."""
+        wordnet = [
+            {"name": "Taliban", "aliases": ["Taleban"], "country": None, "sector": "REB"},
+            {"name": "Hizballah", "aliases": ["Hezbollah"], "country": "LB", "sector": "REB"},
+            {"name": "al-Fatah", "aliases": ["Fatah"], "country": "IL", "sector": "REB"},
+        ]
+        ucdp = [
+            {"name": "Taleban", "aliases": [], "country": "AF", "named": False},
+            {"name": "Hezbollah", "aliases": ["Party of God"], "country": "IL", "named": False},
+            {"name": "Fatah", "aliases": ["Palestinian National Liberation Movement"],
+             "country": "PS", "named": True},
+            {"name": "M23", "aliases": [], "country": "CD", "named": False},
+        ]  # fmt: skip
+        merged = {e["name"]: (e["country"], e["aliases"]) for e in _merged(wordnet, ucdp)}
+        assert merged == {
+            "Taliban": ("AF", ["Taleban"]),
+            "Hizballah": ("LB", ["Hezbollah", "Party of God"]),
+            "al-Fatah": ("PS", ["Fatah", "Palestinian National Liberation Movement"]),
+            "M23": ("CD", []),
+        }
