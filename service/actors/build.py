@@ -618,6 +618,9 @@ def _countries(blocks: Sequence[CountryBlock]) -> dict[str, dict[str, Any]]:
         code = country.alpha_2
         names = [country.name, getattr(country, "common_name", None),
                  getattr(country, "official_name", None)]  # fmt: skip
+        # "Falkland Islands (Malvinas)" is written "Falkland Islands" (a name two countries
+        # would share so, "Virgin Islands", goes to neither below)
+        names.append(re.sub(r"\s*\([^)]*\)$", "", country.name))
         out[code] = {
             "name": COUNTRY_NAMES.get(code) or getattr(country, "common_name", country.name),
             "names": [n for n in names if n],

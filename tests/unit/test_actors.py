@@ -9,10 +9,12 @@ import pytest
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors.build import (
     CountryBlock,
+    _countries,
     _cow_codes,
     _government_sector,
     _merged,
     _role_words,
+    key,
     parse_countryinfo,
     parse_reign,
     parse_ucdp,
@@ -424,6 +426,14 @@ class TestBuild:
         assert named["Hamas"]["country"] is None
         assert named["International Islamic Front for Jihad against Jews and Crusaders"][
             "country"] is None  # "... in Egypt and Algeria and Pakistan and Bangladesh"
+
+    def test_a_country_name_without_its_bracket(self) -> None:
+        """"Falkland Islands (Malvinas)" is written "Falkland Islands"; "Virgin Islands" would
+        be two countries' name, so it is neither's."""
+        countries = _countries([])
+        assert "Falkland Islands" in countries["FK"]["names"]
+        assert not any(key(n) == "virgin islands"
+                       for code in ("VG", "VI") for n in countries[code]["names"])  # fmt: skip
 
     def test_cow_codes_of_a_misaligned_block_are_skipped(self) -> None:
         """A block whose code tags are all another country's (CountryInfo's Guinea carries Papua
