@@ -48,7 +48,7 @@ import json
 import re
 import subprocess
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -521,11 +521,12 @@ def parse_ucdp(
         # a field may list several names: "KADEK, KONGRA-GEL, PKK"
         names = _unique(n for f in fields for part in _listed(row.get(f) or "")
                         if (n := " ".join(part.split())) and n != "n/a")  # fmt: skip
-        # a role word, a country's name or a word that names something else ("Union",
-        # Seleka's; "Tibet"; `common`) names no one group; an acronym is written in capitals
+        # a role word, a country's name or words that name something else ("Union", Seleka's;
+        # "The Base", al-Qaida's; "Tibet"; `common`) name no one group; an acronym is written
+        # in capitals
         names = [n for n in names if len(n) > 2 and _proper(n) and key(n) not in roles
                  and key(n) not in country_of
-                 and (n.isupper() or not {key(n), _singular(key(n))} & set(common))]  # fmt: skip
+                 and (n.isupper() or not _words(key(n)) & set(common))]  # fmt: skip
         places = [p for p in _listed(row.get("Location") or "") if p]
         if not names or not places:
             continue
@@ -542,9 +543,10 @@ def parse_ucdp(
     return out
 
 
-def _singular(word: str) -> str:
-    """'spiders' -> 'spider', 'outlaws' -> 'outlaw' (WordNet lists nouns singular)."""
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+def _words(name: str) -> set[str]:
+    """A lower-case name as WordNet may list it: 'the base' -> base, 'spiders' -> spider."""
+    name = name.removeprefix("the ")
+    return {name, name[:-1] if name.endswith("s") and not name.endswith("ss") else name}
 
 
 def _renamed(
@@ -586,16 +588,27 @@ def _merged(wordnet: list[dict[str, Any]], ucdp: list[dict[str, Any]]) -> list[d
     # intelligence service, not the Islamic State of Iraq)
     other = {key(n) for e in wordnet if e["sector"] != "REB" for n in (e["name"], *e["aliases"])}
     ucdp = _renamed(ucdp, lambda n: key(n) not in other)
+    # the same group by a name only UCDP's one group has, not by an acronym ("FLNC": Corsica's
+    # front and the Congo's) nor a name several groups bear ("National Liberation Army"); a
+    # name two groups keep names neither (service.actors.resolver)
     by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in ucdp:
         for name in (entry["name"], *entry["aliases"]):
-            by_name[key(name)].append(entry)
-    out: list[dict[str, Any]] = []
-    used: set[int] = set()
+            if not name.isupper():
+                by_name[key(name)].append(entry)
+    by_name = defaultdict(list, {k: v for k, v in by_name.items() if len(v) == 1})
+    # ... and one WordNet group only: Egypt's al-Gama'a al-Islamiyya is also called "Islamic
+    # Group", as WordNet calls Jemaah Islamiyah too
+    matches: Counter[int] = Counter()
     for entry in wordnet:
         names = (entry["name"], *entry["aliases"])
-        same = {id(g): g for n in names for g in by_name.get(key(n), ())}.values()
-        used.update(id(g) for g in same)
+        matches.update({id(g) for n in names for g in by_name.get(key(n), ())})
+    out: list[dict[str, Any]] = []
+    used: set[int] = set(matches)
+    for entry in wordnet:
+        names = (entry["name"], *entry["aliases"])
+        same = [g for g in {id(g): g for n in names for g in by_name.get(key(n), ())}.values()
+                if matches[id(g)] == 1]  # fmt: skip
         if same:
             named = {g["country"] for g in same if g["named"]}
             homes = {g["country"] for g in same}
