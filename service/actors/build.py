@@ -521,11 +521,11 @@ def parse_ucdp(
         # a field may list several names: "KADEK, KONGRA-GEL, PKK"
         names = _unique(n for f in fields for part in _listed(row.get(f) or "")
                         if (n := " ".join(part.split())) and n != "n/a")  # fmt: skip
-        # a role word, a country's name or words that name something else ("Union", Seleka's;
-        # "The Base", al-Qaida's; "Tibet"; `common`) name no one group; an acronym is written
-        # in capitals
+        # a role word, a country's name, a description ("Hutu rebels") or words that name
+        # something else ("Union", Seleka's; "The Base", al-Qaida's; "Tibet"; `common`) name
+        # no one group; an acronym is written in capitals
         names = [n for n in names if len(n) > 2 and _proper(n) and key(n) not in roles
-                 and key(n) not in country_of
+                 and key(n) not in country_of and not _described(n, roles)
                  and (n.isupper() or not _words(key(n)) & set(common))]  # fmt: skip
         places = [p for p in _listed(row.get("Location") or "") if p]
         if not names or not places:
@@ -541,6 +541,13 @@ def parse_ucdp(
         out.append({"name": names[0], "aliases": names[1:], "country": home, "sector": sector,
                     "source": "ucdp", "named": named})  # fmt: skip
     return out
+
+
+def _described(name: str, roles: dict[str, str]) -> bool:
+    """A description, not a name: a people and what its armed members are ("Hutu rebels",
+    "Sikh insurgents"); "Mahdi Army" and "Furqan Brigades" are one group's names."""
+    words = key(name).split()
+    return len(words) == 2 and roles.get(words[-1]) == "REB" and words[-1].endswith("s")
 
 
 def _words(name: str) -> set[str]:

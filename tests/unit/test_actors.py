@@ -486,6 +486,7 @@ class TestBuild:
             "8,\"Asa Front, Bata Front\",n/a,\"Forces of Abu (Aba, Abe)\",,,1,"
             "\"Russia (Soviet Union), Iraq\"\n"
             "9,Sahli,Sahli,Spiders,,,1,Kandaria\n"
+            "10,Kandari rebels,Kandari rebels,n/a,,,1,Kandaria\n"
         )
         country_of = {"kandaria": "KD", "pakistan": "PK", "iraq": "IQ", "israel": "IL",
                       "russia": "RU"}  # fmt: skip
@@ -500,6 +501,7 @@ class TestBuild:
         assert found["Asa Front"] == (None, "REB", ["Bata Front", "Forces of Abu (Aba, Abe)"])
         assert "Government of Kandaria" not in found and "gunmen" not in found
         assert found["Sahli"][2] == []  # "Spiders": a word WordNet has for something else
+        assert "Kandari rebels" not in found  # a description, not a name
 
     def test_wordnet_says_where_a_group_is_from_ucdp_fills_the_gaps(self) -> None:
         """A group in both keeps WordNet's country and takes UCDP's names; UCDP's home fills
