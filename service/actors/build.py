@@ -26,10 +26,11 @@ Sources and licences:
 - UCDP Actor Dataset (Uppsala Conflict Data Program, ucdp-actor-*.csv, version 22.1; CC BY 4.0;
   Davies, Pettersson and Öberg 2022): the formally organised non-state armed groups of every
   armed conflict since 1946 (Org 1), their names and the countries they fought in, first where
-  it began. A group WordNet lacks takes the first of at most three as its home (the Taleban:
-  Afghanistan); one that fought in more (al-Qaida) has none. UCDP's states are Gleditsch and
-  Ward's, so its Israel holds the Palestinian territories, its Serbia Kosovo and its Morocco
-  Western Sahara: a group placed there gets no country from it.
+  it began (service.actors.ucdp). A group takes the nation its own names give, else WordNet's
+  country, else the first of at most three it fought in (the Taleban: Afghanistan); one that
+  fought in more (al-Qaida) has none. UCDP's states are Gleditsch and Ward's, so its Israel
+  holds the Palestinian territories, its Serbia Kosovo, its Morocco Western Sahara and its
+  Soviet Union fifteen countries: a group placed first there gets no country from it.
 - pycountry (LGPL-2.1, ISO 3166-1): the codes and the names news uses; the project's own
   gazetteer (service/entities/data/gazetteer.json) for common aliases and demonym plurals.
 
@@ -47,9 +48,8 @@ import io
 import json
 import re
 import subprocess
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -57,12 +57,11 @@ from typing import Any, Final
 import pycountry
 
 from service.actors.kb import KB_FILE, SECTORS, ActorKB, Person, load_agents
+from service.actors.names import key, named_country, proper, role_head, unique
+from service.actors.ucdp import merged, parse_ucdp, renamed
 from service.entities.gazetteer import COUNTRY_ALIASES, COUNTRY_NAMES, COUNTRY_PARTS, DEMONYMS
 
-__all__ = [
-    "build", "dump", "main", "parse_countryinfo", "parse_reign", "parse_ucdp",
-    "wordnet_organisations",
-]  # fmt: skip
+__all__ = ["build", "dump", "main", "parse_countryinfo", "parse_reign", "wordnet_organisations"]
 
 _SOURCES: Final = [
     "CountryInfo.120116.txt (openeventdata/CountryInfo; P. A. Schrodt; CC BY-SA 3.0)",
@@ -113,12 +112,6 @@ _MOVEMENT_ROOTS: Final = (
 #: names is theirs ("an agency of the United States government"); not for armed groups, whose
 #: glosses name their enemies as often as their home.
 _GLOSS_COUNTRY: Final = frozenset({"GOV", "SPY", "COP", "MIL", "LEG", "JUD", "PTY", "MED"})
-
-
-def key(name: str) -> str:
-    """How names are compared: no accents, lower case, no dots, single spaces."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(plain.lower().replace(".", "").replace("_", " ").split())
 
 
 def _read(path: Path, pattern: str) -> str:
@@ -357,16 +350,16 @@ def wordnet_organisations(
     # movements say what they are in their gloss: "a fundamentalist Islamic militia"
     for root, lemma in _MOVEMENT_ROOTS:
         for offset, distance in _below(synsets, root, lemma):
-            genus = _role_head(synsets[offset][2].split(";")[0], roles, first=True)
+            genus = role_head(synsets[offset][2].split(";")[0], roles, first=True)
             if offset not in best and distance > 0 and genus is not None:
                 best[offset] = (distance, len(_WORDNET_ROOTS), genus)
     # a government body's one-word short name that is also a common noun ("Justice",
     # "State", "Capital" of US departments) would name it wherever the word is written
-    common = {w for words, _, _ in synsets.values() for w in words if not _proper(w)}
+    common = {w for words, _, _ in synsets.values() for w in words if not proper(w)}
     out = []
     for offset, (distance, _, sector) in sorted(best.items()):
         words, _, gloss = synsets[offset]
-        names = [w.replace("_", " ") for w in words if _proper(w) and distance > 0
+        names = [w.replace("_", " ") for w in words if proper(w) and distance > 0
                  and not (sector == "GOV" and w.lower() in common and not w.isupper())]  # fmt: skip
         names = [n for n in names if len(n) > 2 or (n.isupper() and sector == "IGO")]
         # "Army" for the US Army, "USA": a role word or a country's name names no one group
@@ -379,7 +372,7 @@ def wordnet_organisations(
         if sector == "IGO":
             country = None
         if sector == "GOV":  # the generic class: "United States Army" is an army
-            sector = _role_head(names[0], roles) or sector
+            sector = role_head(names[0], roles) or sector
         out.append({"name": names[0], "aliases": names[1:], "country": country,
                     "sector": sector, "source": "wordnet"})  # fmt: skip
     return out
@@ -422,27 +415,6 @@ def _region(
     return None
 
 
-def _proper(word: str) -> bool:
-    """A name rather than a common noun: 'Hizballah', 'al-Qaeda', not 'militia'."""
-    return any(c.isupper() for c in word)
-
-
-def _role_head(name: str, roles: dict[str, str], *, first: bool = False) -> str | None:
-    """The sector of the last role word in a name ('Central Intelligence Agency' -> SPY), or
-    of the first in a gloss ('a fundamentalist Islamic militia; in 1995 ...')."""
-    words = re.findall(r"[a-z][a-z'-]*", key(name))
-    found = None
-    for i in range(len(words)):
-        for n in (3, 2, 1):
-            sector = roles.get(" ".join(words[i : i + n]))
-            if sector is not None:
-                if first:
-                    return sector
-                found = sector
-                break
-    return found
-
-
 def _role_words() -> dict[str, str]:
     """The reviewed role words (data/agents.yaml) with their plurals, lower case."""
     from service.actors.resolver import _plurals
@@ -452,24 +424,11 @@ def _role_words() -> dict[str, str]:
             for word in words for form in _plurals(word)}  # fmt: skip
 
 
-def _named_country(text: str, country_of: dict[str, str]) -> str | None:
-    """The first country a text names (capitalised words only, longest name first)."""
-    words = re.findall(r"[A-Za-z][A-Za-z.'-]*", text)
-    for i, word in enumerate(words):
-        if not word[0].isupper():
-            continue
-        for n in range(min(4, len(words) - i), 0, -1):
-            code = country_of.get(key(" ".join(words[i : i + n])))
-            if code is not None:
-                return code
-    return None
-
-
 def _gloss_country(genus: str, sector: str, nation_of: dict[str, str]) -> str | None:
     """The country the first clause of a gloss gives a body WordNet files under no region: a
     national body's first nation, an armed group's home; an international one has none."""
     if sector in _GLOSS_COUNTRY:
-        return _named_country(genus, nation_of)
+        return named_country(genus, nation_of)
     return _home_country(genus, nation_of) if sector == "REB" else None
 
 
@@ -483,7 +442,7 @@ def _home_country(genus: str, nation_of: dict[str, str]) -> str | None:
     if opening is not None and key(opening.group(1)) in places:
         return places[key(opening.group(1))]
     for found in re.finditer(r"\bin (?:the )?((?:[A-Z][\w'-]*)(?: [A-Z][\w'-]*)*)", genus):
-        code = _named_country(found.group(1), places)
+        code = named_country(found.group(1), places)
         if code is not None:
             listed = re.match(r",? (?:and|or) (?:the )?[A-Z]", genus[found.end():])
             return None if listed else code
@@ -491,144 +450,6 @@ def _home_country(genus: str, nation_of: dict[str, str]) -> str | None:
 
 
 # --- the whole ------------------------------------------------------------------------------
-
-
-# --- UCDP -----------------------------------------------------------------------------------
-
-#: UCDP's (Gleditsch and Ward's) states that hold other ISO 3166-1 countries: a group UCDP
-#: places there may be one of those's (Hamas: Israel, not Palestine; the Soviet Union's
-#: Baltic and Ukrainian insurgents)
-_UCDP_WIDER: Final = frozenset(
-    {"Israel", "Serbia (Yugoslavia)", "Morocco", "Russia (Soviet Union)"}
-)
-_UCDP_PLACES: Final = 3  # a group that fought in more countries has no one home
-
-
-def parse_ucdp(
-    text: str, country_of: dict[str, str], roles: dict[str, str], *,
-    nation_of: dict[str, str] | None = None, common: Collection[str] = (),
-) -> list[dict[str, Any]]:  # fmt: skip
-    """The formally organised non-state armed groups (Org 1) of the UCDP actor list, each with
-    its names and its home: the nation its name gives ("Palestinian Islamic Jihad", "Taleban
-    Movement of Pakistan"; `nation_of`: names, demonyms, capitals), else the first country it
-    fought in, of at most three (none when it fought in more, or first in a state UCDP draws
-    wider than ISO does)."""
-    out = []
-    for row in csv.DictReader(io.StringIO(text)):
-        if row.get("Org", "").strip() != "1":
-            continue
-        fields = ("NameData", "NameOrig", "NameOrigFullEng", "NewName", "NewNameFullEng")
-        # a field may list several names: "KADEK, KONGRA-GEL, PKK"
-        names = _unique(n for f in fields for part in _listed(row.get(f) or "")
-                        if (n := " ".join(part.split())) and n != "n/a")  # fmt: skip
-        # a role word, a country's name, a description ("Hutu rebels") or words that name
-        # something else ("Union", Seleka's; "The Base", al-Qaida's; "Tibet"; `common`) name
-        # no one group; an acronym is written in capitals
-        names = [n for n in names if len(n) > 2 and _proper(n) and key(n) not in roles
-                 and key(n) not in country_of and not _described(n, roles)
-                 and (n.isupper() or not _words(key(n)) & set(common))]  # fmt: skip
-        places = [p for p in _listed(row.get("Location") or "") if p]
-        if not names or not places:
-            continue
-        home = next((c for n in names if (c := _named_country(n, nation_of or country_of))),
-                    None)  # fmt: skip
-        named = home is not None
-        if home is None and len(places) <= _UCDP_PLACES and places[0] not in _UCDP_WIDER:
-            home = _ucdp_country(places[0], country_of)
-        # UCDP's parties are armed groups, save an authority that rules a territory ("the
-        # Palestinian National Authority")
-        sector = "GOV" if _role_head(names[-1], roles) == "GOV" else "REB"
-        out.append({"name": names[0], "aliases": names[1:], "country": home, "sector": sector,
-                    "source": "ucdp", "named": named})  # fmt: skip
-    return out
-
-
-def _described(name: str, roles: dict[str, str]) -> bool:
-    """A description, not a name: a people and what its armed members are ("Hutu rebels",
-    "Sikh insurgents"); "Mahdi Army" and "Furqan Brigades" are one group's names."""
-    words = key(name).split()
-    return len(words) == 2 and roles.get(words[-1]) == "REB" and words[-1].endswith("s")
-
-
-def _words(name: str) -> set[str]:
-    """A lower-case name as WordNet may list it: 'the base' -> base, 'spiders' -> spider."""
-    name = name.removeprefix("the ")
-    return {name, name[:-1] if name.endswith("s") and not name.endswith("ss") else name}
-
-
-def _renamed(
-    groups: Iterable[dict[str, Any]], keep: Callable[[str], bool]
-) -> list[dict[str, Any]]:
-    """The groups with only the names `keep` keeps; a group left with none is dropped."""
-    out = []
-    for group in groups:
-        names = [n for n in (group["name"], *group["aliases"]) if keep(n)]
-        if names:
-            out.append({**group, "name": names[0], "aliases": names[1:]})
-    return out
-
-
-def _listed(field_: str) -> list[str]:
-    """A UCDP field's comma-separated items, commas in brackets kept: 'Russia (Soviet
-    Union), Military faction (forces of A, B & C)'."""
-    return [part.strip() for part in re.split(r",(?![^()\[\]]*[)\]])", field_)]
-
-
-def _ucdp_country(place: str, country_of: dict[str, str]) -> str | None:
-    """ISO code of a UCDP location: 'Russia (Soviet Union)', 'DR Congo (Zaire)'."""
-    match = re.match(r"([^(]+?)\s*(?:\(([^)]+)\))?$", place)
-    if match is None:
-        return None
-    for name in (place, match.group(1), match.group(2) or "", match.group(1).replace("-", " and ")):
-        code = country_of.get(key(name))
-        if code is not None:
-            return code
-    return None
-
-
-def _merged(wordnet: list[dict[str, Any]], ucdp: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """WordNet's groups with the names UCDP adds ("PKK"), then UCDP's that WordNet lacks. A
-    nation a group's name gives ("Palestinian National Liberation Movement", UCDP's Fatah)
-    decides; else WordNet says where a group is from and UCDP only where it fought, so UCDP's
-    home counts where WordNet gives none (the Taliban)."""
-    # a name WordNet gives another kind of body keeps that meaning ("ISI": Pakistan's
-    # intelligence service, not the Islamic State of Iraq)
-    other = {key(n) for e in wordnet if e["sector"] != "REB" for n in (e["name"], *e["aliases"])}
-    ucdp = _renamed(ucdp, lambda n: key(n) not in other)
-    # the same group by a name only UCDP's one group has, not by an acronym ("FLNC": Corsica's
-    # front and the Congo's) nor a name several groups bear ("National Liberation Army"); a
-    # name two groups keep names neither (service.actors.resolver)
-    by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for entry in ucdp:
-        for name in (entry["name"], *entry["aliases"]):
-            if not name.isupper():
-                by_name[key(name)].append(entry)
-    by_name = defaultdict(list, {k: v for k, v in by_name.items() if len(v) == 1})
-    # ... and one WordNet group only: Egypt's al-Gama'a al-Islamiyya is also called "Islamic
-    # Group", as WordNet calls Jemaah Islamiyah too
-    matches: Counter[int] = Counter()
-    for entry in wordnet:
-        names = (entry["name"], *entry["aliases"])
-        matches.update({id(g) for n in names for g in by_name.get(key(n), ())})
-    out: list[dict[str, Any]] = []
-    used: set[int] = set(matches)
-    for entry in wordnet:
-        names = (entry["name"], *entry["aliases"])
-        same = [g for g in {id(g): g for n in names for g in by_name.get(key(n), ())}.values()
-                if matches[id(g)] == 1]  # fmt: skip
-        if same:
-            named = {g["country"] for g in same if g["named"]}
-            homes = {g["country"] for g in same}
-            if len(named) == 1:
-                entry = {**entry, "country": next(iter(named))}
-            elif entry["country"] is None and len(homes) == 1:
-                entry = {**entry, "country": next(iter(homes))}
-            extra = [n for g in same for n in (g["name"], *g["aliases"])]
-            entry = {**entry, "aliases": _unique([*entry["aliases"], *extra])}
-            entry["aliases"] = [a for a in entry["aliases"] if key(a) != key(entry["name"])]
-        out.append(entry)
-    rest = [{k: v for k, v in g.items() if k != "named"} for g in ucdp if id(g) not in used]
-    return out + rest
 
 
 def _countries(blocks: Sequence[CountryBlock]) -> dict[str, dict[str, Any]]:
@@ -665,7 +486,7 @@ def _countries(blocks: Sequence[CountryBlock]) -> dict[str, dict[str, Any]]:
                 owners[key(name)].add(code)
     for entry in out.values():
         for field_ in ("names", "demonyms", "capitals", "cities"):
-            entry[field_] = _unique(n for n in entry[field_]
+            entry[field_] = unique(n for n in entry[field_]
                                     if len(owners[key(n)]) == 1 and n != entry["name"])  # fmt: skip
     return out
 
@@ -688,11 +509,6 @@ def _plural(demonym: str) -> list[str]:
     return [demonym + "s"]
 
 
-def _unique(names: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    return [n for n in names if not (key(n) in seen or seen.add(key(n)))]  # type: ignore[func-returns-value]
-
-
 def _people(
     blocks: Sequence[CountryBlock], reign: Iterable[dict[str, Any]]
 ) -> list[list[Any]]:
@@ -705,7 +521,7 @@ def _people(
             "name": names[0], "aliases": [], "country": code, "sector": sector, "head": head,
             "start": None, "end": None, "source": source, "_terms": [],
         })  # fmt: skip
-        entry["aliases"] = _unique([*entry["aliases"], *names[1:]])
+        entry["aliases"] = unique([*entry["aliases"], *names[1:]])
         entry["head"] = entry["head"] or head
         if head:
             entry["sector"] = "GOV"
@@ -752,11 +568,11 @@ def build(countryinfo: str, reign: str | None, ucdp: str | None = None) -> Actor
         groups_named = {key(n) for e in organisations for n in (e["name"], *e["aliases"])}
         common = {key(w) for words, _, _ in _synsets(_wordnet_folder()).values()
                   for w in words} - groups_named  # fmt: skip
-        groups = _renamed(
+        groups = renamed(
             parse_ucdp(ucdp, country_of, roles, nation_of=nation_of, common=common),
             lambda n: not (n.isupper() and len(n) <= 3 and key(n) in person),
         )
-        organisations = _merged(organisations, groups)
+        organisations = merged(organisations, groups)
     sources = [s for s in _SOURCES if (reign or "REIGN" not in s) and (ucdp or "UCDP" not in s)]
     raw = {"format": 1, "sources": sources, "countries": countries, "people": people,
            "organisations": organisations}  # fmt: skip

@@ -60,11 +60,11 @@ _FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
 #: "II" of "John Paul II"); "xi" is left out: it is Xi Jinping's family name
 _REGNAL: Final = re.compile(r"(?:i{1,3}|iv|vi{0,3}|ix|xi{2,3}|xiv|xvi{0,3}|x)")
 _BEFORE_WORDS: Final = 5
-#: a capitalised name right before "(", which an acronym in the brackets abbreviates
 #: a place after a name and up to two role words: "(rebels) in Aceh", "of Ivory Coast"
 _LOCATED: Final = re.compile(
     r"\s+((?:[a-z][\w-]*\s+){0,2})(?:in|of)\s+(?:the\s+)?((?:[A-Z][\w.'-]*\s*){1,4})"
 )
+#: a capitalised name right before "(", which an acronym in the brackets abbreviates
 _EXPANSION: Final = re.compile(r"((?:[A-Z][\w.'&-]*\s+(?:(?:of|for|and|the|de)\s+)*){1,8})\($")
 
 

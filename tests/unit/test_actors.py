@@ -12,15 +12,14 @@ from service.actors.build import (
     _countries,
     _cow_codes,
     _government_sector,
-    _merged,
     _role_words,
-    key,
     parse_countryinfo,
     parse_reign,
-    parse_ucdp,
     wordnet_organisations,
 )
 from service.actors.kb import SECTORS, ActorKB, AgentWords, load_agents, load_kb
+from service.actors.names import key
+from service.actors.ucdp import merged, parse_ucdp
 from service.datafiles import DataFileError, load_data_file
 from service.models import Entity, Sector
 
@@ -519,8 +518,8 @@ class TestBuild:
              "country": "PS", "named": True},
             {"name": "M23", "aliases": [], "country": "CD", "named": False},
         ]  # fmt: skip
-        merged = {e["name"]: (e["country"], e["aliases"]) for e in _merged(wordnet, ucdp)}
-        assert merged == {
+        found = {e["name"]: (e["country"], e["aliases"]) for e in merged(wordnet, ucdp)}
+        assert found == {
             "Taliban": ("AF", ["Taleban"]),
             "Hizballah": ("LB", ["Hezbollah", "Party of God"]),
             "al-Fatah": ("PS", ["Fatah", "Palestinian National Liberation Movement"]),

@@ -1,0 +1,156 @@
+"""The UCDP actor list as a source of armed groups for the knowledge base (service.actors.build).
+
+UCDP Actor Dataset (Uppsala Conflict Data Program, ucdp-actor-*.csv, version 22.1; CC BY 4.0;
+Davies, Pettersson and Öberg 2022) lists the formally organised non-state party of every armed
+conflict since 1946 (Org 1), with its names and the countries it fought in, first where it
+began. UCDP says where a group fought, WordNet where it is from: a group takes the nation its
+own names give, else WordNet's country, else the first of at most three countries it fought in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, Final
+
+from service.actors.names import key, named_country, proper, role_head, unique
+
+__all__ = ["merged", "parse_ucdp", "renamed"]
+
+#: UCDP's (Gleditsch and Ward's) states that hold other ISO 3166-1 countries: a group UCDP
+#: places there may be one of those's (Hamas: Israel, not Palestine; the Soviet Union's
+#: Baltic and Ukrainian insurgents)
+_UCDP_WIDER: Final = frozenset(
+    {"Israel", "Serbia (Yugoslavia)", "Morocco", "Russia (Soviet Union)"}
+)
+_UCDP_PLACES: Final = 3  # a group that fought in more countries has no one home
+
+
+def parse_ucdp(
+    text: str, country_of: dict[str, str], roles: dict[str, str], *,
+    nation_of: dict[str, str] | None = None, common: Collection[str] = (),
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The formally organised non-state armed groups (Org 1) of the UCDP actor list, each with
+    its names and its home: the nation its name gives ("Palestinian Islamic Jihad", "Taleban
+    Movement of Pakistan"; `nation_of`: names, demonyms, capitals), else the first country it
+    fought in, of at most three (none when it fought in more, or first in a state UCDP draws
+    wider than ISO does)."""
+    out = []
+    for row in csv.DictReader(io.StringIO(text)):
+        if row.get("Org", "").strip() != "1":
+            continue
+        fields = ("NameData", "NameOrig", "NameOrigFullEng", "NewName", "NewNameFullEng")
+        # a field may list several names: "KADEK, KONGRA-GEL, PKK"
+        names = unique(n for f in fields for part in _listed(row.get(f) or "")
+                        if (n := " ".join(part.split())) and n != "n/a")  # fmt: skip
+        # a role word, a country's name, a description ("Hutu rebels") or words that name
+        # something else ("Union", Seleka's; "The Base", al-Qaida's; "Tibet"; `common`) name
+        # no one group; an acronym is written in capitals
+        names = [n for n in names if len(n) > 2 and proper(n) and key(n) not in roles
+                 and key(n) not in country_of and not _described(n, roles)
+                 and (n.isupper() or not _words(key(n)) & set(common))]  # fmt: skip
+        places = [p for p in _listed(row.get("Location") or "") if p]
+        if not names or not places:
+            continue
+        home = next((c for n in names if (c := named_country(n, nation_of or country_of))),
+                    None)  # fmt: skip
+        named = home is not None
+        if home is None and len(places) <= _UCDP_PLACES and places[0] not in _UCDP_WIDER:
+            home = _ucdp_country(places[0], country_of)
+        # UCDP's parties are armed groups, save an authority that rules a territory ("the
+        # Palestinian National Authority")
+        sector = "GOV" if role_head(names[-1], roles) == "GOV" else "REB"
+        out.append({"name": names[0], "aliases": names[1:], "country": home, "sector": sector,
+                    "source": "ucdp", "named": named})  # fmt: skip
+    return out
+
+
+def _described(name: str, roles: dict[str, str]) -> bool:
+    """A description, not a name: a people and what its armed members are ("Hutu rebels",
+    "Sikh insurgents"); "Mahdi Army" and "Furqan Brigades" are one group's names."""
+    words = key(name).split()
+    return len(words) == 2 and roles.get(words[-1]) == "REB" and words[-1].endswith("s")
+
+
+def _words(name: str) -> set[str]:
+    """A lower-case name as WordNet may list it: 'the base' -> base, 'spiders' -> spider."""
+    name = name.removeprefix("the ")
+    return {name, name[:-1] if name.endswith("s") and not name.endswith("ss") else name}
+
+
+def renamed(
+    groups: Iterable[dict[str, Any]], keep: Callable[[str], bool]
+) -> list[dict[str, Any]]:
+    """The groups with only the names `keep` keeps; a group left with none is dropped."""
+    out = []
+    for group in groups:
+        names = [n for n in (group["name"], *group["aliases"]) if keep(n)]
+        if names:
+            out.append({**group, "name": names[0], "aliases": names[1:]})
+    return out
+
+
+def _listed(field_: str) -> list[str]:
+    """A UCDP field's comma-separated items, commas in brackets kept: 'Russia (Soviet
+    Union), Military faction (forces of A, B & C)'."""
+    return [part.strip() for part in re.split(r",(?![^()\[\]]*[)\]])", field_)]
+
+
+def _ucdp_country(place: str, country_of: dict[str, str]) -> str | None:
+    """ISO code of a UCDP location: 'Russia (Soviet Union)', 'DR Congo (Zaire)'."""
+    match = re.match(r"([^(]+?)\s*(?:\(([^)]+)\))?$", place)
+    if match is None:
+        return None
+    for name in (place, match.group(1), match.group(2) or "", match.group(1).replace("-", " and ")):
+        code = country_of.get(key(name))
+        if code is not None:
+            return code
+    return None
+
+
+def merged(wordnet: list[dict[str, Any]], ucdp: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """WordNet's groups with the names UCDP adds ("PKK"), then UCDP's that WordNet lacks. A
+    nation a group's name gives ("Palestinian National Liberation Movement", UCDP's Fatah)
+    decides; else WordNet says where a group is from and UCDP only where it fought, so UCDP's
+    home counts where WordNet gives none (the Taliban)."""
+    # a name WordNet gives another kind of body keeps that meaning ("ISI": Pakistan's
+    # intelligence service, not the Islamic State of Iraq)
+    other = {key(n) for e in wordnet if e["sector"] != "REB" for n in (e["name"], *e["aliases"])}
+    ucdp = renamed(ucdp, lambda n: key(n) not in other)
+    # the same group by a name only UCDP's one group has, not by an acronym ("FLNC": Corsica's
+    # front and the Congo's) nor a name several groups bear ("National Liberation Army"); a
+    # name two groups keep names neither (service.actors.resolver)
+    by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in ucdp:
+        for name in (entry["name"], *entry["aliases"]):
+            if not name.isupper():
+                by_name[key(name)].append(entry)
+    by_name = defaultdict(list, {k: v for k, v in by_name.items() if len(v) == 1})
+    # ... and one WordNet group only: Egypt's al-Gama'a al-Islamiyya is also called "Islamic
+    # Group", as WordNet calls Jemaah Islamiyah too
+    matches: Counter[int] = Counter()
+    for entry in wordnet:
+        names = (entry["name"], *entry["aliases"])
+        matches.update({id(g) for n in names for g in by_name.get(key(n), ())})
+    out: list[dict[str, Any]] = []
+    used: set[int] = set(matches)
+    for entry in wordnet:
+        names = (entry["name"], *entry["aliases"])
+        same = [g for g in {id(g): g for n in names for g in by_name.get(key(n), ())}.values()
+                if matches[id(g)] == 1]  # fmt: skip
+        if same:
+            named = {g["country"] for g in same if g["named"]}
+            homes = {g["country"] for g in same}
+            if len(named) == 1:
+                entry = {**entry, "country": next(iter(named))}
+            elif entry["country"] is None and len(homes) == 1:
+                entry = {**entry, "country": next(iter(homes))}
+            extra = [n for g in same for n in (g["name"], *g["aliases"])]
+            entry = {**entry, "aliases": unique([*entry["aliases"], *extra])}
+            entry["aliases"] = [a for a in entry["aliases"] if key(a) != key(entry["name"])]
+        out.append(entry)
+    rest = [{k: v for k, v in g.items() if k != "named"} for g in ucdp if id(g) not in used]
+    return out + rest
