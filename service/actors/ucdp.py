@@ -38,6 +38,7 @@ def parse_ucdp(
     Movement of Pakistan"; `nation_of`: names, demonyms, capitals), else the first country it
     fought in, of at most three (none when it fought in more, or first in a state UCDP draws
     wider than ISO does)."""
+    common = frozenset(common)
     out = []
     for row in csv.DictReader(io.StringIO(text)):
         if row.get("Org", "").strip() != "1":
@@ -51,7 +52,7 @@ def parse_ucdp(
         # no one group; an acronym is written in capitals
         names = [n for n in names if len(n) > 2 and proper(n) and key(n) not in roles
                  and key(n) not in country_of and not _described(n, roles)
-                 and (n.isupper() or not _words(key(n)) & set(common))]  # fmt: skip
+                 and (n.isupper() or common.isdisjoint(_words(key(n))))]  # fmt: skip
         places = [p for p in _listed(row.get("Location") or "") if p]
         if not names or not places:
             continue
@@ -123,24 +124,20 @@ def merged(wordnet: list[dict[str, Any]], ucdp: list[dict[str, Any]]) -> list[di
     # the same group by a name only UCDP's one group has, not by an acronym ("FLNC": Corsica's
     # front and the Congo's) nor a name several groups bear ("National Liberation Army"); a
     # name two groups keep names neither (service.actors.resolver)
-    by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for entry in ucdp:
-        for name in (entry["name"], *entry["aliases"]):
+    bearers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for group in ucdp:
+        for name in (group["name"], *group["aliases"]):
             if not name.isupper():
-                by_name[key(name)].append(entry)
-    by_name = defaultdict(list, {k: v for k, v in by_name.items() if len(v) == 1})
+                bearers[key(name)].append(group)
+    by_name = {k: v[0] for k, v in bearers.items() if len(v) == 1}
+    links = [{id(g): g for n in (e["name"], *e["aliases"]) if (g := by_name.get(key(n)))}
+             for e in wordnet]  # fmt: skip
     # ... and one WordNet group only: Egypt's al-Gama'a al-Islamiyya is also called "Islamic
     # Group", as WordNet calls Jemaah Islamiyah too
-    matches: Counter[int] = Counter()
-    for entry in wordnet:
-        names = (entry["name"], *entry["aliases"])
-        matches.update({id(g) for n in names for g in by_name.get(key(n), ())})
+    matches = Counter(i for linked in links for i in linked)
     out: list[dict[str, Any]] = []
-    used: set[int] = set(matches)
-    for entry in wordnet:
-        names = (entry["name"], *entry["aliases"])
-        same = [g for g in {id(g): g for n in names for g in by_name.get(key(n), ())}.values()
-                if matches[id(g)] == 1]  # fmt: skip
+    for entry, linked in zip(wordnet, links, strict=True):
+        same = [g for i, g in linked.items() if matches[i] == 1]
         if same:
             named = {g["country"] for g in same if g["named"]}
             homes = {g["country"] for g in same}
@@ -149,8 +146,7 @@ def merged(wordnet: list[dict[str, Any]], ucdp: list[dict[str, Any]]) -> list[di
             elif entry["country"] is None and len(homes) == 1:
                 entry = {**entry, "country": next(iter(homes))}
             extra = [n for g in same for n in (g["name"], *g["aliases"])]
-            entry = {**entry, "aliases": unique([*entry["aliases"], *extra])}
-            entry["aliases"] = [a for a in entry["aliases"] if key(a) != key(entry["name"])]
+            entry = {**entry, "aliases": unique([entry["name"], *entry["aliases"], *extra])[1:]}
         out.append(entry)
-    rest = [{k: v for k, v in g.items() if k != "named"} for g in ucdp if id(g) not in used]
+    rest = [{k: v for k, v in g.items() if k != "named"} for g in ucdp if id(g) not in matches]
     return out + rest
