@@ -113,6 +113,8 @@ _MOVEMENT_ROOTS: Final = (
 #: names is theirs ("an agency of the United States government"); not for armed groups, whose
 #: glosses name their enemies as often as their home.
 _GLOSS_COUNTRY: Final = frozenset({"GOV", "SPY", "COP", "MIL", "LEG", "JUD", "PTY", "MED"})
+#: Years in office short enough to be an occupation or a caretaker's term (see _held_abroad).
+_BRIEF_TERM: Final = 1
 
 
 def _read(path: Path, pattern: str) -> str:
@@ -546,8 +548,27 @@ def _people(
         entry["end"] = None if (not ends or None in ends) else max(e for e in ends if e)
         entry["aliases"] = [a for a in entry["aliases"] if key(a) != key(entry["name"])]
         out.append(entry)
+    out = [e for e in out if not _held_abroad(e, out)]
     out.sort(key=lambda e: (e["country"], key(e["name"])))
     return [[e[f] for f in Person._fields] for e in out]
+
+
+def _held_abroad(entry: dict[str, Any], people: Sequence[dict[str, Any]]) -> bool:
+    """Whether a head's brief term lies inside their longer one heading another country:
+    REIGN lists Saddam Hussein as Kuwait's head in 1990-91, the occupation; he is Iraq's."""
+    start, end = entry["start"], entry["end"]
+    if not entry["head"] or start is None or end is None or end - start > _BRIEF_TERM:
+        return False
+    if len(key(entry["name"]).split()) < 2:  # a surname alone may be two people
+        return False
+    return any(
+        other["head"] and other["country"] != entry["country"]
+        and key(other["name"]) == key(entry["name"])
+        and other["start"] is not None and other["start"] <= start
+        and (other["end"] is None or end <= other["end"])
+        and (other["end"] or end + _BRIEF_TERM + 1) - other["start"] > end - start
+        for other in people
+    )  # fmt: skip
 
 
 def build(countryinfo: str, reign: str | None, ucdp: str | None = None) -> ActorKB:

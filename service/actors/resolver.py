@@ -64,6 +64,12 @@ _BEFORE_WORDS: Final = 5
 _LOCATED: Final = re.compile(
     r"\s+((?:[a-z][\w-]*\s+){0,2})(?:in|of)\s+(?:the\s+)?((?:[A-Z][\w.'-]*\s*){1,4})"
 )
+#: A country or people named before one of these names a place, not the country: "the Niger
+#: Delta" is Nigeria's, "the Jordan Valley", "the Indian Ocean", "the South China Sea" none.
+_FEATURES: Final = frozenset(
+    "delta river valley basin sea ocean gulf strait straits lake canal desert peninsula".split()
+)
+_BORDERS: Final = frozenset({"border", "borders", "frontier", "frontiers"})
 #: a capitalised name right before "(", which an acronym in the brackets abbreviates
 _EXPANSION: Final = re.compile(r"((?:[A-Z][\w.'&-]*\s+(?:(?:of|for|and|the|de)\s+)*){1,8})\($")
 
@@ -217,7 +223,7 @@ class ActorResolver:
         """(ISO country or None, sector or None) of a party written as `text`."""
         context = context or ActorContext()
         person_like = entity is not None and entity.label == "PERSON"
-        tokens = _tokens(text)
+        tokens = _tokens(_completed(text, entity))
         reading = self._read(tokens, context, people=True, titles_only=person_like)
         near = _Reading()
         if entity is not None and entity.label in ("PERSON", "ORG"):
@@ -321,6 +327,8 @@ class ActorResolver:
                     out.organisation = org
                     return n
                 place = self._places.get(k)
+                if place is not None and self._beside(tokens, i + n, place):
+                    return n + 1
                 if place is not None:
                     if out.country is None and not elsewhere:
                         out.country, out.place_kind = place
@@ -330,6 +338,21 @@ class ActorResolver:
                 roles.append((i, k, sector))
                 return n
         return 0
+
+    def _beside(self, tokens: Sequence[_Token], end: int, place: tuple[str, str]) -> bool:
+        """Whether a country or people's name ending at tokens[end] names a place beside it,
+        not the party's country: a geographic feature ("the Niger Delta"), or a border
+        ("fighters near the Afghan border" are on either side; "Afghan border guards" are
+        Afghanistan's)."""
+        if place[1] not in ("country", "demonym") or end >= len(tokens):
+            return False
+        word = tokens[end]
+        if word.capital and word.key in _FEATURES:
+            return True
+        if word.key not in _BORDERS:
+            return False
+        return not any(" ".join(t.key for t in tokens[start : start + n]) in self._agents
+                       for start in (end, end + 1) for n in (1, 2, 3))  # fmt: skip
 
     def _continued(self, tokens: Sequence[_Token], end: int) -> bool:
         """Whether a name goes on past a known organisation's: "Department of State Services"
@@ -400,7 +423,7 @@ class ActorResolver:
         for n in range(len(words), 0, -1):
             place = self._places.get(" ".join(t.key for t in words[:n]))
             if place is not None:
-                return place[0]
+                return None if self._beside(words, n, place) else place[0]
         countries = [code for code, _ in context.countries]
         for n in range(len(words), 0, -1):
             country = self._provinces(" ".join(t.text for t in words[:n]), countries)
@@ -434,6 +457,21 @@ class ActorResolver:
         if not kept:
             return _Reading()
         return self._read(kept, context, people=False)
+
+
+def _completed(text: str, entity: Entity | None) -> str:
+    """The phrase with its entity's name whole where the phrase cuts it short: "Guerrillas of
+    the Revolutionary Armed Forces" of "... Armed Forces of Colombia" is Colombia's FARC, not
+    Guatemala's armed forces."""
+    if entity is None or entity.name in text:
+        return text
+    words = entity.name.split()
+    for n in range(len(words) - 1, 0, -1):
+        start = " ".join(words[:n])
+        before = text[: len(text) - len(start)]
+        if text.endswith(start) and not before[-1:].isalnum():
+            return text + entity.name[len(start) :]
+    return text
 
 
 def _decide(reading: _Reading, entity: Entity | None, near: _Reading) -> Party:

@@ -12,6 +12,7 @@ from service.actors.build import (
     _countries,
     _cow_codes,
     _government_sector,
+    _people,
     _role_words,
     parse_countryinfo,
     parse_reign,
@@ -72,6 +73,13 @@ class TestPhrases:
             ("Northern Ireland police", ("GB", "COP")),  # a part of the UK, not Ireland
             ("Scotland Yard", ("GB", "COP")),
             ("Downing Street", ("GB", "GOV")),
+            ("the oil-rich Niger Delta", (None, None)),  # a place, not Niger
+            ("ships in the South China Sea", (None, None)),
+            ("the Jordan Valley", (None, None)),
+            ("Nigerian militants in the Niger Delta", ("NG", "REB")),
+            ("fighters near the Afghan border", (None, "REB")),  # on either side of it
+            ("Afghan border guards", ("AF", "COP")),
+            ("Afghan border police", ("AF", "COP")),
             ("something else entirely", (None, None)),
             ("", (None, None)),
         ],
@@ -182,6 +190,14 @@ class TestContext:
         norp = entity("North Korean", "NORP", "KP", at=sentence.index("North Korean"))
         assert resolver.resolve("North Korean", norp, context) == expected
 
+    def test_a_name_the_phrase_cuts_short_is_read_whole(self, resolver: ActorResolver) -> None:
+        """"Guerrillas of the Revolutionary Armed Forces" whose entity goes on "of Colombia" is
+        Colombia's FARC, not the Guatemalan armed forces the cut name would match."""
+        farc = entity("Revolutionary Armed Forces of Colombia", "ORG")
+        cut = "Guerrillas of the Revolutionary Armed Forces"
+        assert resolver.resolve(cut, None) == ("GT", "REB")
+        assert resolver.resolve(cut, farc) == ("CO", "REB")
+
     def test_place_after_an_organisation(self, resolver: ActorResolver) -> None:
         """'The Federal High Court in Abuja': the court is Nigeria's."""
         sentence = "The Federal High Court in Abuja ruled"
@@ -196,6 +212,7 @@ class TestContext:
             ("Zubaru Kamal fighters of Helmand attacked.", "Zubaru Kamal", "AF"),
             ("Zubaru Kamal in Aceh said so.", "Zubaru Kamal", "ID"),
             ("Zubaru Kamal held talks in Aceh.", "Zubaru Kamal", None),
+            ("Zubaru Kamal gunmen in the Niger Delta attacked.", "Zubaru Kamal", None),
             ("Zubaru Kamal gunmen near Borno state attacked.", "Zubaru Kamal", None),
         ],
     )  # fmt: skip
@@ -466,6 +483,25 @@ class TestBuild:
             ("Surangel Whipps", "PW", 2021, None),
             ("Al-Assad", "SY", 1971, 2000),
         ]
+
+    def test_a_brief_term_inside_a_longer_one_abroad_is_dropped(self) -> None:
+        """REIGN's Saddam Hussein heading Kuwait in 1990-91 (the occupation) lies inside his
+        Iraqi term: he stays Iraq's alone. Equal terms (one monarch, two realms), long ones and
+        a surname alone (two people) are kept."""
+        def row(name: str, code: str, start: int, end: int | None) -> dict[str, object]:
+            return {"name": name, "country": code, "start": start, "end": end}
+
+        rows = [
+            row("Zaddam Qusayn", "IQ", 1979, 2003), row("Zaddam Qusayn", "KW", 1990, 1991),
+            row("Rex Dual", "GB", 1952, None), row("Rex Dual", "CA", 1952, None),
+            row("Amon", "UG", 1971, 1979), row("Amon", "AF", 1979, 1979),
+            row("Long Twin", "RS", 1967, 1982), row("Long Twin", "SI", 1967, 1979),
+        ]
+        people = _people([], rows)
+        assert sorted((p[0], p[2]) for p in people) == sorted([
+            ("Zaddam Qusayn", "IQ"), ("Rex Dual", "GB"), ("Rex Dual", "CA"), ("Amon", "UG"),
+            ("Amon", "AF"), ("Long Twin", "RS"), ("Long Twin", "SI"),
+        ])  # fmt: skip
 
     def test_ucdp_groups_take_their_home(self) -> None:
         """A UCDP armed group (Org 1) is of the nation its name gives, else of the first of at
