@@ -134,6 +134,9 @@ def _core(head: Token) -> dict[int, Token]:
     prep = next((c for c in head.children if c.dep_ == "prep" and c.i > head.i), None)
     if prep is not None:
         below = preorder(prep, _CLAUSES)  # the preposition and its object's phrase
+        if prep.lower_ == "of":  # "the ministers of Egypt and Jordan": both owners
+            whole = preorder(prep, _CLAUSES - {"conj", "cc"})
+            below = whole if len(whole) <= _MAX_NAMED_PREP else below
         named = any(t.ent_type_ in _NAMES for t in below)  # "a call from President X"
         if (
             len(below) <= (_MAX_NAMED_PREP if named else _MAX_PREP)

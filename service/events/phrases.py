@@ -188,14 +188,19 @@ def _word_piece(token: Token) -> bool:
 
 def _coordinated(head: Token, party: Party, index: EntityIndex) -> list[Entity]:
     """The other countries of a common noun's coordinated modifiers or owners ("Indian and
-    Pakistani officials", "Russia and Turkey's foreign ministers"): each is a side of its own,
-    as when the text names both countries."""
+    Pakistani officials", "Russia and Turkey's foreign ministers", "the ministers of Egypt and
+    Jordan"): each is a side of its own, as when the text names both countries."""
     own = party.entity
     if party.named or own is None or not own.country:
         return []
     out: list[Entity] = []
-    for modifier in head.children:
-        if modifier.dep_ in SIDE_DEPS and index.of(modifier) is own:
+    # "the foreign ministers of Egypt and Jordan": the countries of an "of" phrase too
+    owners = [c for c in head.children if c.dep_ in SIDE_DEPS] + [
+        o for prep in children(head, ("prep",)) if prep.lower_ == "of"
+        for o in children(prep, ("pobj",))
+    ]  # fmt: skip
+    for modifier in owners:
+        if index.of(modifier) is own:
             for other in with_conjuncts(modifier)[1:]:
                 entity = index.of(other)
                 if (

@@ -147,7 +147,10 @@ class Targets:
         prepositions of objects, then the subjects and objects of governed clauses; with
         `venues`, where a visit went ("arrived in Amman"), not for sides meeting each other."""
         token = trig.token
-        objs = children(token, OBJECT_DEPS)
+        # "sealed off the West Bank": the parser may hang the object on the particle
+        objs = children(token, OBJECT_DEPS) + [
+            o for prt in children(token, ("prt",)) for o in children(prt, ("pobj",))
+        ]  # fmt: skip
         groups: list[list[Token]] = [*first]
         if trig.type in self._symmetric:
             # "discussed Libya with Trump", "signed a pact with X": the partner, not the topic

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from service.config import Settings
 from service.events.combine import DocTypes, Weights, mixed
 from service.events.derived import DerivedLexicon, shipped_lexicon
+from service.events.lexicon import load_lexicon
 from service.events.typer import NONE, SentenceTyper, TypeModelFile, features, shipped_typer
 from service.models import ArticleRecord, Event
 from service.pipeline import Pipeline, RawMessage
@@ -145,6 +146,15 @@ class TestDocTypes:
         other = DocTypes(types, [{"REQUEST": 0.5, "SUPPORT": 0.1}], Weights(), frozenset({0}),
                          frozenset({"REQUEST"}))  # fmt: skip
         assert other.choose(0, "SUPPORT", "hand")[0] == "REQUEST"
+
+    @pytest.mark.parametrize(
+        "verb", ["urge", "warn", "condemn", "reject", "praise", "apologise", "welcome", "thank"]
+    )
+    def test_acts_done_by_saying_them_are_verbal(self, verb: str) -> None:
+        """Praise and apology are said, as a demand or a warning is (CAMEO's verbal codes):
+        their verbs' types are the shipped lexicon's verbal ones."""
+        lexicon = load_lexicon()
+        assert lexicon.triggers.verb_types()[verb] in lexicon.types.verbal
 
     def test_derived_words_are_less_sure(self) -> None:
         """The same sentence gives a WordNet synonym less confidence than a hand-listed verb."""

@@ -89,6 +89,9 @@ class TestTypes:
              ("SANCTION", "Serbia", "Montenegro")),
             ("Japan will provide $100 million in aid to the Philippines.",
              ("AGREE", "Japan", "Philippines")),
+            ("Tanzania closed its border with Burundi.", ("COERCE", "Tanzania", "Burundi")),
+            ("France extended sanctions on Libya.", ("SANCTION", "France", "Libya")),
+            ("Israel sealed off the West Bank on Monday.", ("COERCE", "Israel", "West Bank")),
         ],
     )  # fmt: skip
     def test_type_actor_target(
@@ -106,6 +109,7 @@ class TestTypes:
             # CAMEO 190 and 112: fire and accusations exchanged go both ways
             ("France and Germany exchanged fire at sea.", "ASSAULT"),
             ("India and Japan traded accusations over the talks.", "ACCUSE"),
+            ("France and Germany exchanged prisoners of war.", "RETREAT"),
         ],
     )
     def test_reciprocal_both_ways(self, extract: Extract, text: str, type_: str) -> None:
@@ -319,6 +323,13 @@ class TestDetails:
         met = extract("Russia and Turkey's foreign ministers met in Moscow.")
         assert {(e.actor_country, e.target_country) for e in met} == {("RU", "TR"), ("TR", "RU")}
         assert {e.actor for e in met} == {"Russia and Turkey's foreign ministers"}
+
+    def test_coordinated_countries_of_a_phrase_are_one_side_each(self, extract: Extract) -> None:
+        """"The foreign ministers of Egypt and Jordan met in Cairo": two countries' ministers,
+        each the other's partner, the phrase as written; the city they met in is no party."""
+        met = extract("The foreign ministers of Egypt and Jordan met in Cairo on Sunday.")
+        assert {(e.actor_country, e.target_country) for e in met} == {("EG", "JO"), ("JO", "EG")}
+        assert {e.actor for e in met} == {"The foreign ministers of Egypt and Jordan"}
 
     def test_joint_act_on_nobody_named(self, extract: Extract) -> None:
         """"X and Y promised to settle the dispute": an act of a joint type (AGREE, CONSULT,
