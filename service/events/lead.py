@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from service.events.index import EntityIndex
 from service.events.participants import Pair, Participants
-from service.events.party import Party
+from service.events.party import Party, phrase_text, phrase_tokens_of
 from service.events.tree import Span, Token
 from service.events.triggers import Trigger, objects_of
 from service.models import Entity
@@ -35,6 +35,13 @@ class LeadParties:
         if not pairs:
             if not named:
                 return None
+            subject, theme = _theme(root, index)
+            if subject is not None and named[0] in theme:
+                # "Two Israeli soldiers were wounded when guerrillas detonated a bomb in south
+                # Lebanon": those a passive with no agent names are acted on, not acting
+                doers = [e for e in named if e not in theme]
+                acted_on = Party(phrase_text(phrase_tokens_of(subject)), named[0])
+                return trigger, [(Party.of(doers[0]) if doers else None, acted_on)]
             pairs = [(Party.of(named[0]), None)]
         if all(target is None for _, target in pairs):
             # the next country named stands for the target (PLOVER codes country to country)
@@ -57,6 +64,16 @@ class LeadParties:
                 break
             root = clause
         return root
+
+
+def _theme(root: Token, index: EntityIndex) -> tuple[Token | None, list[Entity]]:
+    """A passive verb's subject and its entities, when no agent is named."""
+    if any(c.dep_ == "agent" for c in root.children):
+        return None, []
+    subject = next((c for c in root.children if c.dep_ == "nsubjpass"), None)
+    if subject is None:
+        return None, []
+    return subject, [e for t in subject.subtree if (e := index.of(t)) is not None]
 
 
 def _countries(sent: Sequence[Token], index: EntityIndex) -> list[Entity]:

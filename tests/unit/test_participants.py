@@ -403,3 +403,25 @@ class TestLeadParties:
         assert found is not None
         pairs = {(a.name if a else None, t.name if t else None) for a, t in found[1]}
         assert pairs == {pair}
+
+    @pytest.mark.parametrize(
+        ("text", "pair"),
+        [
+            ("Two Israeli soldiers were wounded when guerrillas detonated a bomb in Lebanon.",
+             ("Lebanon", "Two Israeli soldiers")),
+            ("Three Turkish soldiers were wounded on Monday.", (None, "Three Turkish soldiers")),
+            ("Turkey was praised by Greece.", ("Greece", "Turkey")),
+        ],
+    )  # fmt: skip
+    def test_a_passive_subject_is_acted_on(
+        self, parse: Parse, text: str, pair: tuple[str | None, str]
+    ) -> None:
+        """'Two Israeli soldiers were wounded' with no agent: the soldiers are the target and
+        another country named the actor, if any; never the soldiers acting on it."""
+        lexicon = load_lexicon()
+        lead = LeadParties(Participants(lexicon, TriggerTyper(lexicon).speech))
+        doc, index = parse(text)
+        found = lead(next(iter(doc.sents)), index, "ASSAULT")
+        assert found is not None
+        pairs = {(a.name if a else None, t.name if t else None) for a, t in found[1]}
+        assert pairs == {pair}
