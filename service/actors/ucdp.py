@@ -4,7 +4,8 @@ UCDP Actor Dataset (Uppsala Conflict Data Program, ucdp-actor-*.csv, version 22.
 Davies, Pettersson and Öberg 2022) lists the formally organised non-state party of every armed
 conflict since 1946 (Org 1), with its names and the countries it fought in, first where it
 began. UCDP says where a group fought, WordNet where it is from: a group takes the nation its
-own names give, else WordNet's country, else the first of at most three countries it fought in.
+own names give, else WordNet's country, else the first of at most three countries it fought in,
+else the nation its fellow rebels' names give.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def parse_ucdp(
     wider than ISO does)."""
     common = frozenset(common)
     out = []
+    conflicts: list[tuple[set[str], list[str]]] = []  # each group's conflicts and places
     for row in csv.DictReader(io.StringIO(text)):
         if row.get("Org", "").strip() != "1":
             continue
@@ -66,7 +68,34 @@ def parse_ucdp(
         sector = "GOV" if role_head(names[-1], roles) == "GOV" else "REB"
         out.append({"name": names[0], "aliases": names[1:], "country": home, "sector": sector,
                     "source": "ucdp", "named": named})  # fmt: skip
+        conflicts.append(({c for c in _listed(row.get("ConflictId") or "") if c}, places))
+    _from_peers(out, conflicts, country_of)
     return out
+
+
+def _from_peers(
+    groups: list[dict[str, Any]], conflicts: list[tuple[set[str], list[str]]],
+    country_of: dict[str, str],
+) -> None:  # fmt: skip
+    """A group with no home takes the one its fellow rebels' names give, when every group of
+    its conflicts whose name gives a nation gives the same, where it fought: Hamas fought
+    Israel's government beside the PLO, Fatah and Palestinian Islamic Jihad, so it is
+    Palestinian."""
+    named: dict[str, set[str]] = defaultdict(set)
+    for group, (ids, _) in zip(groups, conflicts, strict=True):
+        if group["named"]:
+            for conflict in ids:
+                named[conflict].add(group["country"])
+    for group, (ids, places) in zip(groups, conflicts, strict=True):
+        if group["country"] is not None:
+            continue
+        homes = {c for conflict in ids for c in named.get(conflict, ())}
+        if len(homes) != 1:
+            continue
+        # ... and where it began: Boko Haram's only peers with a nation are Cameroon's
+        home = next(iter(homes))
+        if places[0] in _UCDP_WIDER or _ucdp_country(places[0], country_of) == home:
+            group["country"] = home
 
 
 def _described(name: str, roles: dict[str, str]) -> bool:

@@ -538,6 +538,31 @@ class TestBuild:
         assert found["Sahli"][2] == []  # "Spiders": a word WordNet has for something else
         assert "Kandari rebels" not in found  # a description, not a name
 
+    def test_a_group_without_a_home_takes_its_fellow_rebels_nation(self) -> None:
+        """Hamas fought Israel (UCDP's, wider than ISO's) in the conflict where the PLO and
+        Palestinian Islamic Jihad did, whose names give Palestine: it is Palestinian. Peers
+        that disagree, or a nation other than where the group began, give nothing."""
+        text = (
+            "ActorId,NameData,NameOrig,NameOrigFullEng,NewName,NewNameFullEng,Org,ConflictId,"
+            "Location\n"
+            "1,Zamas,Zamas,n/a,,,1,234,Israel\n"
+            "2,PIJ,PIJ,Palestinian Islamic Jihad,,,1,234,Israel\n"
+            "3,PLF,PLF,Palestine Liberation Front,,,1,234,Israel\n"
+            "4,Wide Net,Wide Net,n/a,,,1,\"7, 8\",\"Iraq, Kandaria, Pakistan, Russia\"\n"
+            "5,PIF,PIF,Pakistani Independence Front,,,1,7,Pakistan\n"
+            "6,KIF,KIF,Kandari Independence Front,,,1,8,Kandaria\n"
+            "7,Bokom,Bokom,n/a,,,1,\"9, 10\",\"Iraq, Kandaria, Pakistan, Russia\"\n"
+            "8,KLF,KLF,Kandari Liberation Front,,,1,10,Kandaria\n"
+        )
+        country_of = {"kandaria": "KD", "pakistan": "PK", "iraq": "IQ", "israel": "IL",
+                      "russia": "RU", "palestine": "PS"}  # fmt: skip
+        nations = country_of | {"pakistani": "PK", "kandari": "KD", "palestinian": "PS"}
+        rows = parse_ucdp(text, country_of, _role_words(), nation_of=nations)
+        found = {r["name"]: r["country"] for r in rows}
+        assert found["Zamas"] == "PS"
+        assert found["Wide Net"] is None  # its peers are of two nations
+        assert found["Bokom"] is None  # it began in Iraq, its one peer is Kandari
+
     def test_wordnet_says_where_a_group_is_from_ucdp_fills_the_gaps(self) -> None:
         """A group in both keeps WordNet's country and takes UCDP's names; UCDP's home fills
         one WordNet lacks, and a nation the group's name gives outranks WordNet's region; a
