@@ -80,6 +80,7 @@ class TestPhrases:
             ("fighters near the Afghan border", (None, "REB")),  # on either side of it
             ("Afghan border guards", ("AF", "COP")),
             ("Afghan border police", ("AF", "COP")),
+            ("Tamil Tiger rebels", ("LK", "REB")),  # the Tamil Tigers' name as a modifier
             ("something else entirely", (None, None)),
             ("", (None, None)),
         ],
