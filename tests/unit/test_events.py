@@ -230,6 +230,12 @@ class TestPrecision:
         """An act on an unnamed group at home keeps its words, else is coded against a country."""
         assert expected in triples(extract(text))
 
+    def test_members_of_a_group_no_one_places_are_domestic(self, extract: Extract) -> None:
+        """"detained dozens of Falun Gong followers": members, followers and suspects of a
+        group nobody places are of where the act happened, as activists are."""
+        [arrest] = extract("Chinese police detained dozens of Falun Gong followers in Beijing.")
+        assert (arrest.type, arrest.target_country) == ("COERCE", "CN")
+
     def test_no_domestic_target_for_meetings(self, extract: Extract) -> None:
         """A meeting with no named partner has no target."""
         assert triples(extract("Chile convened an emergency meeting.")) == {
