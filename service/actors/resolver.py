@@ -75,8 +75,9 @@ _EXPANSION: Final = re.compile(r"((?:[A-Z][\w.'&-]*\s+(?:(?:of|for|and|the|de)\s
 
 
 def _key(text: str) -> str:
-    """How names are compared: lower case, no dots, no possessive ("People's" -> "people")."""
-    plain = text.lower().replace(".", "").replace("\u2019", "'")
+    """How names are compared: lower case, no dots, no possessive ("People's" -> "people"), a
+    hyphen a space ("Ban Ki-moon" is CountryInfo's "Ban Ki Moon")."""
+    plain = text.lower().replace(".", "").replace("\u2019", "'").replace("-", " ")
     if "'" not in plain:
         return " ".join(plain.split())
     return " ".join(_POSSESSIVE.sub("", word) for word in plain.split())
@@ -215,10 +216,10 @@ class ActorResolver:
         for sector, words in agents.sectors.items():
             for word in words:
                 for form in _plurals(word):
-                    self._agents.setdefault(form, sector)
-        self._titles = {form for t in agents.titles for form in _plurals(t)}
+                    self._agents.setdefault(_key(form), sector)
+        self._titles = {_key(form) for t in agents.titles for form in _plurals(t)}
         self._provinces = load_provinces()
-        self._deferring = {form for t in agents.deferring for form in _plurals(t)}
+        self._deferring = {_key(form) for t in agents.deferring for form in _plurals(t)}
         self._longest = max(
             len(k.split())
             for k in (*self._places, *self._people, *self._organisations, *self._agents)
@@ -408,7 +409,7 @@ class ActorResolver:
         run = list(itertools.takewhile(lambda t: t.capital, named))
         if not run or (len(run) < len(named) and named[len(run)].key not in self._agents):
             return None  # a name, or a name that modifies a role: "Bush administration"
-        candidates = self._surnames.get(run[-1].key, [])
+        candidates = self._surnames.get(run[-1].key.split()[-1], [])  # "Ter-Petrosyan"
         if len(run) > 1 and not titled:
             candidates = [p for p in candidates if context.mentions(p.country)]
         return _choose(candidates, context)

@@ -81,6 +81,8 @@ class TestPhrases:
             ("Afghan border guards", ("AF", "COP")),
             ("Afghan border police", ("AF", "COP")),
             ("Tamil Tiger rebels", ("LK", "REB")),  # the Tamil Tigers' name as a modifier
+            ("Kim Dae-jung", ("KR", "GOV")),  # CountryInfo writes "Kim Dae Jung"
+            ("Ter-Petrosyan", ("AM", "GOV")),  # a hyphenated surname alone
             ("something else entirely", (None, None)),
             ("", (None, None)),
         ],
