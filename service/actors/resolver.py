@@ -205,13 +205,13 @@ class ActorResolver:
                 self._organisations[k] = org if seen == org else None  # two groups' name: neither
         # "Tamil Tiger rebels": a plural name in the singular before a role word it modifies
         singular: dict[str, _Known | None] = {}
-        for k, org in self._organisations.items():
+        for k, known in self._organisations.items():
             words = k.split()
             if len(words) > 1 and len(words[-1]) > 3 and k.endswith("s") and not k.endswith("ss"):
-                seen = singular.get(k[:-1], org)
-                singular[k[:-1]] = org if seen == org else None
-        for k, org in singular.items():
-            self._organisations.setdefault(k, org)
+                one = singular.get(k[:-1], known)
+                singular[k[:-1]] = known if one == known else None
+        for k, known in singular.items():
+            self._organisations.setdefault(k, known)
         self._agents: dict[str, Sector] = {}
         for sector, words in agents.sectors.items():
             for word in words:
