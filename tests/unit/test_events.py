@@ -390,7 +390,7 @@ class TestDetails:
     def test_a_group_no_country_places_is_where_the_act_is(self, extract: Extract) -> None:
         """"an offensive against Boko Haram militants in the Sambisa forest": the group has no
         country of its own, so it takes the act's, as an unnamed group does; a named group acted
-        on alone ("sanctions on Hamas") is not given one."""
+        on alone ("sanctions on al-Shabaab") is not given one."""
         [offensive] = extract(
             "Nigeria's army launched an offensive against Boko Haram militants in the Sambisa"
             " forest."
@@ -399,8 +399,8 @@ class TestDetails:
             "ASSAULT", "NG", "NG",
         )  # fmt: skip
         assert offensive.target is not None and "Boko Haram militants" in offensive.target
-        [sanctions] = extract("The United States imposed sanctions on Hamas.")
-        assert (sanctions.target, sanctions.target_country) == ("Hamas", None)
+        [sanctions] = extract("The United States imposed sanctions on al-Shabaab.")
+        assert (sanctions.target, sanctions.target_country) == ("al-Shabaab", None)
 
     def test_a_telephone_call_is_a_consultation(self, extract: Extract) -> None:
         """"telephoned X to discuss Y": the call consults X (CAMEO 040), not the topic."""
