@@ -548,14 +548,18 @@ def _people(
         entry["end"] = None if (not ends or None in ends) else max(e for e in ends if e)
         entry["aliases"] = [a for a in entry["aliases"] if key(a) != key(entry["name"])]
         out.append(entry)
-    out = [e for e in out if not _held_abroad(e, out)]
+    namesakes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in out:
+        namesakes[key(entry["name"])].append(entry)
+    out = [e for e in out if not _held_abroad(e, namesakes[key(e["name"])])]
     out.sort(key=lambda e: (e["country"], key(e["name"])))
     return [[e[f] for f in Person._fields] for e in out]
 
 
-def _held_abroad(entry: dict[str, Any], people: Sequence[dict[str, Any]]) -> bool:
-    """Whether a head's brief term lies inside their longer one heading another country:
-    REIGN lists Saddam Hussein as Kuwait's head in 1990-91, the occupation; he is Iraq's."""
+def _held_abroad(entry: dict[str, Any], namesakes: Sequence[dict[str, Any]]) -> bool:
+    """Whether a head's brief term lies inside their longer one heading another country
+    (`namesakes`: the entries of the same name): REIGN lists Saddam Hussein as Kuwait's head
+    in 1990-91, the occupation; he is Iraq's."""
     start, end = entry["start"], entry["end"]
     if not entry["head"] or start is None or end is None or end - start > _BRIEF_TERM:
         return False
@@ -563,11 +567,10 @@ def _held_abroad(entry: dict[str, Any], people: Sequence[dict[str, Any]]) -> boo
         return False
     return any(
         other["head"] and other["country"] != entry["country"]
-        and key(other["name"]) == key(entry["name"])
         and other["start"] is not None and other["start"] <= start
-        and (other["end"] is None or end <= other["end"])
-        and (other["end"] or end + _BRIEF_TERM + 1) - other["start"] > end - start
-        for other in people
+        and (other["end"] is None
+             or (end <= other["end"] and other["end"] - other["start"] > end - start))
+        for other in namesakes
     )  # fmt: skip
 
 

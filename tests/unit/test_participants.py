@@ -377,6 +377,16 @@ class TestParticipants:
         assert ("Chile", "Peru") in roles("Chile said it will visit Peru.", "visit")[0]
 
 
+def _lead_pairs(parse: Parse, text: str, type_: str) -> set[tuple[str | None, str | None]]:
+    """The (actor, target) names the lead fallback gives the text's first sentence."""
+    lexicon = load_lexicon()
+    lead = LeadParties(Participants(lexicon, TriggerTyper(lexicon).speech))
+    doc, index = parse(text)
+    found = lead(next(iter(doc.sents)), index, type_)
+    assert found is not None
+    return {(a.name if a else None, t.name if t else None) for a, t in found[1]}
+
+
 class TestLeadParties:
     """A sentence no trigger coded: its main event's parties from the parse."""
 
@@ -396,13 +406,7 @@ class TestLeadParties:
     ) -> None:
         """'X will do Y, a spokesman said': the reported clause holds the event, not the
         speech verb (the speaker is the source)."""
-        lexicon = load_lexicon()
-        lead = LeadParties(Participants(lexicon, TriggerTyper(lexicon).speech))
-        doc, index = parse(text)
-        found = lead(next(iter(doc.sents)), index, "CONSULT")
-        assert found is not None
-        pairs = {(a.name if a else None, t.name if t else None) for a, t in found[1]}
-        assert pairs == {pair}
+        assert _lead_pairs(parse, text, "CONSULT") == {pair}
 
     @pytest.mark.parametrize(
         ("text", "pair"),
@@ -418,10 +422,4 @@ class TestLeadParties:
     ) -> None:
         """'Two Israeli soldiers were wounded' with no agent: the soldiers are the target and
         another country named the actor, if any; never the soldiers acting on it."""
-        lexicon = load_lexicon()
-        lead = LeadParties(Participants(lexicon, TriggerTyper(lexicon).speech))
-        doc, index = parse(text)
-        found = lead(next(iter(doc.sents)), index, "ASSAULT")
-        assert found is not None
-        pairs = {(a.name if a else None, t.name if t else None) for a, t in found[1]}
-        assert pairs == {pair}
+        assert _lead_pairs(parse, text, "ASSAULT") == {pair}
