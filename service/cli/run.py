@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import logging
 import os
+import shutil
 import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +53,23 @@ async def check_kafka(settings: Settings, timeout_s: float) -> None:
         )
 
 
-def _prepare_multiproc_dir(settings: Settings) -> Path:
-    """Fresh folder for the workers' metric files; stale files would resurrect old counts."""
-    folder = settings.prometheus_multiproc_dir or Path(tempfile.mkdtemp(prefix="entity-metrics-"))
+@contextlib.contextmanager
+def multiproc_dir(settings: Settings) -> Iterator[Path]:
+    """Fresh folder for the workers' metric files; stale files would resurrect old counts.
+
+    A folder we made ourselves goes when the service stops: one per start would pile up in /tmp.
+    """
+    configured = settings.prometheus_multiproc_dir
+    folder = configured or Path(tempfile.mkdtemp(prefix="entity-metrics-"))
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.db"):
         stale.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
-    return folder
+    try:
+        yield folder
+    finally:
+        if configured is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -66,8 +78,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         level=settings.log_level, format="%(asctime)s supervisor %(levelname)s %(message)s"
     )
     asyncio.run(check_kafka(settings, timeout_s=args.connect_timeout))
-    _prepare_multiproc_dir(settings)
+    with multiproc_dir(settings):
+        return _serve(settings)
 
+
+def _serve(settings: Settings) -> int:
     from service.app import create_app
     from service.runtime.httpserver import OpsServer
     from service.runtime.supervisor import Supervisor, run_worker

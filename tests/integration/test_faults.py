@@ -11,6 +11,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import orjson
 import pytest
@@ -90,16 +91,18 @@ class TestGracefulStop:
         topics: Topics,
         capsys: pytest.CaptureFixture[str],
         pipelines: dict[str, str],
+        tmp_path: Path,
     ) -> None:
         """SIGTERM mid-stream drains within the timeout; after restart nothing comes twice."""
         messages = short_articles("drain", 1500)
         publish(kafka, topics.input, messages)
         ledger = Ledger(_ids(messages), topics)
         drain_s = float(FAST["ENTITY_DRAIN_TIMEOUT_S"])
-        env = {**FAST, **pipelines}
+        env = {**FAST, **pipelines, "TMPDIR": str(tmp_path)}
         service = ServiceProcess(kafka, topics, extra_env=env).start()
         try:
             wait_for_outputs(kafka, topics, len(messages) // 4)
+            assert list(tmp_path.glob("entity-metrics-*/*.db")), "no metrics folder in TMPDIR"
             started = time.monotonic()
             code = service.stop(signal.SIGTERM)
             took = time.monotonic() - started
@@ -110,6 +113,8 @@ class TestGracefulStop:
             assert "draining workers" in log, log[-2000:]
             drained = log[log.index("draining workers") :]
             assert "Processed" in drained, "no batch was in flight and finished after SIGTERM"
+            left = sorted(p.name for p in tmp_path.glob("entity-metrics-*"))
+            assert not left, f"the stopped service left its metrics folder behind: {left}"
             service = ServiceProcess(kafka, topics, extra_env=env).start()
             read_all(kafka, ledger, timeout=120, settle=3)
             report(capsys, "graceful-stop", ledger)

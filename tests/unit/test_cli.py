@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import pytest
 from service.cli import COMMAND_GROUPS, CliError, build_parser, main, settings_from
 from service.cli.files import read_messages
 from service.cli.process import WorkerPool
+from service.cli.run import multiproc_dir
+from service.config import Settings
 from service.intake import RawMessage
 from service.kafka.security import client_options
 
@@ -139,3 +143,28 @@ class TestClientOptions:
         assert options["security_protocol"] == "SASL_SSL"
         assert options["sasl_mechanism"] == "PLAIN"
         assert options["sasl_plain_username"] == "svc"
+
+
+class TestMultiprocDir:
+    """`run` keeps the workers' metric files in a folder that is fresh at start."""
+
+    def test_a_folder_of_our_own_is_removed_when_the_service_stops(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+        monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+        with multiproc_dir(Settings(prometheus_multiproc_dir=None)) as folder:
+            assert folder.parent == tmp_path and folder.is_dir()
+            assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(folder)
+            (folder / "counter_1.db").write_bytes(b"x")
+        assert not folder.exists()
+
+    def test_a_configured_folder_is_kept_and_its_stale_counts_cleared(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+        (tmp_path / "counter_9.db").write_bytes(b"old")
+        (tmp_path / "notes.txt").write_text("mine")
+        with multiproc_dir(Settings(prometheus_multiproc_dir=tmp_path)) as folder:
+            assert folder == tmp_path and not list(folder.glob("*.db"))
+        assert (tmp_path / "notes.txt").exists()
