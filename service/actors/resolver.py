@@ -70,6 +70,8 @@ _FEATURES: Final = frozenset(
     "delta river valley basin sea ocean gulf strait straits lake canal desert peninsula".split()
 )
 _BORDERS: Final = frozenset({"border", "borders", "frontier", "frontiers"})
+#: "Latin American", "South American": a continent's people, not the United States'
+_CONTINENTAL: Final = frozenset({"latin", "south", "north", "central"})
 #: a capitalised name right before "(", which an acronym in the brackets abbreviates
 _EXPANSION: Final = re.compile(r"((?:[A-Z][\w.'&-]*\s+(?:(?:of|for|and|the|de)\s+)*){1,8})\($")
 
@@ -339,6 +341,8 @@ class ActorResolver:
                 place = self._places.get(k)
                 if place is not None and self._beside(tokens, i + n, place):
                     return n + 1
+                if place is not None and self._continental(tokens, i, place):
+                    return n
                 if place is not None:
                     if out.country is None and not elsewhere:
                         out.country, out.place_kind = place
@@ -363,6 +367,16 @@ class ActorResolver:
             return False
         return not any(" ".join(t.key for t in tokens[start : start + n]) in self._agents
                        for start in (end, end + 1) for n in (1, 2, 3))  # fmt: skip
+
+    @staticmethod
+    def _continental(tokens: Sequence[_Token], start: int, place: tuple[str, str]) -> bool:
+        """Whether "American" at tokens[start] is a continent's ("Latin American leaders")."""
+        return (
+            place == ("US", "demonym")
+            and start > 0
+            and tokens[start - 1].capital
+            and tokens[start - 1].key in _CONTINENTAL
+        )
 
     def _continued(self, tokens: Sequence[_Token], end: int) -> bool:
         """Whether a name goes on past a known organisation's: "Department of State Services"

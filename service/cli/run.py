@@ -64,10 +64,15 @@ def multiproc_dir(settings: Settings) -> Iterator[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.db"):
         stale.unlink()
+    before = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     try:
         yield folder
     finally:
+        if before is None:
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        else:
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = before
         if configured is None:
             shutil.rmtree(folder, ignore_errors=True)
 

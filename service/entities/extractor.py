@@ -28,7 +28,8 @@ __all__ = ["EntityExtractor"]
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 #: Words before a place name ("moved to Vladivostok") that mark a one-word PERSON as a place.
 _PLACE_PREPOSITIONS = frozenset(
-    {"in", "to", "from", "near", "outside", "around", "into", "towards", "toward", "across", "at"}
+    {"in", "to", "from", "near", "outside", "around", "into", "towards", "toward", "across", "at",
+     "through", "throughout"}
 )
 #: A one-word PERSON naming a city this big is the city ("shelling Kharkiv"), preposition or not.
 _BIG_CITY = 1_000_000
@@ -106,13 +107,19 @@ class EntityExtractor:
         for mention in mentions:
             if mention.label == "PERSON" and " " not in mention.name:
                 self._person_as_place(mention, article_countries)
+            elif mention.label == "ORG" and mention.after_preposition and not mention.known:
+                # "marched through Dhaka" tagged ORG: a big city after "in" or "through" is a place
+                self._person_as_place(mention, article_countries)
         _settle_homonyms(mentions)
         return _group(mentions)
 
     def _person_as_place(self, m: _Mention, countries: set[str]) -> None:
-        """'moved to Vladivostok' tagged PERSON: a known city that names no one here is a place."""
+        """'moved to Vladivostok' tagged PERSON (or ORG): a known city that names no one here is
+        a place."""
         place = self._places(m.name, countries)
-        if place is None or place.population < (_CITY if m.after_preposition else _BIG_CITY):
+        # an ORG needs a big city ("shares in Toyota" are the firm's, Toyota City has 420,000)
+        small = _CITY if m.after_preposition and m.label == "PERSON" else _BIG_CITY
+        if place is None or place.population < small:
             return
         m.label = "GPE"
         self._locate(m, countries)
@@ -122,7 +129,7 @@ class EntityExtractor:
         start, end = trim_span(text, 0, len(text))
         name = " ".join(text[start:end].split())
         mention = _Mention(ent.start_char + start, ent.start_char + end, ent.label_, name)
-        if mention.label == "PERSON" and len(ent) == 1 and ent.start > 0:
+        if mention.label in ("PERSON", "ORG") and len(ent) == 1 and ent.start > 0:
             mention.after_preposition = ent.doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS
         if mention.label in _NAME_LABELS:
             key = (mention.label, name)

@@ -76,9 +76,17 @@ class Participants:
         if not actors:
             return [], source
         joint = len(actors) > 1 and self._joint(trig, type_)
-        targets = between or self._targets(trig, themes, index, venues=not joint)
+        # "X and Y agreed to resume flights between A and B": the sides are X and Y
+        targets = (between if not joint else []) or self._targets(
+            trig, themes, index, venues=not joint
+        )
         if not targets and len(actors) < 2 and self._vague(trig):
-            return [], source  # "the troop dispatch", "the service arrived": too vague alone
+            if type_ != "PROTEST":
+                return [], source  # "the troop dispatch", "the service arrived": too vague alone
+            # "thousands marched through Dhaka": a protest is against the place's government
+            targets = self._domestic(trig, type_, actors, targets, index)
+            if not targets:
+                return [], source
         if len(actors) == 1 and all(self._unplaced(t) for t in targets):
             targets = self._domestic(trig, type_, actors, targets, index)
         if not targets and all(a.entity is None for a in actors):
@@ -267,10 +275,7 @@ class Participants:
         unnamed group is; not a thing ("the Sochi deal") or an organisation's name."""
         if target.entity is None:
             return True
-        return (
-            not target.named and not target.entity.country
-            and not self._domestic_nouns.isdisjoint(target.text.lower().split())
-        )  # fmt: skip
+        return not target.named and not target.entity.country
 
     # --- source ---------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ _CLAUSES: Final = ("xcomp", "advcl", "ccomp")
 _GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
 _PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
 _WITH: Final = frozenset({"with"})
+_CONDITIONS: Final = frozenset({"unless", "if"})
 
 
 class Targets:
@@ -67,9 +68,10 @@ class Targets:
             # Congress to approve aid to Colombia": Congress, not Colombia)
             direct = all(h.dep_ == "dobj" and h.head.i == trig.token.i for h in heads)
             addressed = direct and trig.type in self._verbal
-            if self._venue_heads(trig, heads):
-                # "filed a lawsuit at a Geneva court against X": where, unless nobody else
-                named = named or strong
+            if self._venue_heads(trig, heads, venues=venues):
+                # "filed a lawsuit at a Geneva court against X": where, unless nobody else;
+                # where sides meet each other is never one of them
+                named = named or (strong if venues else [])
                 continue
             if any(
                 p.entity is not None
@@ -110,6 +112,8 @@ class Targets:
             parties = self._phrases.parties([head], index, outer=trig.type in self._troop)
             inner = _np_entities(head, index)
             if self._act_head(trig, head, own, index):  # "released 100 Taliban prisoners"
+                # not the act's own named thing: "fired Scud missiles", "Katyusha rockets"
+                inner = [e for e in inner if e.country or e.label == "ORG"]
                 parties = [p for p in parties if any(p.entity is e for e in inner)]
             elif head.lower_ in self._nouns:  # "condemned the attacks": a last resort
                 acts += [p for p in parties if not any(p.entity is e for e in inner)]
@@ -118,10 +122,12 @@ class Targets:
             strong += [p for p in parties if p.named or any(p.entity is e for e in inner)]
         return found, strong
 
-    def _venue_heads(self, trig: Trigger, heads: list[Token]) -> bool:
+    def _venue_heads(self, trig: Trigger, heads: list[Token], *, venues: bool) -> bool:
         """Whether the heads are where a non-forceful act takes place ("in a Paris court",
-        "at the Geneva talks"), not whom it is done to; a protest or a movement goes to them."""
-        return trig.type not in self._venue_targets and bool(heads) and all(
+        "at the Geneva talks"), not whom it is done to; a protest or a movement goes to them,
+        sides acting together ("X and Y met at Wagah") do not."""
+        moves = trig.type in self._venue_targets and venues
+        return not moves and bool(heads) and all(
             h.dep_ == "pobj" and h.head.lower_ in self._place_preps for h in heads
         )
 
@@ -186,6 +192,15 @@ class Targets:
             groups.append(children(clause, ("nsubj", "nsubjpass")))
             groups.append(children(clause, ("dobj",)))
             groups += _prep_objects([clause], self._target_preps)
+        if trig.type == "THREATEN":
+            # "threatened to quit the treaty unless the United States halted the exercises":
+            # a threat is made to whoever its condition asks to act, if a name says who ("if
+            # the abductions did not stop" asks no one)
+            groups += [
+                [s for s in children(cond, ("nsubj", "nsubjpass")) if s.ent_type_]
+                for head in (token, *clauses) for cond in children(head, ("advcl",))
+                if any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in cond.children)
+            ]  # fmt: skip
         # "refused to allow an Ethiopian plane to land": whom the governed verb lets or makes act
         groups += [
             children(inner, ("nsubj",)) for clause in clauses

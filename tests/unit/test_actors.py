@@ -80,6 +80,9 @@ class TestPhrases:
             ("fighters near the Afghan border", (None, "REB")),  # on either side of it
             ("Afghan border guards", ("AF", "COP")),
             ("Afghan border police", ("AF", "COP")),
+            ("Latin American leaders", (None, "GOV")),  # a continent's, not the USA's
+            ("the South American mainland", (None, None)),
+            ("American diplomats", ("US", "GOV")),
             ("Tamil Tiger rebels", ("LK", "REB")),  # the Tamil Tigers' name as a modifier
             ("Kim Dae-jung", ("KR", "GOV")),  # CountryInfo writes "Kim Dae Jung"
             ("Ter-Petrosyan", ("AM", "GOV")),  # a hyphenated surname alone

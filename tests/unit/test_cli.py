@@ -158,6 +158,7 @@ class TestMultiprocDir:
             assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(folder)
             (folder / "counter_1.db").write_bytes(b"x")
         assert not folder.exists()
+        assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ  # as it was
 
     def test_a_configured_folder_is_kept_and_its_stale_counts_cleared(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -550,6 +550,60 @@ class TestDetails:
             "two officers"
         }
 
+    def test_a_threat_is_made_to_whom_its_condition_asks(self, extract: Extract) -> None:
+        """"threatened to quit the treaty unless the United States halted the exercises": the
+        condition names whom the threat is for; the treaty is nobody's, so the threat was North
+        Korea's to itself."""
+        [threat] = extract(
+            "North Korea threatened on Monday to pull out of the nuclear Non-Proliferation "
+            "Treaty unless the United States called off joint military exercises."
+        )
+        assert (threat.type, threat.actor_country, threat.target_country) == (
+            "THREATEN", "KP", "US"
+        )
+
+    def test_sides_acting_together_are_not_acting_on_the_place(self, extract: Extract) -> None:
+        """"X and Y met at Wagah", "X and Y agreed to resume flights between A and B": each
+        side is the other's partner; where they meet and what their deal is between are not."""
+        events = extract("Indian and Pakistani army commanders met at Wagah on Saturday.")
+        assert {(e.actor_country, e.target_country) for e in events} == {
+            ("IN", "PK"), ("PK", "IN")
+        }
+        events = extract(
+            "Britain and Argentina agreed on Wednesday to resume direct flights between the "
+            "Falkland Islands and the mainland."
+        )
+        assert {(e.actor_country, e.target_country) for e in events} == {
+            ("GB", "AR"), ("AR", "GB")
+        }
+
+    def test_a_protest_in_a_city_is_against_its_government(self, extract: Extract) -> None:
+        """"marched through Dhaka": a march is coded only with a target, and the city gives
+        one, the marchers' own country (not only in a story's lead, which is coded apart)."""
+        [_, march] = extract(
+            "Police arrested ten people in Paris on Monday. "
+            "Thousands of students marched through Dhaka on Sunday."
+        )
+        assert (march.type, march.actor_country, march.target_country) == ("PROTEST", "BD", "BD")
+
+    def test_any_phrase_of_a_stateless_name_is_where_the_act_is(self, extract: Extract) -> None:
+        """"Islamist militia bases", "rebel-held villages in Darfur": not only people ("Boko
+        Haram militants"); the place the act names or goes into, else the actor's country."""
+        [raid] = extract(
+            "Ethiopian troops crossed into Somalia and attacked Islamist militia bases."
+        )
+        assert (raid.actor_country, raid.target_country) == ("ET", "SO")
+        [bombing] = extract("Sudanese warplanes bombed rebel-held villages in Darfur.")
+        assert (bombing.actor_country, bombing.target_country) == ("SD", "SD")
+
+    def test_a_named_weapon_is_not_the_target(self, extract: Extract) -> None:
+        """"fired Scud missiles at cities in Saudi Arabia": the recogniser's "Scud" (a person to
+        it) is the act's own thing; whom the missiles are fired at is the target."""
+        [scuds] = extract("Iraq fired Scud missiles at cities in Saudi Arabia.")
+        assert (scuds.type, scuds.actor_country, scuds.target_country) == ("ASSAULT", "IQ", "SA")
+        [rockets] = extract("Hezbollah fired Katyusha rockets at towns in northern Israel.")
+        assert (rockets.actor_country, rockets.target_country) == ("LB", "IL")
+
     def test_whom_a_refusal_would_let_act(self, extract: Extract) -> None:
         """"refused to allow a Somali plane to land": the plane (and its country) is whom the
         refusal is about, though the parse hangs it on "land", not on "allow"."""

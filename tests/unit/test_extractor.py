@@ -171,6 +171,8 @@ class TestEntityExtractor:
                 "Pyongyang",
                 "KP",
             ),
+            # the small model tags this "Dhaka" ORG: a big city after "through" is the place
+            ("Thousands of students marched through Dhaka on Sunday.", "Dhaka", "BD"),
         ],
     )
     def test_places_get_country_and_coordinates(
@@ -180,6 +182,11 @@ class TestEntityExtractor:
         entity = by_name(extract(text))[city]
         assert entity.country == country
         assert entity.geo is not None and entity.geo.geonames_id
+
+    def test_a_firm_named_like_a_town_stays_a_firm(self, extract: Extract) -> None:
+        """"Shares in Toyota": Toyota City (420,000 people) is too small to overrule the tag."""
+        toyota = by_name(extract("Shares in Toyota rose on Monday."))["Toyota"]
+        assert (toyota.label, toyota.geo) == ("ORG", None)
 
     @pytest.mark.parametrize(
         ("text", "country"),
