@@ -92,6 +92,12 @@ class TestTypes:
             ("Tanzania closed its border with Burundi.", ("COERCE", "Tanzania", "Burundi")),
             ("France extended sanctions on Libya.", ("SANCTION", "France", "Libya")),
             ("Israel sealed off the West Bank on Monday.", ("COERCE", "Israel", "West Bank")),
+            # CAMEO 192: a town is taken by force; goods are seized (COERCE)
+            ("Chadian rebels seized the town of Abeche.", ("ASSAULT", "Chadian rebels", "Abeche")),
+            ("Police in Chad seized two tonnes of cocaine.",
+             ("COERCE", "Police in Chad", "cocaine")),
+            ("Chad's president commuted the death sentences of ten rebels.",
+             ("CONCEDE", "Chad's president", "ten rebels")),
         ],
     )  # fmt: skip
     def test_type_actor_target(
