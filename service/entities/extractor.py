@@ -156,7 +156,12 @@ class EntityExtractor:
             m.name, m.country, m.label, m.known = org[0], org[1], "ORG", True
             return
         words = m.name.split()
-        if m.label == "PERSON" and self._countries.demonym(m.name) is None:
+        # "Sri Lanka's" tagged PERSON is the country; one word may be a name ("Chad", "Jordan")
+        multiword_country = len(words) > 1 and self._countries.country(m.name) is not None
+        if (
+            m.label == "PERSON" and self._countries.demonym(m.name) is None
+            and not multiword_country
+        ):  # fmt: skip
             self._person(m)
             return
         country = self._countries.country(m.name)

@@ -183,6 +183,13 @@ class TestEntityExtractor:
         assert entity.country == country
         assert entity.geo is not None and entity.geo.geonames_id
 
+    def test_a_country_of_two_words_tagged_person_is_the_country(self, extract: Extract) -> None:
+        """The small model tags "Sri Lanka's" PERSON; a one-word name stays a person's ("Chad
+        Thomas", "Jordan" after "Michael Jordan")."""
+        lanka = by_name(extract("Sri Lanka's government lifted a ban on Monday."))["Sri Lanka"]
+        assert (lanka.label, lanka.country) == ("GPE", "LK")
+        assert by_name(extract("Chad Thomas said so."))["Chad Thomas"].label == "PERSON"
+
     def test_a_firm_named_like_a_town_stays_a_firm(self, extract: Extract) -> None:
         """"Shares in Toyota": Toyota City (420,000 people) is too small to overrule the tag."""
         toyota = by_name(extract("Shares in Toyota rose on Monday."))["Toyota"]
