@@ -95,6 +95,7 @@ class EventExtractor:
         self._weights = weights or Weights()
         self._verbal = lexicon.types.verbal
         self._located = lexicon.types.force | {"PROTEST"}
+        self._acted_upon = lexicon.types.acted_upon
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
@@ -309,6 +310,13 @@ class EventExtractor:
                     actor_country = _place_country(where, None)
             if target_country is None and target_sector in _STATE_SECTORS and actor_country:
                 # "the Clinton administration asked Congress": the asker's own legislature
+                target_country = _place_country(location, None) or actor_country
+            elif (
+                target_country is None and target is not None and target.entity is None
+                and type_ in self._acted_upon and actor_country
+            ):  # fmt: skip
+                # "FARC guerrillas killed eight soldiers": unnamed people the knowledge base's
+                # actor acts on are at home, as they are for an actor an entity places
                 target_country = _place_country(location, None) or actor_country
             # one phrase may stand for two sides ("Indian and Pakistani troops"): by country
             if (*key, actor_country, target_country) in seen:

@@ -602,6 +602,18 @@ class TestDetails:
         [bombing] = extract("Sudanese warplanes bombed rebel-held villages in Darfur.")
         assert (bombing.actor_country, bombing.target_country) == ("SD", "SD")
 
+    def test_people_a_known_group_acts_on_are_at_its_home(self, extract: Extract) -> None:
+        """"FARC guerrillas killed eight soldiers": the knowledge base places the group, not an
+        entity, and the soldiers it kills, unnamed, are taken to be at home, as for a state."""
+        [ambush] = extract(
+            "Guerrillas of the Revolutionary Armed Forces of Colombia killed eight soldiers."
+        )
+        assert (ambush.actor_country, ambush.target, ambush.target_country) == (
+            "CO", "eight soldiers", "CO"
+        )
+        [unknown] = extract("Rebels killed eight soldiers.")
+        assert (unknown.actor_country, unknown.target_country) == (None, None)
+
     def test_a_named_weapon_is_not_the_target(self, extract: Extract) -> None:
         """"fired Scud missiles at cities in Saudi Arabia": the recogniser's "Scud" (a person to
         it) is the act's own thing; whom the missiles are fired at is the target."""
