@@ -98,6 +98,9 @@ class TestTypes:
              ("COERCE", "Police in Chad", "cocaine")),
             ("Chad's president commuted the death sentences of ten rebels.",
              ("CONCEDE", "Chad's president", "ten rebels")),
+            # CAMEO 071: a lender approving a loan gives aid, not mere support
+            ("The World Bank approved a $300 million loan to Vietnam.",
+             ("AID", "World Bank", "Vietnam")),
         ],
     )  # fmt: skip
     def test_type_actor_target(
