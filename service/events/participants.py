@@ -270,9 +270,10 @@ class Participants:
         return [replace(t, entity=home) for t in targets]
 
     def _unplaced(self, target: Party) -> bool:
-        """A target no country places: no entity, or a group of people whose entity has none
-        ("Taliban militants", "Tamil Tiger rebels"), which is where the act happens, as an
-        unnamed group is; not a thing ("the Sochi deal") or an organisation's name."""
+        """A target no country places: no entity, or a phrase whose entity has none ("Taliban
+        militants", "Islamist militia bases"), which is where the act happens, as an unnamed
+        group is; not an organisation's name itself, nor a phrase a placed name leads ("the
+        Sochi deal")."""
         if target.entity is None:
             return True
         return not target.named and not target.entity.country
