@@ -106,14 +106,14 @@ class EntityExtractor:
         _attach_surnames(mentions)
         for mention in mentions:
             if mention.label == "PERSON" and " " not in mention.name:
-                self._person_as_place(mention, article_countries)
+                self._name_as_place(mention, article_countries)
             elif mention.label == "ORG" and mention.after_preposition and not mention.known:
                 # "marched through Dhaka" tagged ORG: a big city after "in" or "through" is a place
-                self._person_as_place(mention, article_countries)
+                self._name_as_place(mention, article_countries)
         _settle_homonyms(mentions)
         return _group(mentions)
 
-    def _person_as_place(self, m: _Mention, countries: set[str]) -> None:
+    def _name_as_place(self, m: _Mention, countries: set[str]) -> None:
         """'moved to Vladivostok' tagged PERSON (or ORG): a known city that names no one here is
         a place."""
         place = self._places(m.name, countries)

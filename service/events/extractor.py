@@ -308,13 +308,11 @@ class EventExtractor:
                     # are, though the place also names whose government it is
                     where = self._location(ctx.doc, ctx.sent, ctx.index, set(), type_)
                     actor_country = _place_country(where, None)
-            if target_country is None and target_sector in _STATE_SECTORS and actor_country:
-                # "the Clinton administration asked Congress": the asker's own legislature
-                target_country = _place_country(location, None) or actor_country
-            elif (
-                target_country is None and target is not None and target.entity is None
-                and type_ in self._acted_upon and actor_country
-            ):  # fmt: skip
+            if target_country is None and actor_country and (
+                target_sector in _STATE_SECTORS
+                or (target is not None and target.entity is None and type_ in self._acted_upon)
+            ):
+                # "the Clinton administration asked Congress": the asker's own legislature;
                 # "FARC guerrillas killed eight soldiers": unnamed people the knowledge base's
                 # actor acts on are at home, as they are for an actor an entity places
                 target_country = _place_country(location, None) or actor_country
