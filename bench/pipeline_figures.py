@@ -40,7 +40,7 @@ def pipeline_figures(corpus: list[BenchArticle], articles: int) -> dict[str, flo
         def _locate(self, m: Any, countries: set[str]) -> None:
             return None
 
-        def _person_as_place(self, m: Any, countries: set[str]) -> None:
+        def _name_as_place(self, m: Any, countries: set[str]) -> None:
             return None
 
     settings = Settings(workers=1)
@@ -65,7 +65,7 @@ def pipeline_figures(corpus: list[BenchArticle], articles: int) -> dict[str, flo
     full.extract_events = timing("events", events_extractor)
     extractor = full.extract_entities
     extractor._locate = timing("geo", extractor._locate)  # type: ignore[method-assign]
-    extractor._person_as_place = timing("geo", extractor._person_as_place)  # type: ignore[method-assign]
+    extractor._name_as_place = timing("geo", extractor._name_as_place)  # type: ignore[method-assign]
 
     subset = corpus[:articles]
     batches = [
