@@ -60,6 +60,8 @@ _FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
 #: "II" of "John Paul II"); "xi" is left out: it is Xi Jinping's family name
 _REGNAL: Final = re.compile(r"(?:i{1,3}|iv|vi{0,3}|ix|xi{2,3}|xiv|xvi{0,3}|x)")
 _BEFORE_WORDS: Final = 5
+#: lower-case words inside a title before a name ("Secretary of State X")
+_TITLE_LINKS: Final = frozenset({"of", "for"})
 #: a place after a name and up to two role words: "(rebels) in Aceh", "of Ivory Coast"
 _LOCATED: Final = re.compile(
     r"\s+((?:[a-z][\w-]*\s+){0,2})(?:in|of)\s+(?:the\s+)?((?:[A-Z][\w.'-]*\s*){1,4})"
@@ -470,10 +472,13 @@ class ActorResolver:
 
     def _before(self, text: str, context: ActorContext) -> _Reading:
         """The title and demonym written just before a name ('Iraqi Foreign Minister')."""
-        tokens = _tokens(re.split(r"[,;:()\"\u201c\u201d\u2014]", text)[-1])
+        tokens = _tokens(re.split(r"[,;:()\"\u201c\u201d\u2014]", text)[-1])[-_BEFORE_WORDS:]
         kept: list[_Token] = []
-        for token in reversed(tokens[-_BEFORE_WORDS:]):
-            if not (token.capital or token.key in self._agents):
+        for i in range(len(tokens) - 1, -1, -1):
+            token = tokens[i]
+            # "US Secretary of State", "Minister for Foreign Affairs": a title's own preposition
+            inner = token.key in _TITLE_LINKS and bool(kept) and kept[0].capital and i > 0
+            if not (token.capital or token.key in self._agents or inner):
                 break
             kept.insert(0, token)
             if token.possessive and kept[1:]:

@@ -351,6 +351,10 @@ class EventExtractor:
         country, sector = self._actors.resolve(party.name, party.entity, context)
         if party.side and party.entity is not None:
             country = party.entity.country  # one of the sides the phrase names
+        elif _nationality(party):
+            # "his Turkish counterpart Ismail Cem in New York": the phrase says whose he is,
+            # where he is does not
+            country = party.owner.country if party.owner else country
         if country is None and party.owner is not None:
             country, owner_sector = self._actors.resolve(party.owner.name, party.owner, context)
             if party.owner.label == "ORG" and owner_sector is not None:
@@ -387,6 +391,14 @@ def _shared(
         else (trig, confidence)
         for i, (trig, confidence) in typed.items()
     }
+
+
+def _nationality(party: EventParty) -> bool:
+    """Whether a named person's phrase gives a nationality ("his Turkish counterpart X")."""
+    return (
+        party.owner is not None and party.owner.label == "NORP" and bool(party.owner.country)
+        and party.entity is not None and party.entity.label == "PERSON"
+    )  # fmt: skip
 
 
 def _place_country(location: Entity | None, target: EventParty | None) -> str | None:
