@@ -93,6 +93,7 @@ class TriggerWords(DataFile):
     nouns: dict[PloverType, Words]
     needs_target: Words
     reciprocal: Words
+    exchanged: Words
 
     @model_validator(mode="after")
     def _unambiguous(self) -> TriggerWords:

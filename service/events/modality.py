@@ -35,6 +35,7 @@ class Modality:
         self._future_aux = words.future_aux
         self._cooperative = lexicon.types.cooperative
         self._hostile = lexicon.types.hostile
+        self._verbal = lexicon.types.verbal
 
     def __call__(
         self, trig: Trigger, triggers: Mapping[int, Trigger], index: EntityIndex
@@ -49,7 +50,15 @@ class Modality:
             c.dep_ == "det" and c.lower_ in self._determiners for c in token.children
         ):
             return None  # "any attack": no attack
-        governed = self._governors(token, triggers, index)
+        # "recalled its ambassador, accusing Bogota of ...": a participle that says something
+        # is an act of its own beside the other, not a part of it ("attacked X, killing 12"),
+        # unless it is what a protest says ("marched, demanding the release of ...")
+        head = triggers.get(token.head.i)
+        aside = (
+            token.dep_ == "advcl" and token.tag_ == "VBG" and trig.type in self._verbal
+            and (head is None or head.type != "PROTEST")
+        )  # fmt: skip
+        governed = (False, False) if aside else self._governors(token, triggers, index)
         if governed is None:
             return None
         planned, refused = governed

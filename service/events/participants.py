@@ -46,6 +46,7 @@ class Participants:
         self._stative = lexicon.modality.stative_passive
         self._needs_target = lexicon.triggers.needs_target
         self._reciprocal = lexicon.triggers.reciprocal
+        self._exchanged = lexicon.triggers.exchanged
         self._pronouns = roles.pronouns
         self._converse = base_forms(roles.converse_verbs, lexicon.inflection.irregular)
         self._domestic_nouns = roles.domestic_nouns
@@ -214,12 +215,14 @@ class Participants:
         pairs: list[Pair] = [
             (a, t) for a in actors for t in targets if not a.same(t) or _domestic(a, t, actors)
         ]
-        if trig.base in self._reciprocal and type_ in self._mutual:
+        exchanged = trig.base in self._exchanged
+        if exchanged or (trig.base in self._reciprocal and type_ in self._mutual):
             partners = _partners(trig.token, index)
             pairs += [
                 (t, a) for a, t in pairs
                 if a is not None and t is not None and not a.same(t)
-                and t.named and any(t.entity is e for e in partners)
+                and (t.named or (exchanged and t.entity is not None and t.entity.country))
+                and any(t.entity is e for e in partners)
             ]  # fmt: skip
         return pairs
 

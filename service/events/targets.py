@@ -80,9 +80,13 @@ class Targets:
             ):
                 return found
             # "met with King Abdullah II in Amman": a name the entity list missed, as the
-            # verb's object or partner, before a place further out
-            if found and (direct or self._with_partner(trig, heads)) and any(
-                _unlisted_name(h, index) for h in heads
+            # verb's object or partner, before a place further out; "held talks with his
+            # Chinese counterpart Yang Jiechi on the Iranian nuclear issue": a person the
+            # talks are with, before their topic
+            partner = self._with_partner(trig, heads)
+            if found and (direct or partner) and (
+                any(_unlisted_name(h, index) for h in heads)
+                or (partner and any(_person(p) for p in strong))
             ):
                 return found
             if not named and strong:
@@ -91,12 +95,25 @@ class Targets:
                 phrases = found
         if named:
             return named
+        shared = self._shared_object(trig, index)
+        if shared:
+            return shared
         # a country somewhere in what the verb governs: not for sides acting together
         governed = self._governed_country(trig.token, trig, index) if venues else []
         if not governed and venues and trig.token.dep_ in ("xcomp", "advcl"):
             # "sent experts to Iran to investigate the crash": where the act is sent to
             governed = self._governed_country(trig.token.head, trig, index)
         return [Party.of(e) for e in governed] or phrases or acts[:1]
+
+    def _shared_object(self, trig: Trigger, index: EntityIndex) -> list[Party]:
+        """Whom a verbal act addresses when it names no one and shares its subject with the
+        verb it is coordinated with: "accused Georgia of ... and warned it could launch
+        strikes" warns Georgia."""
+        token = trig.token
+        if trig.type not in self._verbal or token.dep_ != "conj" or children(token, ("nsubj",)):
+            return []
+        objects = self._phrases.parties(children(token.head, ("dobj",)), index)
+        return [p for p in objects if p.named and p.entity is not None and p.entity.country]
 
     def _group(
         self, trig: Trigger, heads: list[Token], own: set[str], index: EntityIndex,
@@ -132,10 +149,16 @@ class Targets:
         )
 
     def _with_partner(self, trig: Trigger, heads: list[Token]) -> bool:
-        """Whether the heads are whom a joint act is with ("met with X")."""
+        """Whether the heads are whom a joint act is with ("met with X", "held talks with X")."""
         return trig.type in self._symmetric and all(
-            h.dep_ == "pobj" and h.head.lower_ == "with" and h.head.head.i == trig.token.i
+            h.dep_ == "pobj" and h.head.lower_ == "with" and self._on_act(trig, h.head.head)
             for h in heads
+        )
+
+    def _on_act(self, trig: Trigger, token: Token) -> bool:
+        """Whether a token is the trigger or the event noun it takes ("held talks")."""
+        return token.i == trig.token.i or (
+            token.dep_ == "dobj" and token.head.i == trig.token.i and token.lower_ in self._nouns
         )
 
     def _act_head(self, trig: Trigger, head: Token, own: set[str], index: EntityIndex) -> bool:
@@ -209,8 +232,9 @@ class Targets:
         return groups
 
     def _governed_country(self, token: Token, trig: Trigger, index: EntityIndex) -> list[Entity]:
-        """Last resort: the first country named in the phrases the verb governs, not in
-        clauses that modify them ("prevented the demonstration staged to protest ...")."""
+        """Last resort: the first country named in the phrases the verb governs, with those
+        coordinated with it, not in clauses that modify them ("prevented the demonstration
+        staged to protest ...")."""
         for child in token.children:
             if child.dep_ not in _GOVERNED_DEPS:
                 continue
@@ -220,7 +244,13 @@ class Targets:
                     continue
                 if self._venue(trig, t, entity):
                     continue  # "signed a pact in Riyadh": where, not with whom
-                return [entity]
+                # "rejected a proposal by Britain, France and Germany": each of a list
+                found = [entity]
+                for other in with_conjuncts(t)[1:]:
+                    e = index.of(other)
+                    if e is not None and e.country and all(e is not f for f in found):
+                        found.append(e)
+                return found
         return []
 
     def _venue(self, trig: Trigger, t: Token, entity: Entity) -> bool:

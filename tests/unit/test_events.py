@@ -396,6 +396,17 @@ class TestDetails:
         events = extract("U.S. Secretary of State Antony Blinken met Egyptian officials.")
         assert {(e.actor, e.actor_country) for e in events} >= {("Antony Blinken", "US")}
 
+    def test_a_person_s_nationality_is_not_where_he_is(self, extract: Extract) -> None:
+        """"met his Turkish counterpart X in New York", "met US Secretary of State X in
+        Geneva": the phrase before the name says whose the person is; the place after it says
+        only where the meeting was."""
+        [met] = extract(
+            "Greece's foreign minister met his Turkish counterpart Kemal Arslan in New York."
+        )
+        assert (met.target, met.target_country) == ("Kemal Arslan", "TR")
+        talks = extract("Peruvian officials met US Secretary of State Jane Roe in Santiago.")
+        assert ("Jane Roe", "US") in {(e.target, e.target_country) for e in talks}
+
     def test_a_group_no_country_places_is_where_the_act_is(self, extract: Extract) -> None:
         """"an offensive against Boko Haram militants in the Sambisa forest": the group has no
         country of its own, so it takes the act's, as an unnamed group does; a named group acted

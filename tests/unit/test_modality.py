@@ -50,6 +50,12 @@ class TestModality:
             ("Japan will send aid to Nepal.", "send aid", "AGREE"),
             ("China plans to attack Taiwan.", "attack", "THREATEN"),
             ("Chile said it will visit Peru.", "visit", "AGREE"),
+            # a participle that says something is an act of its own; one that goes on with
+            # the same act, or says what a protest says, is not
+            ("Ghana recalled its envoy from Togo, accusing Lome of meddling.", "accusing",
+             "ACCUSE"),
+            ("Troops shelled the village, killing five.", "killing", None),
+            ("Students marched in Accra, demanding higher grants.", "demanding", None),
         ],
     )
     def test_coded_type(

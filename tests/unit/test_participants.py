@@ -343,6 +343,20 @@ class TestParticipants:
             ("Chile convened an emergency meeting.", "convened", {("Chile", None)}),
             ("The son of the son of the king of Spain attacked Russia.", "attacked",
              {("The son of the son", "Russia")}),
+            # fire exchanged is fired both ways
+            ("Peruvian troops exchanged fire with Ecuadorean soldiers.", "exchanged fire",
+             {("Peruvian troops", "Ecuadorean soldiers"),
+              ("Ecuadorean soldiers", "Peruvian troops")}),
+            # the person talks are with, before the topic a country names
+            ("Chile's foreign minister held talks with Juan Perez on the Bolivian border.",
+             "held talks", {("Chile's foreign minister", "Juan Perez"),
+                            ("Juan Perez", "Chile's foreign minister")}),
+            # each country of a list in the phrase the verb governs
+            ("Syria rejected a proposal by Egypt, Jordan and Qatar that it hold elections.",
+             "rejected", {("Syria", "Egypt"), ("Syria", "Jordan"), ("Syria", "Qatar")}),
+            # a warning that names no one warns whom the verb before it addressed
+            ("Peru accused Chile of spying and warned it would respond with force.", "warned",
+             {("Peru", "Chile")}),
         ],
     )  # fmt: skip
     def test_pairs(
