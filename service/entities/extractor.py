@@ -130,7 +130,10 @@ class EntityExtractor:
         name = " ".join(text[start:end].split())
         mention = _Mention(ent.start_char + start, ent.start_char + end, ent.label_, name)
         if mention.label in ("PERSON", "ORG") and len(ent) == 1 and ent.start > 0:
-            mention.after_preposition = ent.doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS
+            before = ent.doc[ent.start - 1]
+            if before.tag_ == "JJ" and ent.start > 1:  # "in central Harare"
+                before = ent.doc[ent.start - 2]
+            mention.after_preposition = before.lower_ in _PLACE_PREPOSITIONS
         if mention.label in _NAME_LABELS:
             key = (mention.label, name)
             resolved = self._memo.get(key)

@@ -12,6 +12,7 @@ from service.actors import Party as Belonging
 from service.events.combine import DocTypes, Weights, mixed
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
+from service.events.drills import ShowOfForce
 from service.events.encoded import EncoderTyper
 from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lead import LeadParties
@@ -99,6 +100,7 @@ class EventExtractor:
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
+        self._show_of_force = ShowOfForce(lexicon)
         self._lead = LeadParties(self._participants)
         self._location = Places(lexicon)
         self._dates = DateResolver()
@@ -271,6 +273,10 @@ class EventExtractor:
             if type_ is None:
                 continue
             pairs, source = self._participants(trig, type_, ctx.index)
+            if pairs and self._show_of_force(trig, type_, pairs) != type_:
+                # a lone side's drill: its parties as a show of force has them ("near Taiwan")
+                type_ = "MOBILIZE"
+                pairs, source = self._participants(trig, type_, ctx.index)
             if pairs:
                 events += self._events(ctx, trig, type_, pairs, source, seen, confidence)
         # "killed one soldier and wounded two others": the untargeted twin adds nothing
@@ -311,10 +317,13 @@ class EventExtractor:
             if target_country is None and actor_country and (
                 target_sector in _STATE_SECTORS
                 or (target is not None and target.entity is None and type_ in self._acted_upon)
+                or (type_ == "COERCE" and actor_sector in _STATE_SECTORS and _person(target))
             ):
                 # "the Clinton administration asked Congress": the asker's own legislature;
                 # "FARC guerrillas killed eight soldiers": unnamed people the knowledge base's
-                # actor acts on are at home, as they are for an actor an entity places
+                # actor acts on are at home, as they are for an actor an entity places;
+                # "Egyptian police arrested Ayman Nour": whom a state's agents arrest, the
+                # knowledge base not knowing him, is where they arrest him, else at home
                 target_country = _place_country(location, None) or actor_country
             # one phrase may stand for two sides ("Indian and Pakistani troops"): by country
             if (*key, actor_country, target_country) in seen:
@@ -391,6 +400,14 @@ def _shared(
         else (trig, confidence)
         for i, (trig, confidence) in typed.items()
     }
+
+
+def _person(party: EventParty | None) -> bool:
+    """Whether a person's name names the party."""
+    return (
+        party is not None and party.named and party.entity is not None
+        and party.entity.label == "PERSON"
+    )  # fmt: skip
 
 
 def _nationality(party: EventParty) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeVar
 
+from service.entities.gazetteer import PLACE_WORDS
 from service.events.dateline import dateline_tokens
 from service.events.tree import Span, Token
 from service.models import Entity
@@ -84,9 +85,18 @@ def _places(sent: Span, index: EntityIndex) -> list[tuple[Entity, str]]:
     seen: set[tuple[int, str]] = set()
     for t in sent:
         entity = index.of(t)
-        if entity is None or entity.label not in PLACE_LABELS or t.dep_ != "pobj":
+        if entity is None or entity.label not in PLACE_LABELS:
             continue
-        prep = _place_prep(t)
+        if t.dep_ == "pobj":
+            prep = _place_prep(t)
+        elif (
+            t.dep_ in ("appos", "poss") and t.head.dep_ == "pobj"
+            and t.head.lower_ in PLACE_WORDS and not t.head.ent_type_
+        ):  # fmt: skip
+            # "in the Malian capital Bamako", "in Sudan's South Kordofan state"
+            prep = _place_prep(t.head)
+        else:
+            continue
         if (id(entity), prep) not in seen:
             seen.add((id(entity), prep))
             out.append((entity, prep))

@@ -19,6 +19,7 @@ from service.datafiles import DataFile, load_data_file
 
 __all__ = [
     "DATA_DIR",
+    "DrillWords",
     "PLOVER_TYPES",
     "Lexicon",
     "ModalityWords",
@@ -81,6 +82,15 @@ def _one_type_each(table: Iterable[tuple[str, frozenset[str]]], what: str) -> No
             seen[word] = type_
 
 
+class DrillWords(DataFile):
+    """Military exercises: the nouns, the words that make them joint, and those of taking
+    part in them (which is with others)."""
+
+    nouns: Words
+    joint: Words
+    taking_part: Words
+
+
 class TriggerWords(DataFile):
     """triggers.yaml: the words that signal an event, and how their type is decided."""
 
@@ -94,6 +104,7 @@ class TriggerWords(DataFile):
     needs_target: Words
     reciprocal: Words
     exchanged: Words
+    drills: DrillWords
 
     @model_validator(mode="after")
     def _unambiguous(self) -> TriggerWords:

@@ -93,6 +93,11 @@ class Targets:
                 named = found
             if not phrases:
                 phrases = found
+        sent = self._sent_to(trig, index, named, venues=venues)
+        if sent:
+            # "sent planes to Indonesia and Thailand to help victims of the Indian Ocean
+            # tsunami": a name no country places in the purpose is not whom it is for
+            return sent
         if named:
             return named
         shared = self._shared_object(trig, index)
@@ -104,6 +109,20 @@ class Targets:
             # "sent experts to Iran to investigate the crash": where the act is sent to
             governed = self._governed_country(trig.token.head, trig, index)
         return [Party.of(e) for e in governed] or phrases or acts[:1]
+
+    def _sent_to(
+        self, trig: Trigger, index: EntityIndex, named: list[Party], *, venues: bool
+    ) -> list[Party]:
+        """For the purpose of a sending ("sent X to Y to help Z"), the countries it was sent
+        to, when the names in the purpose are no country's."""
+        token = trig.token
+        if not (venues and named and token.dep_ in ("xcomp", "advcl")):
+            return []
+        if any(p.entity is not None and p.entity.country for p in named):
+            return []
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+            return []
+        return [Party.of(e) for e in self._governed_country(token.head, trig, index)]
 
     def _shared_object(self, trig: Trigger, index: EntityIndex) -> list[Party]:
         """Whom a verbal act addresses when it names no one and shares its subject with the

@@ -407,6 +407,45 @@ class TestDetails:
         talks = extract("Peruvian officials met US Secretary of State Jane Roe in Santiago.")
         assert ("Jane Roe", "US") in {(e.target, e.target_country) for e in talks}
 
+    def test_a_purpose_is_for_where_the_sending_went(self, extract: Extract) -> None:
+        """"sent planes to Peru and Chile to help victims of the Pacific storm": the help is
+        for the countries the planes went to, not for a storm named after an ocean."""
+        events = extract(
+            "Canada sent transport planes to Peru and Chile to help victims of the Pacific"
+            " storm."
+        )
+        assert {(e.type, e.target_country) for e in events} == {("AID", "PE"), ("AID", "CL")}
+
+    def test_whom_police_arrest_is_where_they_are(self, extract: Extract) -> None:
+        """A person a state's police arrest, unknown to the knowledge base, is of the country
+        they arrest him in."""
+        [arrest] = extract("Kenyan police detained John Mwangi, a local trader, on Monday.")
+        assert (arrest.type, arrest.target, arrest.target_country) == (
+            "COERCE", "John Mwangi", "KE",
+        )  # fmt: skip
+
+    def test_a_place_named_beside_a_place_word_is_where(self, extract: Extract) -> None:
+        """"in the Malian capital Bamako", "in Sudan's South Kordofan state": the act is in
+        that country, so unnamed attackers acting there are its."""
+        [raid] = extract("Gunmen stormed a hotel in the Malian capital Bamako on Friday.")
+        assert (raid.location, raid.actor_country) == ("Bamako", "ML")
+        [shelling] = extract("Government troops shelled villages in Sudan's Blue Nile state.")
+        assert shelling.actor_country == "SD"
+
+    def test_a_lone_side_s_drill_is_a_show_of_force(self, extract: Extract) -> None:
+        """Exercises one side holds alone are CAMEO's show of force (PLOVER's MOBILIZE);
+        held with someone, joint, or taken part in, they are cooperation."""
+        assert {e.type for e in extract("Iran held naval exercises in the Gulf on Monday.")} == {
+            "MOBILIZE"
+        }
+        for text in (
+            "Chile held naval exercises with Peru on Monday.",
+            "Chile and Peru held naval exercises on Monday.",
+            "Chile held joint naval exercises on Monday.",
+            "Chilean ships took part in two weeks of naval exercises.",
+        ):
+            assert {e.type for e in extract(text)} == {"COOPERATE"}, text
+
     def test_a_group_no_country_places_is_where_the_act_is(self, extract: Extract) -> None:
         """"an offensive against Boko Haram militants in the Sambisa forest": the group has no
         country of its own, so it takes the act's, as an unnamed group does; a named group acted

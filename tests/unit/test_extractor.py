@@ -173,6 +173,8 @@ class TestEntityExtractor:
             ),
             # the small model tags this "Dhaka" ORG: a big city after "through" is the place
             ("Thousands of students marched through Dhaka on Sunday.", "Dhaka", "BD"),
+            # ... and after "in" and an adjective ("in central Harare")
+            ("Opposition supporters gathered in central Harare on Sunday.", "Harare", "ZW"),
         ],
     )
     def test_places_get_country_and_coordinates(

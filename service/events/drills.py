@@ -1,0 +1,59 @@
+"""Military exercises one side holds alone are a show of force, not cooperation.
+
+CAMEO codes joint exercises as military cooperation (062) and a side's own exercises near a
+rival as a demonstration of military power (152), which PLOVER files under MOBILIZE; the
+lexicon types "held exercises" COOPERATE, so a lone side's drill is recoded once its parties
+are known.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from service.events.inflection import base_forms
+from service.events.lexicon import Lexicon
+from service.events.party import PartyPair
+from service.events.tree import Token, children
+from service.events.triggers import Trigger
+
+__all__ = ["ShowOfForce"]
+
+_HOPS: Final = 4  # how far above the drill noun taking part is looked for
+
+
+class ShowOfForce:
+    """Recodes a lone side's exercises from COOPERATE to MOBILIZE."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._nouns = lexicon.triggers.drills.nouns
+        self._joint = lexicon.triggers.drills.joint
+        drills, irregular = lexicon.triggers.drills, lexicon.inflection.irregular
+        self._taking_part = base_forms(drills.taking_part, irregular)
+
+    def __call__(self, trig: Trigger, type_: str, pairs: list[PartyPair]) -> str:
+        """The type to code: MOBILIZE for exercises one actor holds, with no one."""
+        if type_ != "COOPERATE":
+            return type_
+        drills = [h for h in (trig.token, *trig.objects) if h.lower_ in self._nouns]
+        if not drills:
+            return type_
+        heads = (trig.token, *drills)
+        if any(c.lower_ in self._joint or c.lower_ == "with" for h in heads for c in h.children):
+            return type_  # "joint exercises", "drills with the Russian navy"
+        if any(self._taken_part_in(h) for h in drills):
+            return type_  # "took part in two weeks of exercises": with others
+        actors = {a.name.lower() for a, _ in pairs if a is not None}
+        return "MOBILIZE" if len(actors) == 1 else type_
+
+    def _taken_part_in(self, drill: Token) -> bool:
+        """Whether a head above the drill is taking part in it."""
+        token = drill
+        for _ in range(_HOPS):
+            if token.head.i == token.i:
+                return False
+            token = token.head
+            if token.lower_ in self._taking_part or any(
+                c.lower_ == "part" for c in children(token, ("dobj",))
+            ):  # "participated in", "joined"; "took part in"
+                return True
+        return False
