@@ -291,8 +291,7 @@ class Participants:
             if found is not None:
                 return found
             if current.dep_ in ("ccomp", "parataxis") and current.head.lower_ in self._speech:
-                heads = [c for c in index.children(current.head) if c.dep_ in SUBJECT_DEPS]
-                subjects = self._phrases.group(heads, index)
+                subjects = self._phrases.group(_speech_subjects(current.head, index), index)
                 return subjects[0] if subjects else None
             if current.head is current:
                 break
@@ -305,8 +304,7 @@ class Participants:
         current = token
         for _ in range(_SOURCE_HOPS):
             if current.dep_ in ("ccomp", "parataxis") and current.head.lower_ in self._speech:
-                heads = [c for c in index.children(current.head) if c.dep_ in SUBJECT_DEPS]
-                found = self._phrases.parties(heads, index)
+                found = self._phrases.parties(_speech_subjects(current.head, index), index)
                 return found[0] if found else None
             if current.head.i == current.i:
                 break
@@ -332,6 +330,17 @@ class Participants:
 def _each_other(sides: list[Party]) -> list[Pair]:
     """Every side towards every other one ("X and Y met": X -> Y, Y -> X)."""
     return [(a, b) for a in sides for b in sides if not a.same(b)]
+
+
+def _speech_subjects(verb: Token, index: EntityIndex) -> list[Token]:
+    """The subjects of a speech verb, or of the verb it is coordinated with ("X accused Y and
+    announced he was ...": X announced)."""
+    for _ in range(_SOURCE_HOPS):
+        heads = [c for c in index.children(verb) if c.dep_ in SUBJECT_DEPS]
+        if heads or verb.dep_ != "conj" or verb.head.i == verb.i:
+            return heads
+        verb = verb.head
+    return []
 
 
 def _partner(target: Party, actors: list[Party]) -> bool:

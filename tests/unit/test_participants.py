@@ -354,6 +354,9 @@ class TestParticipants:
             # each country of a list in the phrase the verb governs
             ("Syria rejected a proposal by Egypt, Jordan and Qatar that it hold elections.",
              "rejected", {("Syria", "Egypt"), ("Syria", "Jordan"), ("Syria", "Qatar")}),
+            # "he" is who announced it, the subject of the verb "announced" is coordinated with
+            ("Peru accused Chile of spying and announced he was recalling the ambassador.",
+             "recalling ambassador", {("Peru", None)}),
             # a warning that names no one warns whom the verb before it addressed
             ("Peru accused Chile of spying and warned it would respond with force.", "warned",
              {("Peru", "Chile")}),
