@@ -232,10 +232,6 @@ class EventExtractor:
             and any(c.dep_ == "xcomp" for c in trig.token.children)
         )  # fmt: skip
         fixed = (not word and not (ctx.lead and self._weights.lead_phrase)) or promise
-        # the typer reads the sentence for its main act: an act of a clause of its own ("after
-        # protesters stormed the embassy") keeps the lexicon's type
-        own = trig.token.dep_ == "advcl" and self._modality.own_clause(trig.token, ctx.index)
-        fixed = fixed or (own and not ctx.lead)
         type_, confidence = types.choose(
             ctx.row, trig.type, source, lead=ctx.lead and word, fixed=fixed
         )
@@ -273,7 +269,7 @@ class EventExtractor:
         events: list[Event] = []
         seen: set[_Seen] = set()
         for trig, confidence in typed.values():
-            type_ = self._modality(trig, triggers, ctx.index, clauses=not ctx.lead)
+            type_ = self._modality(trig, triggers, ctx.index)
             if type_ is None:
                 continue
             pairs, source = self._participants(trig, type_, ctx.index)

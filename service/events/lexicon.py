@@ -152,7 +152,6 @@ class ModalityWords(DataFile):
     """modality.yaml: the words that make an act hypothetical, denied, promised or a plan."""
 
     hypothetical_marks: Words
-    own_clause_marks: Words
     hypothetical_modals: Words
     hypothetical_determiners: Words
     obligation: Words

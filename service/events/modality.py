@@ -30,7 +30,6 @@ class Modality:
         self._failure = base_forms(words.failure, irregular)
         self._future_heads = base_forms(words.future_heads, irregular)
         self._marks = words.hypothetical_marks
-        self._own_marks = words.own_clause_marks
         self._modals = words.hypothetical_modals
         self._determiners = words.hypothetical_determiners
         self._future_aux = words.future_aux
@@ -39,13 +38,10 @@ class Modality:
         self._verbal = lexicon.types.verbal
 
     def __call__(
-        self, trig: Trigger, triggers: Mapping[int, Trigger], index: EntityIndex, *,
-        clauses: bool = True,
-    ) -> str | None:  # fmt: skip
+        self, trig: Trigger, triggers: Mapping[int, Trigger], index: EntityIndex
+    ) -> str | None:
         """The type to code, or None when negated, hypothetical, denied or embedded in another
-        event ("accused X of attacking": only the accusation is coded). With `clauses`, an act
-        of a clause of its own ("after militants fired rockets", ", accusing Bogota of") is
-        coded beside the act it modifies; a story's lead, typed as one act, is coded without."""
+        event ("accused X of attacking": only the accusation is coded)."""
         token = trig.token
         auxiliaries = [c.lower_ for c in token.children if c.dep_ == "aux"]
         if any(aux in self._modals for aux in auxiliaries):
@@ -59,13 +55,10 @@ class Modality:
         # unless it is what a protest says ("marched, demanding the release of ...")
         head = triggers.get(token.head.i)
         aside = (
-            clauses and token.dep_ == "advcl" and token.tag_ == "VBG"
-            and trig.type in self._verbal
+            token.dep_ == "advcl" and token.tag_ == "VBG" and trig.type in self._verbal
             and (head is None or head.type != "PROTEST")
         )  # fmt: skip
-        governed = (
-            (False, False) if aside else self._governors(token, triggers, index, clauses=clauses)
-        )
+        governed = (False, False) if aside else self._governors(token, triggers, index)
         if governed is None:
             return None
         planned, refused = governed
@@ -74,9 +67,8 @@ class Modality:
         return self._recode(trig.type, negated=negated, future=future)
 
     def _governors(
-        self, token: Token, triggers: Mapping[int, Trigger], index: EntityIndex, *,
-        clauses: bool,
-    ) -> tuple[bool, bool] | None:  # fmt: skip
+        self, token: Token, triggers: Mapping[int, Trigger], index: EntityIndex
+    ) -> tuple[bool, bool] | None:
         """Walks up the heads that embed the act: None if one makes it hypothetical, denied or
         part of another event, else (planned, plan negated or failed)."""
         planned = refused = False
@@ -89,8 +81,6 @@ class Modality:
                 continue
             if current.dep_ not in _EMBEDDING_DEPS or current.head is current:
                 break
-            if clauses and current.dep_ == "advcl" and self.own_clause(current, index):
-                break  # "massed tanks after militants fired rockets": two acts, two events
             head = current.head
             if head.i in triggers or head.lower_ in self._denial:
                 return None
@@ -103,14 +93,6 @@ class Modality:
                 break
             current = head
         return planned, refused
-
-    def own_clause(self, token: Token, index: EntityIndex) -> bool:
-        """Whether an adverbial clause tells an act of its own: it has its own subject and a
-        subordinator of time or cause ("after X fired", "because Y refused")."""
-        below = index.children(token)
-        return any(c.dep_ in ("nsubj", "nsubjpass") for c in below) and any(
-            c.dep_ == "mark" and c.lower_ in self._own_marks for c in below
-        )
 
     def _conditional(self, token: Token, index: EntityIndex) -> bool:
         """'if', 'unless' ... below the token: what it heads is a condition."""

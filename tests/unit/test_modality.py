@@ -56,9 +56,6 @@ class TestModality:
              "ACCUSE"),
             ("Troops shelled the village, killing five.", "killing", None),
             ("Students marched in Accra, demanding higher grants.", "demanding", None),
-            # a clause of time or cause with its own subject is an act of its own
-            ("Chile massed troops after Peru fired rockets at Arica.", "fired rockets",
-             "ASSAULT"),
         ],
     )
     def test_coded_type(
@@ -68,17 +65,3 @@ class TestModality:
         """Possibilities and conditions drop; denials drop what they deny; refused
         cooperation is REJECT; promised help is AGREE, promised force THREATEN."""
         assert coded(text)[trigger] == expected
-
-
-def test_a_story_lead_codes_no_clause_of_its_own(parse: Parse) -> None:
-    """A story's lead is typed as one act: without `clauses`, the act of a clause of its own
-    is embedded in the main act, as any other is."""
-    lexicon = load_lexicon()
-    typer = TriggerTyper(lexicon)
-    modality = Modality(lexicon, typer.speech)
-    doc, index = parse("Chile massed troops after Peru fired rockets at Arica.")
-    [sent] = list(doc.sents)
-    triggers = typer.find(sent)
-    [fired] = [t for t in triggers.values() if t.text == "fired rockets"]
-    assert modality(fired, triggers, index) == "ASSAULT"
-    assert modality(fired, triggers, index, clauses=False) is None
