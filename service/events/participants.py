@@ -112,6 +112,11 @@ class Participants:
                 Party.of(e) for t in children(token, ("amod", "compound"))
                 if (e := index.of(t)) is not None and e.country
             ][:1]  # fmt: skip
+            if not actors and token.dep_ == "dobj" and any(
+                c.dep_ == "poss" and c.tag_ == "PRP$" for c in token.children
+            ):
+                # "Israel completed its withdrawal": "its" is the subject's
+                actors = parties(self.subjects(token.head, index), index)
             return actors, []
         agents = [p for a in children(token, ("agent",)) for p in children(a, ("pobj",))]
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)

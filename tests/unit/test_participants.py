@@ -357,6 +357,9 @@ class TestParticipants:
             # "he" is who announced it, the subject of the verb "announced" is coordinated with
             ("Peru accused Chile of spying and announced he was recalling the ambassador.",
              "recalling ambassador", {("Peru", None)}),
+            # "its" of an act the verb takes as object is the verb's subject's
+            ("Chile completed its offensive against Peru on Monday.", "offensive",
+             {("Chile", "Peru")}),
             # a warning that names no one warns whom the verb before it addressed
             ("Peru accused Chile of spying and warned it would respond with force.", "warned",
              {("Peru", "Chile")}),
