@@ -25,10 +25,9 @@ class ShowOfForce:
     """Recodes a lone side's exercises from COOPERATE to MOBILIZE."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        self._nouns = lexicon.triggers.drills.nouns
-        self._joint = lexicon.triggers.drills.joint
-        drills, irregular = lexicon.triggers.drills, lexicon.inflection.irregular
-        self._taking_part = base_forms(drills.taking_part, irregular)
+        words = lexicon.triggers.drills
+        self._nouns, self._joint = words.nouns, words.joint
+        self._taking_part = base_forms(words.taking_part, lexicon.inflection.irregular)
 
     def __call__(self, trig: Trigger, type_: str, pairs: list[PartyPair]) -> str:
         """The type to code: MOBILIZE for exercises one actor holds, with no one."""

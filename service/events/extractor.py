@@ -273,9 +273,10 @@ class EventExtractor:
             if type_ is None:
                 continue
             pairs, source = self._participants(trig, type_, ctx.index)
-            if pairs and self._show_of_force(trig, type_, pairs) != type_:
+            recoded = self._show_of_force(trig, type_, pairs) if pairs else type_
+            if recoded != type_:
                 # a lone side's drill: its parties as a show of force has them ("near Taiwan")
-                type_ = "MOBILIZE"
+                type_ = recoded
                 pairs, source = self._participants(trig, type_, ctx.index)
             if pairs:
                 events += self._events(ctx, trig, type_, pairs, source, seen, confidence)
@@ -317,7 +318,8 @@ class EventExtractor:
             if target_country is None and actor_country and (
                 target_sector in _STATE_SECTORS
                 or (target is not None and target.entity is None and type_ in self._acted_upon)
-                or (type_ == "COERCE" and actor_sector in _STATE_SECTORS and _person(target))
+                or (type_ == "COERCE" and actor_sector in _STATE_SECTORS
+                    and target is not None and target.person)
             ):
                 # "the Clinton administration asked Congress": the asker's own legislature;
                 # "FARC guerrillas killed eight soldiers": unnamed people the knowledge base's
@@ -360,10 +362,10 @@ class EventExtractor:
         country, sector = self._actors.resolve(party.name, party.entity, context)
         if party.side and party.entity is not None:
             country = party.entity.country  # one of the sides the phrase names
-        elif _nationality(party):
+        elif (nationality := _nationality(party)) is not None:
             # "his Turkish counterpart Ismail Cem in New York": the phrase says whose he is,
             # where he is does not
-            country = party.owner.country if party.owner else country
+            country = nationality
         if country is None and party.owner is not None:
             country, owner_sector = self._actors.resolve(party.owner.name, party.owner, context)
             if party.owner.label == "ORG" and owner_sector is not None:
@@ -402,20 +404,10 @@ def _shared(
     }
 
 
-def _person(party: EventParty | None) -> bool:
-    """Whether a person's name names the party."""
-    return (
-        party is not None and party.named and party.entity is not None
-        and party.entity.label == "PERSON"
-    )  # fmt: skip
-
-
-def _nationality(party: EventParty) -> bool:
-    """Whether a named person's phrase gives a nationality ("his Turkish counterpart X")."""
-    return (
-        party.owner is not None and party.owner.label == "NORP" and bool(party.owner.country)
-        and party.entity is not None and party.entity.label == "PERSON"
-    )  # fmt: skip
+def _nationality(party: EventParty) -> str | None:
+    """The nationality a named person's phrase gives ("his Turkish counterpart X"), if any."""
+    owner = party.owner
+    return owner.country if party.person and owner is not None and owner.label == "NORP" else None
 
 
 def _place_country(location: Entity | None, target: EventParty | None) -> str | None:

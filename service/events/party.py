@@ -63,6 +63,11 @@ class Party:
         """What an event calls the party: the entity's name when one names it, else the phrase."""
         return self.entity.name if self.named and self.entity is not None else self.text
 
+    @property
+    def person(self) -> bool:
+        """Whether a person's name names the party."""
+        return self.named and self.entity is not None and self.entity.label == "PERSON"
+
     def same(self, other: Party) -> bool:
         """Whether two parties are one (an event's actor and target are never the same): one
         name, unless it is a phrase that stands for two sides ("Indian and Pakistani

@@ -75,7 +75,7 @@ class Targets:
                 continue
             if any(
                 p.entity is not None
-                and (p.entity.country or (direct and _person(p)) or (addressed and _body(p)))
+                and (p.entity.country or (direct and p.person) or (addressed and _body(p)))
                 for p in strong
             ):
                 return found
@@ -86,7 +86,7 @@ class Targets:
             partner = self._with_partner(trig, heads)
             if found and (direct or partner) and (
                 any(_unlisted_name(h, index) for h in heads)
-                or (partner and any(_person(p) for p in strong))
+                or (partner and any(p.person for p in strong))
             ):
                 return found
             if not named and strong:
@@ -311,8 +311,3 @@ def _unlisted_name(head: Token, index: EntityIndex) -> bool:
 def _body(party: Party) -> bool:
     """A party an organisation's name names."""
     return party.named and party.entity is not None and party.entity.label == "ORG"
-
-
-def _person(party: Party) -> bool:
-    """A party a person's name names."""
-    return party.named and party.entity is not None and party.entity.label == "PERSON"
