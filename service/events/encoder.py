@@ -40,13 +40,12 @@ MODEL_SHA256: Final = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab01
 TOKENIZER_SHA256: Final = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 #: where `make encoder` writes the model the worker runs, and that file's sha256
 BUILT_MODEL: Final = Path(__file__).parent / "data" / "minilm-l6-int8-matmul.onnx"
-BUILT_MODEL_SHA256: Final = "834ebda0159e2e3cc17025e091ce538b6553a9ea89977cd04db86c5cb86388f3"
+BUILT_MODEL_SHA256: Final = "127f9f1dd8ff6679370ebdb4d9b538e3fed8605fac8bf3527450f62fe4ed3326"
 _TOKENIZER_IN_PACKAGE: Final = (
     "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json"
 )  # fmt: skip
 #: wordpieces a sentence is cut to around its anchor (the model's own limit is 512)
 MAX_PIECES: Final = 96
-BATCH: Final = 8  # sentences per model call
 _CLS: Final = 101
 _SEP: Final = 102
 
@@ -106,8 +105,11 @@ class SentenceEncoder:
         # no arena or memory-pattern cache: the same speed here, 13-15 MB less at the peak
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
+        # onnxruntime's fused skip-and-normalise kernel took 0.2 ms a call here where the plain
+        # add and layer norm take a tenth of that: unfused, the encoder ran 12-17% faster
         self._session: Any = ort.InferenceSession(
-            str(model), options, providers=["CPUExecutionProvider"]
+            str(model), options, providers=["CPUExecutionProvider"],
+            disabled_optimizers=["SkipLayerNormFusion"],
         )
         self._tokenizer: Any = Tokenizer.from_file(str(tokenizer))
         self._tokenizer.no_padding()
@@ -115,8 +117,10 @@ class SentenceEncoder:
 
     def encode(self, sentences: Sequence[Sentence]) -> tuple[np.ndarray, np.ndarray]:
         """(mean state, anchor state) per sentence, each row L2-normalised; a sentence with no
-        anchor (or one the tokenizer dropped) uses its mean for both. Sentences run in small
-        batches of similar length (padding masked), about 1.25x faster than one at a time."""
+        anchor (or one the tokenizer dropped) uses its mean for both. Each sentence runs alone:
+        no padding to compute, and its vectors do not hang on what else was in the call (the
+        products quantize their activations per call); batches of 2 to 32 ran 2-30% slower
+        here (BENCHMARKS.md, session 17)."""
         means = np.zeros((len(sentences), self.dim), dtype=np.float32)
         anchors = np.zeros_like(means)
         if not sentences:
@@ -124,31 +128,17 @@ class SentenceEncoder:
         encodings = self._tokenizer.encode_batch(
             [s.text for s in sentences], add_special_tokens=False
         )
-        windows = [
-            _window(enc.ids, _anchor_pieces(enc.offsets, sentence.anchor))
-            for sentence, enc in zip(sentences, encodings, strict=True)
-        ]
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i][0]))
-        for first in range(0, len(order), BATCH):
-            rows = order[first : first + BATCH]
-            width = max(len(windows[i][0]) for i in rows) + 2
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for r, i in enumerate(rows):
-                pieces = windows[i][0]
-                ids[r, : len(pieces) + 2] = [_CLS, *pieces, _SEP]
-                mask[r, : len(pieces) + 2] = 1
+        for i, (sentence, enc) in enumerate(zip(sentences, encodings, strict=True)):
+            pieces, where = _window(enc.ids, _anchor_pieces(enc.offsets, sentence.anchor))
+            ids = np.array([[_CLS, *pieces, _SEP]], dtype=np.int64)
             states = self._session.run(
-                None, {"input_ids": ids, "attention_mask": mask,
+                None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
                        "token_type_ids": np.zeros_like(ids)},
-            )[0]  # fmt: skip
-            for r, i in enumerate(rows):
-                real = states[r, : int(mask[r].sum())]
-                mean = real.mean(axis=0)
-                where = windows[i][1]
-                anchor = real[[j + 1 for j in where]].mean(axis=0) if where else mean
-                means[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-                anchors[i] = anchor / max(float(np.linalg.norm(anchor)), 1e-9)
+            )[0][0]  # fmt: skip
+            mean = states.mean(axis=0)
+            anchor = states[[j + 1 for j in where]].mean(axis=0) if where else mean
+            means[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+            anchors[i] = anchor / max(float(np.linalg.norm(anchor)), 1e-9)
         return means, anchors
 
 

