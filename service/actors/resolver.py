@@ -60,6 +60,11 @@ _FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
 #: "II" of "John Paul II"); "xi" is left out: it is Xi Jinping's family name
 _REGNAL: Final = re.compile(r"(?:i{1,3}|iv|vi{0,3}|ix|xi{2,3}|xiv|xvi{0,3}|x)")
 _BEFORE_WORDS: Final = 5
+#: lower-case words an apposition after a name may open with ("X, the Prime Minister of ...")
+_APPOSITION_OPENERS: Final = frozenset(
+    {"the", "a", "an", "former", "then", "acting", "deputy", "interim", "outgoing", "his",
+     "her", "its", "their"}
+)
 #: lower-case words inside a title before a name ("Secretary of State X")
 _TITLE_LINKS: Final = frozenset({"of", "for"})
 #: a place after a name and up to two role words: "(rebels) in Aceh", "of Ivory Coast"
@@ -435,6 +440,9 @@ class ActorResolver:
         match = re.match(r"\s*,\s*([^,;:()\"]{1,80})", text)
         if match is None:
             return _Reading()
+        words = match.group(1).split()
+        if not words or not (words[0][:1].isupper() or words[0].lower() in _APPOSITION_OPENERS):
+            return _Reading()  # ", held talks with the commander of X": the sentence goes on
         reading = self._read(_tokens(match.group(1)), context, people=False)
         return reading if reading.titled else _Reading()
 

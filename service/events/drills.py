@@ -41,6 +41,8 @@ class ShowOfForce:
             return type_  # "joint exercises", "drills with the Russian navy"
         if any(self._taken_part_in(h) for h in drills):
             return type_  # "took part in two weeks of exercises": with others
+        if any(_coordinated(s) for s in children(trig.token, ("nsubj",))):
+            return type_  # "US and Western allies launch war games": sides together
         actors = {a.name.lower() for a, _ in pairs if a is not None}
         return "MOBILIZE" if len(actors) == 1 else type_
 
@@ -56,3 +58,13 @@ class ShowOfForce:
             ):  # "participated in", "joined"; "took part in"
                 return True
         return False
+
+
+def _coordinated(subject: Token, depth: int = 2) -> bool:
+    """Whether a subject phrase names sides joined by "and" ("the US and Western allies",
+    "US and Western allies" with the first a modifier of the second)."""
+    return any(
+        c.dep_ == "conj" or (depth > 0 and c.dep_ in ("nmod", "compound", "amod", "poss")
+                             and _coordinated(c, depth - 1))
+        for c in subject.children
+    )

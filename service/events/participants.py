@@ -177,6 +177,9 @@ class Participants:
             )
             if subjects:
                 return subjects
+            stray = _stray_subject(current, index)
+            if stray is not None:
+                return [stray]
             if current.dep_ in ("xcomp", "conj", "advcl", "acomp") and current.head is not current:
                 current = current.head
                 continue
@@ -335,6 +338,19 @@ class Participants:
 def _each_other(sides: list[Party]) -> list[Pair]:
     """Every side towards every other one ("X and Y met": X -> Y, Y -> X)."""
     return [(a, b) for a in sides for b in sides if not a.same(b)]
+
+
+def _stray_subject(verb: Token, index: EntityIndex) -> Token | None:
+    """A coordinated verb's own subject that the parser hung on the first verb as a conjunct
+    ("Cuba sent doctors to Haiti, and Haitian President Rene Preval thanked Havana": Preval and
+    thanked both conjuncts of sent): the noun conjunct just before the verb."""
+    head = verb.head
+    if verb.dep_ != "conj" or head.i == verb.i or not head.tag_.startswith("VB"):
+        return None
+    before = [c for c in index.children(head) if c.dep_ == "conj" and head.i < c.i < verb.i]
+    if not before or not before[-1].tag_.startswith("NN"):
+        return None
+    return before[-1]
 
 
 def _speech_subjects(verb: Token, index: EntityIndex) -> list[Token]:

@@ -30,6 +30,17 @@ _GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
 _PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
 _WITH: Final = frozenset({"with"})
 _CONDITIONS: Final = frozenset({"unless", "if"})
+#: nouns for what a denial answers, and how far above one its maker's verb is looked for
+_CHARGES: Final = frozenset(
+    {"charge", "charges", "accusation", "accusations", "allegation", "allegations", "claim",
+     "claims"}
+)
+_CHARGE_HOPS: Final = 4
+#: subordinators of a clause that says when or why ("after", "because"), not what is done
+_SUBORDINATORS: Final = frozenset(
+    {"after", "before", "when", "while", "as", "because", "since", "once", "though", "although",
+     "whereas"}
+)
 
 
 class Targets:
@@ -200,6 +211,9 @@ class Targets:
             o for prt in children(token, ("prt",)) for o in children(prt, ("pobj",))
         ]  # fmt: skip
         groups: list[list[Token]] = [*first]
+        if trig.type == "REJECT" and token.dep_ == "relcl" and token.head.lower_ in _CHARGES:
+            # "accused Russia of sending warplanes, a charge Moscow denied": who made the charge
+            groups.append(_charged_by(token.head))
         if trig.type in self._symmetric:
             # "discussed Libya with Trump", "signed a pact with X": the partner, not the topic
             groups += _prep_objects([token], _WITH)
@@ -229,7 +243,9 @@ class Targets:
         if trig.type == "CONSULT" and venues:  # "visited Brazil", "arrived in Amman"
             groups += [children(p, ("pobj",)) for p in children(token, ("prep",))
                        if p.lower_ == "in"]  # fmt: skip
-        clauses = children(token, _CLAUSES)
+        # "struck Hamas targets after militants fired rockets into southern Israel": a clause
+        # that says when or why, with a subject of its own, is another act with its own parties
+        clauses = [c for c in children(token, _CLAUSES) if not _other_act(c)]
         for clause in clauses:
             groups.append(children(clause, ("nsubj", "nsubjpass")))
             groups.append(children(clause, ("dobj",)))
@@ -280,6 +296,29 @@ class Targets:
             and trig.type not in self._force
             and (t.head.head.i == trig.token.i or t.head.head.lower_ in self._nouns)
         )
+
+
+def _charged_by(charge: Token) -> list[Token]:
+    """The subject of the verb a charge noun hangs from ("accused X of ..., a charge"), if any
+    within a few heads."""
+    token = charge
+    for _ in range(_CHARGE_HOPS):
+        if token.head.i == token.i:
+            return []
+        token = token.head
+        if token.tag_.startswith("VB"):
+            return children(token, ("nsubj",))
+    return []
+
+
+def _other_act(clause: Token) -> bool:
+    """An adverbial clause of time or cause with a subject of its own ("after militants fired
+    rockets", "because the rebels refused"): what it says is not done to the trigger's target."""
+    return (
+        clause.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in _SUBORDINATORS for m in clause.children)
+        and bool(children(clause, ("nsubj", "nsubjpass")))
+    )
 
 
 def _np_entities(head: Token, index: EntityIndex) -> list[Entity]:

@@ -168,6 +168,10 @@ class TestContext:
             ("In Iraq, Jane Unknown said", "Jane Unknown", (None, None)),
             ("Jane Unknown, the Prime Minister of Sri Lanka, said", "Jane Unknown", ("LK", "GOV")),
             ("Jane Unknown, a teacher, said", "Jane Unknown", (None, None)),
+            # what follows the comma is the sentence going on, not an apposition
+            ("Jane Unknown, held talks with the commander of U.S. Central Command",
+             "Jane Unknown", (None, None)),
+            ("Jane Unknown, (the Prime Minister of Sri Lanka) said", "Jane Unknown", (None, None)),
             ("Jane Unknown of Kenya said", "Jane Unknown", ("KE", None)),
         ],
     )

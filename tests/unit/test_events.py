@@ -438,13 +438,57 @@ class TestDetails:
         assert {e.type for e in extract("Iran held naval exercises in the Gulf on Monday.")} == {
             "MOBILIZE"
         }
+        games = extract("Iran's Revolutionary Guards began war games in the Gulf on Sunday.")
+        assert {e.type for e in games} == {"MOBILIZE"}
         for text in (
             "Chile held naval exercises with Peru on Monday.",
             "Chile and Peru held naval exercises on Monday.",
             "Chile held joint naval exercises on Monday.",
             "Chilean ships took part in two weeks of naval exercises.",
+            "US and Western allies launch war games near Iran waters.",
         ):
             assert {e.type for e in extract(text)} == {"COOPERATE"}, text
+
+    def test_a_clause_of_time_keeps_its_own_parties(self, extract: Extract) -> None:
+        """"struck Hamas targets after militants fired rockets into southern Israel": where
+        the rockets went is not whom the strike hit."""
+        events = extract(
+            "Israeli aircraft struck Hamas targets in the Gaza Strip on Sunday after militants "
+            "fired rockets into southern Israel, the army said."
+        )
+        strikes = [e for e in events if e.actor == "Israeli aircraft"]
+        assert strikes
+        assert all(e.target_country != "IL" for e in strikes)
+        assert {e.target_country for e in strikes} == {"PS"}
+
+    def test_a_denied_charge_answers_whoever_made_it(self, extract: Extract) -> None:
+        """"Georgia accused Russia of ..., a charge Moscow denied": Moscow rejects Georgia."""
+        events = extract(
+            "Georgia accused Russia on Tuesday of sending warplanes into its airspace to fire a "
+            "missile at a village, a charge Moscow flatly denied."
+        )
+        denials = [e for e in events if e.type == "REJECT"]
+        assert [(e.actor, e.target_country) for e in denials] == [("Moscow", "GE")]
+
+    def test_a_second_clause_s_subject_the_parser_hung_on_the_first_verb(
+        self, extract: Extract
+    ) -> None:
+        """"Cuba has sent doctors to Haiti, and Haitian President Rene Preval thanked Havana":
+        the parser makes Preval a conjunct of "sent"; he, not Cuba, thanks Havana."""
+        events = extract(
+            "Cuba has sent more than 300 doctors and nurses to Haiti since the earthquake, and "
+            "Haitian President Rene Preval on Monday thanked Havana for what he called its "
+            "unconditional solidarity."
+        )
+        thanks = [e for e in events if e.trigger == "thanked"]
+        assert [(e.actor, e.target) for e in thanks] == [("Rene Preval", "Havana")]
+
+    def test_granting_asylum_or_a_loan_is_aid(self, extract: Extract) -> None:
+        """CAMEO 07 (provide aid) holds asylum granted (075) and a loan granted (071)."""
+        [asylum] = extract("Ecuador granted political asylum to Julian Assange on Thursday.")
+        assert (asylum.type, asylum.actor, asylum.target) == ("AID", "Ecuador", "Julian Assange")
+        [loan] = extract("China has granted Zimbabwe a $200 million loan to revive its farms.")
+        assert (loan.type, loan.actor_country, loan.target_country) == ("AID", "CN", "ZW")
 
     def test_a_group_no_country_places_is_where_the_act_is(self, extract: Extract) -> None:
         """"an offensive against Boko Haram militants in the Sambisa forest": the group has no
