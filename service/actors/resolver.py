@@ -64,7 +64,7 @@ _BEFORE_WORDS: Final = 5
 _APPOSITION_OPENERS: Final = frozenset(
     {"the", "a", "an", "former", "then", "acting", "deputy", "interim", "outgoing", "his",
      "her", "its", "their"}
-)
+)  # fmt: skip
 #: lower-case words inside a title before a name ("Secretary of State X")
 _TITLE_LINKS: Final = frozenset({"of", "for"})
 #: a place after a name and up to two role words: "(rebels) in Aceh", "of Ivory Coast"
@@ -440,10 +440,10 @@ class ActorResolver:
         match = re.match(r"\s*,\s*([^,;:()\"]{1,80})", text)
         if match is None:
             return _Reading()
-        words = match.group(1).split()
-        if not words or not (words[0][:1].isupper() or words[0].lower() in _APPOSITION_OPENERS):
+        tokens = _tokens(match.group(1))
+        if not tokens or not (tokens[0].capital or tokens[0].key in _APPOSITION_OPENERS):
             return _Reading()  # ", held talks with the commander of X": the sentence goes on
-        reading = self._read(_tokens(match.group(1)), context, people=False)
+        reading = self._read(tokens, context, people=False)
         return reading if reading.titled else _Reading()
 
     def _located(self, text: str, context: ActorContext) -> str | None:

@@ -13,7 +13,7 @@ from typing import Final
 from service.events.inflection import base_forms
 from service.events.lexicon import Lexicon
 from service.events.party import PartyPair
-from service.events.tree import Token, children
+from service.events.tree import Token, children, np_tokens, with_conjuncts
 from service.events.triggers import Trigger
 
 __all__ = ["ShowOfForce"]
@@ -60,11 +60,7 @@ class ShowOfForce:
         return False
 
 
-def _coordinated(subject: Token, depth: int = 2) -> bool:
+def _coordinated(subject: Token) -> bool:
     """Whether a subject phrase names sides joined by "and" ("the US and Western allies",
     "US and Western allies" with the first a modifier of the second)."""
-    return any(
-        c.dep_ == "conj" or (depth > 0 and c.dep_ in ("nmod", "compound", "amod", "poss")
-                             and _coordinated(c, depth - 1))
-        for c in subject.children
-    )
+    return len(with_conjuncts(subject)) > 1 or any(t.dep_ == "conj" for t in np_tokens(subject))

@@ -34,13 +34,13 @@ _CONDITIONS: Final = frozenset({"unless", "if"})
 _CHARGES: Final = frozenset(
     {"charge", "charges", "accusation", "accusations", "allegation", "allegations", "claim",
      "claims"}
-)
+)  # fmt: skip
 _CHARGE_HOPS: Final = 4
 #: subordinators of a clause that says when or why ("after", "because"), not what is done
 _SUBORDINATORS: Final = frozenset(
     {"after", "before", "when", "while", "as", "because", "since", "once", "though", "although",
      "whereas"}
-)
+)  # fmt: skip
 
 
 class Targets:
