@@ -282,7 +282,7 @@ class Settings(BaseSettings):
         "trained on story leads).",
     )
     events_encoder_sentences: int = Field(
-        2,
+        1,
         ge=0,
         le=1000,
         description="Sentences per article the encoder types (a story's lead first, then "

@@ -19,9 +19,10 @@ from typing import Final
 
 import numpy as np
 
-__all__ = ["DocTypes", "Weights", "mixed"]
+__all__ = ["DocTypes", "Weights", "mixed", "split_yield"]
 
 _FLOOR: Final = 1e-6
+_YIELD_LEAN: Final = 0.01  # share of YIELD moved from the even split to the n-gram's pick
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,3 +139,17 @@ def mixed(encoded: dict[str, float], ngram: dict[str, float], weight: float) -> 
     raw = {t: p * (ngram.get(t, 0.0) + 1e-6) ** weight for t, p in encoded.items()}
     total, scale = sum(raw.values()), sum(encoded.values())
     return {t: v * scale / total for t, v in raw.items()} if total > 0 else encoded
+
+
+def split_yield(encoded: dict[str, float], ngram: dict[str, float]) -> dict[str, float]:
+    """A head trained on PLV's merged YIELD gives CONCEDE and RETREAT half of it each: a tie
+    a trigger word's lexicon bonus breaks, but nothing breaks in a doc's fallback event
+    ("completed the withdrawal of its troops"). The n-gram typer, trained on stories that keep
+    the two apart, breaks it here, by a lean (`_YIELD_LEAN`) small enough that the two weigh
+    against the other types as the halves did."""
+    concede, retreat = ngram.get("CONCEDE", 0.0), ngram.get("RETREAT", 0.0)
+    if concede == retreat or "CONCEDE" not in encoded or "RETREAT" not in encoded:
+        return encoded
+    both = encoded["CONCEDE"] + encoded["RETREAT"]
+    lean = _YIELD_LEAN if concede > retreat else -_YIELD_LEAN
+    return {**encoded, "CONCEDE": both * (0.5 + lean), "RETREAT": both * (0.5 - lean)}

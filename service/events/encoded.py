@@ -4,8 +4,9 @@ The head is plain numbers in a validated JSON file (no pickle), trained by
 `service.events.train_encoder` on real news sentences and news-style story leads; the encoder
 itself stays frozen. PLV-style training data merges CONCEDE and RETREAT into YIELD, so the head
 scores YIELD and `predict` gives half of it to each: the trigger word (the lexicon) then says
-which of the two it is. A second head, trained on story leads alone, types a story's lead
-sentence: what a whole news story reports is not what one sentence of it relates.
+which of the two it is, or, where none does, the n-gram typer (`combine.split_yield`). A
+second head, trained on story leads alone, types a story's lead sentence: what a whole news
+story reports is not what one sentence of it relates.
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class EncoderTyper:
         self._head = _Head(head, encoder.dim)
         self._lead = _Head(lead, encoder.dim) if lead is not None else None
         self.labels = self._head.labels
+        #: the sentence head scores PLV's YIELD, given half to CONCEDE and half to RETREAT
+        self.merges_yield = YIELD in self._head.labels
 
     @classmethod
     def load(

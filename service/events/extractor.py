@@ -9,7 +9,7 @@ from typing import Any, Final, Protocol
 
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors import Party as Belonging
-from service.events.combine import DocTypes, Weights, mixed
+from service.events.combine import DocTypes, Weights, mixed, split_yield
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
 from service.events.drills import ShowOfForce
@@ -83,7 +83,7 @@ class EventExtractor:
         derived: DerivedLexicon | None = None,
         weights: Weights | None = None,
         encoder: EncoderTyper | None = None,
-        encoder_sentences: int = 2,
+        encoder_sentences: int = 1,
         actors: ActorResolver | None = None,
     ) -> None:
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
@@ -198,7 +198,12 @@ class EventExtractor:
             leads = [n for n, row in enumerate(chosen) if scored[row] == lead]
             encoded_rows = self._encoder.predict(anchored, lead=leads)
             for row, encoded in zip(chosen, encoded_rows, strict=True):
-                scores[row] = mixed(encoded, scores[row], mix) if mix else encoded
+                if mix:
+                    scores[row] = mixed(encoded, scores[row], mix)
+                elif self._encoder.merges_yield:
+                    scores[row] = split_yield(encoded, scores[row])
+                else:
+                    scores[row] = encoded
         # in a story the mixed rows are scored as the n-gram typer's, lexicon bonus and all
         return DocTypes(PLOVER_TYPES, scores, self._weights,
                         frozenset() if story else frozenset(chosen), self._verbal)  # fmt: skip

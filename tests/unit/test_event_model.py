@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from service.config import Settings
-from service.events.combine import DocTypes, Weights, mixed
+from service.events.combine import DocTypes, Weights, mixed, split_yield
 from service.events.derived import DerivedLexicon, shipped_lexicon
 from service.events.lexicon import load_lexicon
 from service.events.typer import NONE, SentenceTyper, TypeModelFile, features, shipped_typer
@@ -174,6 +174,18 @@ class TestDocTypes:
         assert sum(out.values()) == pytest.approx(0.8)
         assert out["ASSAULT"] == pytest.approx(0.72, abs=1e-4)
         assert mixed(encoded, {"ACCUSE": 0.1, "ASSAULT": 0.9}, 0.0) == pytest.approx(encoded)
+
+    def test_the_ngram_typer_breaks_the_encoder_s_yield_tie(self) -> None:
+        """The encoder's merged YIELD (half CONCEDE, half RETREAT) leans a little to the one
+        the n-gram typer prefers; the other types and the total stay, and with no n-gram
+        preference the even split stays."""
+        encoded = {"ACCUSE": 0.2, "CONCEDE": 0.3, "RETREAT": 0.3}
+        out = split_yield(encoded, {"ACCUSE": 0.5, "CONCEDE": 0.1, "RETREAT": 0.3})
+        assert 0.3 < out["RETREAT"] < 0.31 and 0.29 < out["CONCEDE"] < 0.3
+        assert out["ACCUSE"] == 0.2 and sum(out.values()) == pytest.approx(0.8)
+        assert split_yield(encoded, {"ACCUSE": 0.9}) == encoded
+        assert max(split_yield(encoded, {"CONCEDE": 0.2, "RETREAT": 0.1}).items(),
+                   key=lambda kv: kv[1])[0] == "CONCEDE"  # fmt: skip
 
 
 #: an invented wire story: a troop movement with its number and dates, an accusation, a denial

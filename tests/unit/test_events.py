@@ -1053,6 +1053,8 @@ class TestSentenceTyper:
         head types the act, not who is in it; the event keeps the names."""
 
         class Reader:
+            merges_yield = False  # its types come as they are
+
             def __init__(self) -> None:
                 self.read: list[tuple[str, str]] = []
 
@@ -1110,3 +1112,78 @@ class TestSentenceTyper:
 
         with pytest.raises(ValueError, match="scored 0 of 3"):
             self._run(events_nlp, EventExtractor(Short({}), min_confidence=0.5))
+
+
+class _CountingEncoder:
+    """The shipped encoder typer, counting the sentences it is asked to type."""
+
+    def __init__(self) -> None:
+        from service.events.encoded import shipped_encoder_typer
+
+        self.inner = shipped_encoder_typer()
+        self.merges_yield = self.inner.merges_yield
+        self.texts: list[str] = []
+        self.leads: list[int] = []
+
+    def predict(self, sentences: Any, lead: Any = ()) -> list[dict[str, float]]:
+        self.texts += [s.text for s in sentences]
+        self.leads += list(lead)
+        return self.inner.predict(sentences, lead)
+
+
+class TestEncoderBudget:
+    STORY = (
+        "Rebels attacked an army post near Goma on Monday. "
+        "The army accused Rwanda of backing the rebels. "
+        "Kinshasa urged the United Nations to act. "
+        "Protesters marched in the capital."
+    )
+
+    def _encoded(self, events_nlp: Language, **budget: int) -> _CountingEncoder:
+        from service.config import Settings
+        from service.events.derived import shipped_lexicon
+        from service.events.typer import shipped_typer
+
+        encoder = _CountingEncoder()
+        sentences = budget.get("sentences", Settings().events_encoder_sentences)
+        extractor = EventExtractor(
+            shipped_typer(), derived=shipped_lexicon(), encoder=encoder,  # type: ignore[arg-type]
+            encoder_sentences=sentences,
+        )  # fmt: skip
+        doc = events_nlp(self.STORY)
+        extractor(doc, EntityExtractor()(doc), PUBLISHED)
+        return encoder
+
+    def test_default_budget_types_the_lead_alone(self, events_nlp: Language) -> None:
+        """By default the encoder reads one sentence of a story, its lead, with the lead head:
+        a second one cost 4-8 ms an article and moved no figure (BENCHMARKS.md, session 18)."""
+        encoder = self._encoded(events_nlp)
+        assert len(encoder.texts) == 1
+        assert "Rebels attacked" in encoder.texts[0]
+        assert encoder.leads == [0]
+
+    def test_a_larger_budget_reads_on_in_order(self, events_nlp: Language) -> None:
+        """A budget of 2 takes the sentence after the lead too; 0 leaves the encoder out."""
+        two = self._encoded(events_nlp, sentences=2)
+        assert len(two.texts) == 2 and "accused" in two.texts[1]
+        assert self._encoded(events_nlp, sentences=0).texts == []
+
+
+class TestYieldTie:
+    def test_a_completed_pullout_retreats(self, events_nlp: Language) -> None:
+        """No trigger word codes a completed withdrawal: the doc's fallback event takes the
+        encoder's type, whose YIELD the n-gram typer tells apart (it was CONCEDE, the first of
+        an even split)."""
+        from service.events.derived import shipped_lexicon
+        from service.events.encoded import shipped_encoder_typer
+        from service.events.typer import shipped_typer
+
+        extractor = EventExtractor(
+            shipped_typer(), derived=shipped_lexicon(), encoder=shipped_encoder_typer()
+        )
+        for text in ("Ugandan troops completed their withdrawal from Congo on Friday.",
+                     "The last Kenyan soldiers finished their pullout from Somalia on Sunday."):
+            doc = events_nlp(text)
+            assert [e.type for e in extractor(doc, EntityExtractor()(doc), PUBLISHED)] == [
+                "RETREAT"
+            ], text
