@@ -1114,6 +1114,21 @@ class TestSentenceTyper:
             self._run(events_nlp, EventExtractor(Short({}), min_confidence=0.5))
 
 
+def _shipped_extractor(encoder: Any = None, sentences: int | None = None) -> EventExtractor:
+    """The event coder as a worker builds it (shipped typer, lexicon and encoder), with another
+    encoder or budget when given."""
+    from service.config import Settings
+    from service.events.derived import shipped_lexicon
+    from service.events.encoded import shipped_encoder_typer
+    from service.events.typer import shipped_typer
+
+    return EventExtractor(
+        shipped_typer(), derived=shipped_lexicon(),
+        encoder=encoder if encoder is not None else shipped_encoder_typer(),
+        encoder_sentences=Settings().events_encoder_sentences if sentences is None else sentences,
+    )  # fmt: skip
+
+
 class _CountingEncoder:
     """The shipped encoder typer, counting the sentences it is asked to type."""
 
@@ -1139,19 +1154,10 @@ class TestEncoderBudget:
         "Protesters marched in the capital."
     )
 
-    def _encoded(self, events_nlp: Language, **budget: int) -> _CountingEncoder:
-        from service.config import Settings
-        from service.events.derived import shipped_lexicon
-        from service.events.typer import shipped_typer
-
+    def _encoded(self, events_nlp: Language, sentences: int | None = None) -> _CountingEncoder:
         encoder = _CountingEncoder()
-        sentences = budget.get("sentences", Settings().events_encoder_sentences)
-        extractor = EventExtractor(
-            shipped_typer(), derived=shipped_lexicon(), encoder=encoder,  # type: ignore[arg-type]
-            encoder_sentences=sentences,
-        )  # fmt: skip
         doc = events_nlp(self.STORY)
-        extractor(doc, EntityExtractor()(doc), PUBLISHED)
+        _shipped_extractor(encoder, sentences)(doc, EntityExtractor()(doc), PUBLISHED)
         return encoder
 
     def test_default_budget_types_the_lead_alone(self, events_nlp: Language) -> None:
@@ -1174,13 +1180,7 @@ class TestYieldTie:
         """No trigger word codes a completed withdrawal: the doc's fallback event takes the
         encoder's type, whose YIELD the n-gram typer tells apart (it was CONCEDE, the first of
         an even split)."""
-        from service.events.derived import shipped_lexicon
-        from service.events.encoded import shipped_encoder_typer
-        from service.events.typer import shipped_typer
-
-        extractor = EventExtractor(
-            shipped_typer(), derived=shipped_lexicon(), encoder=shipped_encoder_typer()
-        )
+        extractor = _shipped_extractor()
         for text in ("Ugandan troops completed their withdrawal from Congo on Friday.",
                      "The last Kenyan soldiers finished their pullout from Somalia on Sunday."):
             doc = events_nlp(text)
