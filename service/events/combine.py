@@ -12,7 +12,7 @@ an event with no target.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Final
@@ -59,6 +59,7 @@ class DocTypes:
     def __init__(
         self, types: Sequence[str], rows: Sequence[dict[str, float]], weights: Weights,
         encoded: frozenset[int] = frozenset(), verbal: frozenset[str] = frozenset(),
+        words: Mapping[tuple[int, int], dict[str, float]] | None = None,
     ) -> None:  # fmt: skip
         self.types = tuple(types)
         self._encoded = encoded
@@ -77,16 +78,28 @@ class DocTypes:
                 rest = (total - w[i] * probs[i]) / (w_sum - w[i])
                 self._context[i] = np.log(rest / max(rest.sum(), _FLOOR) + _FLOOR)
         self._scores: dict[int, np.ndarray] = {}
+        # (row, token) -> scores of an encoded sentence read from that word, not its anchor
+        self._words: dict[tuple[int, int], tuple[np.ndarray, float]] = {}
+        for key, row in (words or {}).items():
+            word = np.array([row.get(t, 0.0) for t in self.types], dtype=float)
+            self._words[key] = np.log(word + _FLOOR), float(word.sum())
 
-    def _combined(self, i: int) -> np.ndarray:
-        """Sentence i's log-score with its context (a copy: the caller may change it)."""
+    def _combined(self, i: int, token: int | None = None) -> np.ndarray:
+        """Sentence i's log-score with its context (a copy: the caller may change it); read
+        from `token` where the encoder read the sentence from that word too."""
+        word = self._words.get((i, token)) if token is not None else None
+        if word is not None:
+            return self._with_context(i, word[0].copy())
         score = self._scores.get(i)
         if score is None:
-            score = self._scores[i] = self._log[i].copy()
-            context = self._context[i]
-            if context is not None:
-                score += self._weights.document * context
+            score = self._scores[i] = self._with_context(i, self._log[i].copy())
         return score.copy()
+
+    def _with_context(self, i: int, score: np.ndarray) -> np.ndarray:
+        context = self._context[i]
+        if context is not None:
+            score += self._weights.document * context
+        return score
 
     @staticmethod
     def _share(score: np.ndarray, k: int) -> float:
@@ -94,11 +107,12 @@ class DocTypes:
         return float(exp[k] / np.add.reduce(exp))  # their Python wrappers
 
     def choose(
-        self, i: int, lexicon_type: str, source: str, *, lead: bool = False, fixed: bool = False
-    ) -> tuple[str, float]:
-        """(type, confidence) for a trigger of sentence i that the lexicon types; a `fixed`
-        trigger keeps its type and is only scored."""
-        score = self._combined(i)
+        self, i: int, lexicon_type: str, source: str, *, lead: bool = False, fixed: bool = False,
+        token: int | None = None,
+    ) -> tuple[str, float]:  # fmt: skip
+        """(type, confidence) for a trigger (at `token`) of sentence i that the lexicon types;
+        a `fixed` trigger keeps its type and is only scored."""
+        score = self._combined(i, token)
         own = self._column.get(lexicon_type)
         if own is not None:
             bonus = self._weights.lead_lexicon if lead else None
@@ -115,7 +129,8 @@ class DocTypes:
             # sure the typer is that the sentence reports one at all (NONE's share is what the
             # row lacks), not the phrase type's share, which a typer trained to another
             # codebook's habits can make vanish; less when the typer would type it otherwise
-            k, sure = own, min(float(self._mass[i]), 1.0)
+            word = self._words.get((i, token)) if token is not None else None
+            k, sure = own, min(float(self._mass[i] if word is None else word[1]), 1.0)
         else:
             k = best
             sure = self._share(score, k)

@@ -141,15 +141,32 @@ class EncoderTyper:
     ) -> list[dict[str, float]]:
         """Type -> probability per sentence, YIELD split evenly into CONCEDE and RETREAT; the
         rows in `lead` by the lead head when there is one."""
+        return self.predict_others(sentences, lead)[0]
+
+    def predict_others(
+        self, sentences: Sequence[Sentence], lead: Collection[int] = ()
+    ) -> tuple[list[dict[str, float]], list[list[dict[str, float]]]]:
+        """`predict`, and each sentence's `others` words typed by the sentence head from the
+        same encoder pass: the sentence's mean with that word's state as the anchor, so a
+        second act in a sentence ("... and demanded their return") is read from its own word,
+        not from the main act's."""
         if not sentences:
-            return []
-        features = self.features(sentences)
+            return [], []
+        means, anchors, others = self.encoder.encode_others(sentences)
+        features = np.hstack([means, anchors])
         out = [_scores(self._head.labels, row) for row in self._head.probabilities(features)]
         rows = sorted(i for i in lead if 0 <= i < len(out)) if self._lead is not None else []
         if self._lead is not None and rows:
             for i, row in zip(rows, self._lead.probabilities(features[rows]), strict=True):
                 out[i] = _scores(self._lead.labels, row)
-        return out
+        each: list[list[dict[str, float]]] = []
+        for mean, words in zip(means, others, strict=True):
+            if not len(words):
+                each.append([])
+                continue
+            paired = np.hstack([np.broadcast_to(mean, words.shape), words])
+            each.append([_scores(self._head.labels, r) for r in self._head.probabilities(paired)])
+        return out, each
 
 
 def _scores(labels: Sequence[str], row: np.ndarray) -> dict[str, float]:

@@ -56,10 +56,13 @@ class EncoderError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence to encode and the character span (within it) of its anchor word."""
+    """A sentence to encode, the character span (within it) of its anchor word, and the spans
+    of other words to read an act from in the same pass (`SentenceEncoder.encode_others`; None
+    reads the anchor's)."""
 
     text: str
     anchor: tuple[int, int] | None = None
+    others: tuple[tuple[int, int] | None, ...] = ()
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -121,25 +124,48 @@ class SentenceEncoder:
         no padding to compute, and its vectors do not hang on what else was in the call (the
         products quantize their activations per call); batches of 2 to 32 ran 2-30% slower
         here (BENCHMARKS.md, session 17)."""
+        means, anchors, _ = self.encode_others(sentences)
+        return means, anchors
+
+    def encode_others(
+        self, sentences: Sequence[Sentence]
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """`encode`, and for each sentence the state of each of its `others` words (one row
+        each, L2-normalised; the mean where the word is outside the window the anchor centres
+        or the tokenizer dropped it, the anchor's for None), from the same run: a second act's
+        word costs no pass."""
         means = np.zeros((len(sentences), self.dim), dtype=np.float32)
         anchors = np.zeros_like(means)
+        others: list[np.ndarray] = []
         if not sentences:
-            return means, anchors
+            return means, anchors, others
         encodings = self._tokenizer.encode_batch(
             [s.text for s in sentences], add_special_tokens=False
         )
         for i, (sentence, enc) in enumerate(zip(sentences, encodings, strict=True)):
-            pieces, where = _window(enc.ids, _anchor_pieces(enc.offsets, sentence.anchor))
+            spans = [_anchor_pieces(enc.offsets, span) for span in sentence.others if span]
+            pieces, where, moved = _window(enc.ids, _anchor_pieces(enc.offsets, sentence.anchor),
+                                           spans)  # fmt: skip
             ids = np.array([[_CLS, *pieces, _SEP]], dtype=np.int64)
             states = self._session.run(
                 None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
                        "token_type_ids": np.zeros_like(ids)},
             )[0][0]  # fmt: skip
             mean = states.mean(axis=0)
-            anchor = states[[j + 1 for j in where]].mean(axis=0) if where else mean
-            means[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-            anchors[i] = anchor / max(float(np.linalg.norm(anchor)), 1e-9)
-        return means, anchors
+            means[i] = _unit(mean)
+            anchors[i] = _unit(states[[j + 1 for j in where]].mean(axis=0)) if where else means[i]
+            rows = np.repeat(anchors[i : i + 1], len(sentence.others), axis=0)
+            read = iter(moved)
+            for k, span in enumerate(sentence.others):
+                at = next(read) if span else None
+                if at is not None:
+                    rows[k] = _unit(states[[j + 1 for j in at]].mean(axis=0)) if at else means[i]
+            others.append(rows)
+        return means, anchors, others
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-9)
 
 
 def _anchor_pieces(offsets: Sequence[tuple[int, int]], span: tuple[int, int] | None) -> list[int]:
@@ -150,11 +176,18 @@ def _anchor_pieces(offsets: Sequence[tuple[int, int]], span: tuple[int, int] | N
     return [i for i, (a, b) in enumerate(offsets) if b > a and a < end and b > start]
 
 
-def _window(ids: Sequence[int], pieces: list[int]) -> tuple[list[int], list[int]]:
-    """At most MAX_PIECES wordpieces, centred on the anchor; the anchor's new positions."""
+def _window(
+    ids: Sequence[int], pieces: list[int], others: Sequence[list[int]] = ()
+) -> tuple[list[int], list[int], list[list[int]]]:
+    """At most MAX_PIECES wordpieces, centred on the anchor; the new positions of the anchor's
+    pieces and of each of `others`' (those left outside dropped)."""
     if len(ids) <= MAX_PIECES:
-        return list(ids), pieces
+        return list(ids), pieces, [list(o) for o in others]
     centre = pieces[0] if pieces else 0
     lo = max(0, min(centre - MAX_PIECES // 2, len(ids) - MAX_PIECES))
     hi = lo + MAX_PIECES
-    return list(ids[lo:hi]), [i - lo for i in pieces if lo <= i < hi]
+
+    def moved(at: list[int]) -> list[int]:
+        return [i - lo for i in at if lo <= i < hi]
+
+    return list(ids[lo:hi]), moved(pieces), [moved(o) for o in others]

@@ -9,6 +9,7 @@ from typing import Any, Final, Protocol
 
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors import Party as Belonging
+from service.events.anchor import anchor_token
 from service.events.combine import DocTypes, Weights, mixed, split_yield
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
@@ -187,26 +188,35 @@ class EventExtractor:
         if len(scores) != len(scored):
             raise ValueError(f"the typer scored {len(scores)} of {len(scored)} sentences")
         chosen: list[int] = []
+        words: dict[tuple[int, int], dict[str, float]] = {}
         if self._encoder is not None and self._encoder_sentences:
             chosen = self._encoded(scored, found, window)
-            anchored = [
-                masked_sentence(sents[scored[row]],
-                                [t.token for t in found.get(scored[row], {}).values()])
-                for row in chosen
-            ]  # fmt: skip
+            anchored, others = [], []
+            for row in chosen:
+                sent = sents[scored[row]]
+                tokens = [t.token for t in found.get(scored[row], {}).values()]
+                main = anchor_token(sent, tokens)
+                # outside a story each act is read from its own word; a story's lead is typed
+                # as the story, every act in it alike
+                rest = [] if story else [t for t in tokens if main is None or t.i != main.i]
+                anchored.append(masked_sentence(sent, tokens, rest))
+                others.append([t.i for t in rest])
             mix = self._weights.story_ngram if story else 0.0
             leads = [n for n, row in enumerate(chosen) if scored[row] == lead]
-            encoded_rows = self._encoder.predict(anchored, lead=leads)
-            for row, encoded in zip(chosen, encoded_rows, strict=True):
+            encoded_rows, each = self._encoder.predict_others(anchored, lead=leads)
+            for n, (row, encoded) in enumerate(zip(chosen, encoded_rows, strict=True)):
+                ngram = scores[row]
                 if mix:
-                    scores[row] = mixed(encoded, scores[row], mix)
-                elif self._encoder.merges_yield:
-                    scores[row] = split_yield(encoded, scores[row])
-                else:
-                    scores[row] = encoded
+                    scores[row] = mixed(encoded, ngram, mix)
+                    continue
+                tie = self._encoder.merges_yield
+                scores[row] = split_yield(encoded, ngram) if tie else encoded
+                for token, word in zip(others[n], each[n], strict=True):
+                    words[row, token] = split_yield(word, ngram) if tie else word
         # in a story the mixed rows are scored as the n-gram typer's, lexicon bonus and all
         return DocTypes(PLOVER_TYPES, scores, self._weights,
-                        frozenset() if story else frozenset(chosen), self._verbal)  # fmt: skip
+                        frozenset() if story else frozenset(chosen), self._verbal,
+                        words)  # fmt: skip
 
     def _encoded(
         self, scored: list[int], found: dict[int, dict[int, Trigger]], window: set[int]
@@ -238,7 +248,7 @@ class EventExtractor:
         )  # fmt: skip
         fixed = (not word and not (ctx.lead and self._weights.lead_phrase)) or promise
         type_, confidence = types.choose(
-            ctx.row, trig.type, source, lead=ctx.lead and word, fixed=fixed
+            ctx.row, trig.type, source, lead=ctx.lead and word, fixed=fixed, token=trig.token.i
         )
         return (trig if type_ == trig.type else replace(trig, type=type_)), confidence
 
@@ -314,7 +324,9 @@ class EventExtractor:
                     # "police in Harare", "security forces opened fire on X in Khartoum": a
                     # state's own agents act where the event is
                     actor_country = _place_country(location, target)
-                elif type_ in self._located and not actor.named:
+                elif type_ in self._located and not actor.named and not self._of_no_state(
+                    actor, parties
+                ):
                     # "thousands marched in Cairo against the government", "a suicide bomber
                     # blew himself up in a Baghdad market": people protest and fight where they
                     # are, though the place also names whose government it is
@@ -376,6 +388,14 @@ class EventExtractor:
             if party.owner.label == "ORG" and owner_sector is not None:
                 sector = owner_sector  # "Hezbollah chief X" is Hezbollah's (REB), not GOV
         return country, sector
+
+    def _of_no_state(self, party: EventParty, context: ActorContext) -> bool:
+        """Whether the party is an international organisation's ("NATO warplanes", "African
+        Union peacekeepers"): its forces are no state's, and not of the one they act in."""
+        entity = party.entity
+        if entity is None or entity.label != "ORG":
+            return False
+        return self._actors.resolve(entity.name, entity, context) == (None, "IGO")
 
     def _confidence(self, confidence: float, targeted: bool) -> float:
         """0..1, rounded; an event with no target is less sure of its roles."""

@@ -10,7 +10,7 @@ accuracy 0.773 unmasked, 0.787 masked (BENCHMARKS.md, session 10).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Final
 
 from service.events.anchor import anchor_span
@@ -31,13 +31,16 @@ MASKS: Final = {
 
 
 def masked(
-    text: str, start: int, ents: Iterable[Any], anchor: tuple[int, int] | None
-) -> Sentence:
+    text: str, start: int, ents: Iterable[Any], anchor: tuple[int, int] | None,
+    others: Sequence[tuple[int, int]] = (),
+) -> Sentence:  # fmt: skip
     """`text` (which begins at character `start` of its doc) with each of `ents` (spans with
     `label_`, `start_char`, `end_char` in the doc) of a kind in MASKS replaced by its word, and
-    the anchor's characters (within `text`) moved to match."""
+    the anchor's characters (within `text`) moved to match; so are `others`' (spans of other
+    acts' words); one inside a masked name becomes None (read as the anchor)."""
     pieces: list[str] = []
-    pos = shift = 0
+    pos = 0
+    cuts: list[tuple[int, int, int]] = []  # (begin, end, change in length) of each mask
     for ent in ents:
         word = MASKS.get(ent.label_)
         begin, end = ent.start_char - start, ent.end_char - start
@@ -46,16 +49,32 @@ def masked(
         if anchor is not None and begin < anchor[1] and anchor[0] < end:
             continue  # the word the event hangs on is read as written
         pieces += [text[pos:begin], word]
-        if anchor is not None and end <= anchor[0]:
-            shift += len(word) - (end - begin)
+        cuts.append((begin, end, len(word) - (end - begin)))
         pos = end
     if not pieces:
-        return Sentence(text, anchor)
+        return Sentence(text, anchor, tuple(others))
     pieces.append(text[pos:])
-    moved = None if anchor is None else (anchor[0] + shift, anchor[1] + shift)
-    return Sentence("".join(pieces), moved)
+
+    def moved(span: tuple[int, int]) -> tuple[int, int] | None:
+        if any(begin < span[1] and span[0] < end for begin, end, _ in cuts):
+            return None
+        shift = sum(change for _, end, change in cuts if end <= span[0])
+        return span[0] + shift, span[1] + shift
+
+    return Sentence(
+        "".join(pieces), None if anchor is None else moved(anchor), tuple(map(moved, others))
+    )
 
 
-def masked_sentence(sent: Sent, triggers: Collection[Tok]) -> Sentence:
-    """A sentence of a doc as the encoder reads it: names masked, anchored on its triggers."""
-    return masked(sent.text, sent.start_char, sent.ents, anchor_span(sent, triggers))
+def masked_sentence(
+    sent: Sent, triggers: Collection[Tok], others: Collection[Tok] = ()
+) -> Sentence:
+    """A sentence of a doc as the encoder reads it: names masked, anchored on its triggers;
+    `others` (tokens of other acts in it) are read from the same pass."""
+    spans = tuple(_span(sent, token) for token in others)
+    return masked(sent.text, sent.start_char, sent.ents, anchor_span(sent, triggers), spans)
+
+
+def _span(sent: Sent, token: Tok) -> tuple[int, int]:
+    start = sent.doc[token.i].idx - sent.start_char
+    return start, start + len(token.text)

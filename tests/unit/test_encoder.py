@@ -85,11 +85,29 @@ class TestSentenceEncoder:
         assert not np.allclose(means[0], anchors[0])
 
     def test_window_keeps_anchor_positions(self) -> None:
-        """The window holds MAX_PIECES pieces and maps the anchor into them."""
+        """The window holds MAX_PIECES pieces and maps the anchor into them, and the other
+        words inside it; one outside is left with no pieces."""
         ids = list(range(500))
-        kept, where = encoder_module._window(ids, [400, 401])
+        kept, where, others = encoder_module._window(ids, [400, 401], [[420], [10]])
         assert len(kept) == encoder_module.MAX_PIECES
         assert [kept[i] for i in where] == [400, 401]
+        assert [kept[i] for i in others[0]] == [420] and others[1] == []
+
+    def test_other_words_are_read_from_the_same_pass(self, typer: EncoderTyper) -> None:
+        """A second act's word gives the state it would give as the anchor, with the same mean
+        and anchor, from one run of the model; None reads the anchor's."""
+        text = "Troops shelled the town and the ministry condemned the attack."
+        shelled, condemned = (7, 14), (text.index("condemned"), text.index("condemned") + 9)
+        means, anchors, others = typer.encoder.encode_others(
+            [Sentence(text, shelled, (condemned, None))]
+        )
+        _, alone = typer.encoder.encode([Sentence(text, condemned)])
+        plain_means, plain_anchors = typer.encoder.encode([Sentence(text, shelled)])
+        assert np.array_equal(means, plain_means) and np.array_equal(anchors, plain_anchors)
+        assert others[0].shape == (2, 384)
+        assert np.allclose(others[0][0], alone[0], atol=1e-6)
+        assert np.array_equal(others[0][1], anchors[0])
+        assert not np.allclose(others[0][0], anchors[0])
 
     def test_changed_file_is_refused(self, tmp_path: Path) -> None:
         """A file whose hash is not the pinned one fails at load, naming the file."""

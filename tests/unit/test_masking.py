@@ -58,3 +58,14 @@ def test_the_shipped_head_reads_the_act_not_the_names(nlp: Language) -> None:
     assert "Arafat" not in sentence.text
     scores = shipped_encoder_typer().predict([sentence])[0]
     assert max(scores, key=scores.__getitem__) == "CONSULT"
+
+
+def test_other_words_move_with_the_text() -> None:
+    """Other acts' words move as the anchor does; one inside a masked name is None."""
+    text = "Iraq attacked Kuwait and Egypt condemned Iraq."
+    ents = [_Span("GPE", 0, 4), _Span("GPE", 14, 20), _Span("GPE", 25, 30), _Span("GPE", 41, 45)]
+    sentence = masked(text, 0, ents, (5, 13), [(31, 40), (25, 30)])
+    assert sentence.text == "country attacked country and country condemned country."
+    assert sentence.others[1] is None
+    start, end = sentence.others[0]  # type: ignore[misc]
+    assert sentence.text[start:end] == "condemned"
