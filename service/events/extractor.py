@@ -377,6 +377,11 @@ class EventExtractor:
         if party is None:
             return None, None
         country, sector = self._actors.resolve(party.name, party.entity, context)
+        if party.entity is None and party.owner is not None and country is not None:
+            # "Russian tanks and troops": the owner a conjunct shares says whose the troops
+            # are, before the story's main country does (an unnamed agent's fallback)
+            if self._actors.resolve(party.name, None)[0] is None:
+                country = None
         if party.side and party.entity is not None:
             country = party.entity.country  # one of the sides the phrase names
         elif (nationality := _nationality(party)) is not None:

@@ -1225,7 +1225,7 @@ class TestEachActItsWord:
             ], text
 
 
-class TestInternationalForces:
+class TestWhoseForces:
     def test_an_organisation_s_forces_are_not_of_where_they_strike(
         self, extract: Extract
     ) -> None:
@@ -1235,3 +1235,12 @@ class TestInternationalForces:
         assert [(e.type, e.actor, e.actor_country, e.target_country) for e in events] == [
             ("ASSAULT", "NATO jets", None, "LY")
         ]
+
+    def test_a_bare_conjunct_is_its_neighbour_s(self, extract: Extract) -> None:
+        """"Syrian tanks and troops": the troops are Syrian too, not of the country the story
+        is about (the fallback for an unnamed army), which here is Lebanon."""
+        events = extract("Syrian tanks and troops rolled into northern Lebanon on Monday and "
+                         "clashed with Lebanese militiamen.")  # fmt: skip
+        assert {(e.actor, e.actor_country) for e in events if e.type == "ASSAULT"} == {
+            ("Syrian tanks", "SY"), ("troops", "SY")
+        }
