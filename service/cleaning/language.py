@@ -84,8 +84,16 @@ class LanguageDetector:
     """(ISO 639-1 code, probability) of a text; loads the model once."""
 
     def __init__(self, languages: tuple[str, ...] = NEWS_LANGUAGES) -> None:
-        self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._model.set_languages([code for code in languages if code in self._model.labels])
+        # The model restricted to `languages`, built from the full one's columns: the
+        # library's own `set_languages` keeps the full table beside the subset (27 MB of a
+        # worker's memory for nothing; BENCHMARKS.md, session 19).
+        full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        wanted = set(languages)
+        keep = [i for i, code in enumerate(full.nb_classes) if code in wanted]
+        self._model = LanguageIdentifier(
+            full.nb_ptc[:, keep], full.nb_pc[keep], [full.nb_classes[i] for i in keep],
+            full.tk_nextmove, full.tk_output, norm_probs=True, tk_row=full.tk_row,
+        )  # fmt: skip
 
     def __call__(self, text: str) -> tuple[str, float]:
         sample = letters_sample(text)

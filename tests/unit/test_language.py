@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.cleaning.language import (
+    NEWS_LANGUAGES,
     LanguageDetector,
     detect_language,
     is_latin_script,
@@ -162,3 +163,21 @@ class TestLanguageTables:
         path.write_text(content)
         with pytest.raises(DataFileError, match=fault):
             load_language_tables(path)
+
+
+class TestRestrictedModel:
+    def test_ranks_as_the_library_s_own_restriction(self) -> None:
+        """The detector builds its model from the full one's columns for the news languages
+        (the library's `set_languages` keeps the full table too): the same languages, ranked
+        with the same probabilities."""
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        library = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        library.set_languages([c for c in NEWS_LANGUAGES if c in library.labels])
+        ours = LanguageDetector()._model
+        assert ours.labels == library.labels
+        for text in ("Le gouvernement a annoncé mardi de nouvelles mesures.",
+                     "Die Regierung kündigte am Dienstag neue Maßnahmen an.",
+                     "Правительство во вторник объявило о новых мерах.",
+                     "The government announced new measures on Tuesday."):  # fmt: skip
+            assert ours.rank(text) == library.rank(text)
