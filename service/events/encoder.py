@@ -143,9 +143,10 @@ class SentenceEncoder:
             [s.text for s in sentences], add_special_tokens=False
         )
         for i, (sentence, enc) in enumerate(zip(sentences, encodings, strict=True)):
-            spans = [_anchor_pieces(enc.offsets, span) for span in sentence.others if span]
+            spans = [None if span is None else _anchor_pieces(enc.offsets, span)
+                     for span in sentence.others]  # fmt: skip
             pieces, where, moved = _window(enc.ids, _anchor_pieces(enc.offsets, sentence.anchor),
-                                           spans)  # fmt: skip
+                                           [at or [] for at in spans])  # fmt: skip
             ids = np.array([[_CLS, *pieces, _SEP]], dtype=np.int64)
             states = self._session.run(
                 None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
@@ -154,11 +155,9 @@ class SentenceEncoder:
             mean = states.mean(axis=0)
             means[i] = _unit(mean)
             anchors[i] = _unit(states[[j + 1 for j in where]].mean(axis=0)) if where else means[i]
-            rows = np.repeat(anchors[i : i + 1], len(sentence.others), axis=0)
-            read = iter(moved)
-            for k, span in enumerate(sentence.others):
-                at = next(read) if span else None
-                if at is not None:
+            rows = np.repeat(anchors[i : i + 1], len(spans), axis=0)
+            for k, (span, at) in enumerate(zip(spans, moved, strict=True)):
+                if span is not None:
                     rows[k] = _unit(states[[j + 1 for j in at]].mean(axis=0)) if at else means[i]
             others.append(rows)
         return means, anchors, others
