@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 from service.events.tokens import Sent, Tok
 
-__all__ = ["anchor_span", "anchor_token"]
+__all__ = ["anchor_span", "anchor_token", "token_span"]
 
 
 def _depth(token: Tok, limit: int) -> int:
@@ -33,7 +33,10 @@ def anchor_token(sent: Sent, triggers: Collection[Tok]) -> Tok | None:
 def anchor_span(sent: Sent, triggers: Collection[Tok]) -> tuple[int, int] | None:
     """The anchor's characters within the sentence's text."""
     token = anchor_token(sent, triggers)
-    if token is None:
-        return None
+    return None if token is None else token_span(sent, token)
+
+
+def token_span(sent: Sent, token: Tok) -> tuple[int, int]:
+    """A token's characters within the sentence's text."""
     start = sent.doc[token.i].idx - sent.start_char
     return start, start + len(token.text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Final
 
-from service.events.anchor import anchor_span
+from service.events.anchor import anchor_span, token_span
 from service.events.encoder import Sentence
 from service.events.tokens import Sent, Tok
 
@@ -71,10 +71,5 @@ def masked_sentence(
 ) -> Sentence:
     """A sentence of a doc as the encoder reads it: names masked, anchored on its triggers;
     `others` (tokens of other acts in it) are read from the same pass."""
-    spans = tuple(_span(sent, token) for token in others)
+    spans = tuple(token_span(sent, token) for token in others)
     return masked(sent.text, sent.start_char, sent.ents, anchor_span(sent, triggers), spans)
-
-
-def _span(sent: Sent, token: Tok) -> tuple[int, int]:
-    start = sent.doc[token.i].idx - sent.start_char
-    return start, start + len(token.text)
