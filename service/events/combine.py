@@ -66,7 +66,7 @@ class DocTypes:
         self._verbal = verbal
         self._column = {t: i for i, t in enumerate(self.types)}
         self._weights = weights
-        probs = np.array([list(map(row.get, self.types, repeat(0.0))) for row in rows], dtype=float)
+        probs = self._matrix(rows)
         self._log = np.log(probs + _FLOOR)
         self._mass = probs.sum(axis=1)
         self._context: list[np.ndarray | None] = [None] * len(rows)
@@ -78,16 +78,20 @@ class DocTypes:
                 rest = (total - w[i] * probs[i]) / (w_sum - w[i])
                 self._context[i] = np.log(rest / max(rest.sum(), _FLOOR) + _FLOOR)
         self._scores: dict[int, np.ndarray] = {}
-        # (row, token) -> scores of an encoded sentence read from that word, not its anchor
-        self._words: dict[tuple[int, int], tuple[np.ndarray, float]] = {}
-        for key, row in (words or {}).items():
-            word = np.array([row.get(t, 0.0) for t in self.types], dtype=float)
-            self._words[key] = np.log(word + _FLOOR), float(word.sum())
+        # (row, token) -> (log-score, mass) of an encoded sentence read from that word
+        words = words or {}
+        self._words = {
+            key: (np.log(p + _FLOOR), float(p.sum()))
+            for key, p in zip(words, self._matrix(list(words.values())), strict=True)
+        }
 
-    def _combined(self, i: int, token: int | None = None) -> np.ndarray:
+    def _matrix(self, rows: Sequence[dict[str, float]]) -> np.ndarray:
+        """Type -> probability rows as an array, one column per type (absent: 0)."""
+        return np.array([list(map(row.get, self.types, repeat(0.0))) for row in rows], dtype=float)
+
+    def _combined(self, i: int, word: tuple[np.ndarray, float] | None = None) -> np.ndarray:
         """Sentence i's log-score with its context (a copy: the caller may change it); read
-        from `token` where the encoder read the sentence from that word too."""
-        word = self._words.get((i, token)) if token is not None else None
+        from a `word` where the encoder read the sentence from that word too."""
         if word is not None:
             return self._with_context(i, word[0].copy())
         score = self._scores.get(i)
@@ -112,7 +116,8 @@ class DocTypes:
     ) -> tuple[str, float]:  # fmt: skip
         """(type, confidence) for a trigger (at `token`) of sentence i that the lexicon types;
         a `fixed` trigger keeps its type and is only scored."""
-        score = self._combined(i, token)
+        word = self._words.get((i, token)) if token is not None else None
+        score = self._combined(i, word)
         own = self._column.get(lexicon_type)
         if own is not None:
             bonus = self._weights.lead_lexicon if lead else None
@@ -129,7 +134,6 @@ class DocTypes:
             # sure the typer is that the sentence reports one at all (NONE's share is what the
             # row lacks), not the phrase type's share, which a typer trained to another
             # codebook's habits can make vanish; less when the typer would type it otherwise
-            word = self._words.get((i, token)) if token is not None else None
             k, sure = own, min(float(self._mass[i] if word is None else word[1]), 1.0)
         else:
             k = best

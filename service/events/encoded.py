@@ -127,15 +127,6 @@ class EncoderTyper:
                     )
         return cls(encoder or SentenceEncoder(), *heads)
 
-    def features(self, sentences: Sequence[Sentence]) -> np.ndarray:
-        """The head's input rows: mean vector then anchor vector."""
-        means, anchors = self.encoder.encode(sentences)
-        return np.hstack([means, anchors])
-
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """Softmax over every label of the sentence head, one row per feature row."""
-        return self._head.probabilities(features)
-
     def predict(
         self, sentences: Sequence[Sentence], lead: Collection[int] = ()
     ) -> list[dict[str, float]]:

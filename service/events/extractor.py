@@ -204,12 +204,12 @@ class EventExtractor:
             mix = self._weights.story_ngram if story else 0.0
             leads = [n for n, row in enumerate(chosen) if scored[row] == lead]
             encoded_rows, each = self._encoder.predict_others(anchored, lead=leads)
+            tie = self._encoder.merges_yield
             for n, (row, encoded) in enumerate(zip(chosen, encoded_rows, strict=True)):
                 ngram = scores[row]
                 if mix:
                     scores[row] = mixed(encoded, ngram, mix)
                     continue
-                tie = self._encoder.merges_yield
                 scores[row] = split_yield(encoded, ngram) if tie else encoded
                 for token, word in zip(others[n], each[n], strict=True):
                     words[row, token] = split_yield(word, ngram) if tie else word
