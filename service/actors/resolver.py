@@ -50,6 +50,8 @@ _PREPOSITIONS: Final = frozenset(
 _ELSEWHERE: Final = frozenset("to against with toward towards for into over on".split())
 #: Sectors of bodies that belong to one country: only these borrow the article's country.
 _NATIONAL: Final = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "OPP"})
+#: the sectors of titles a head of state or government holds ("President", "General")
+_HEAD_SECTORS: Final = frozenset({"GOV", "MIL"})
 #: How much of the article's country mentions one country needs to lend it to a party.
 _MAIN_SHARE: Final = 0.6
 _MAIN_MENTIONS: Final = 3
@@ -59,7 +61,8 @@ _FAMILY_NAME_FIRST: Final = frozenset({"CN", "TW", "KP", "KR", "VN", "SG"})
 #: a regnal number ends a monarch's or pope's name and is no surname ("Faisal II" is not the
 #: "II" of "John Paul II"); "xi" is left out: it is Xi Jinping's family name
 _REGNAL: Final = re.compile(r"(?:i{1,3}|iv|vi{0,3}|ix|xi{2,3}|xiv|xvi{0,3}|x)")
-_BEFORE_WORDS: Final = 5
+#: words before a name read for its title and demonym: "Papua New Guinea Prime Minister Sir"
+_BEFORE_WORDS: Final = 8
 #: lower-case words an apposition after a name may open with ("X, the Prime Minister of ...")
 _APPOSITION_OPENERS: Final = frozenset(
     {"the", "a", "an", "former", "then", "acting", "deputy", "interim", "outgoing", "his",
@@ -269,8 +272,10 @@ class ActorResolver:
             near.country = near.country or apposition.country
             near.sector = near.sector or apposition.sector
             near.office = near.country if near.titled else None
-            if near.titled and reading.person is None:
-                # "President Buhari": a titled name may be a head by surname alone
+            if near.titled and reading.person is None and near.sector in _HEAD_SECTORS:
+                # "President Buhari": a titled name may be a head by surname alone; a cleric,
+                # a rebel or an opposition leader is no head of state ("cleric Abu Bakar
+                # Bashir" is not Sudan's al-Bashir)
                 reading.person = self._by_surname(tokens, context, titled=True)
         near.country = near.country or self._located(after, context)
         if near.country is None and entity.label == "ORG":

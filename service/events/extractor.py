@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final, Protocol
@@ -98,6 +98,7 @@ class EventExtractor:
         self._verbal = lexicon.types.verbal
         self._located = lexicon.types.force | {"PROTEST"}
         self._acted_upon = lexicon.types.acted_upon
+        self._owning = lexicon.roles.owning_participles
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
         self._participants = Participants(lexicon, self._triggers.speech)
@@ -131,7 +132,7 @@ class EventExtractor:
             if first is None:
                 return []
             window = {first}
-        index = EntityIndex(doc, entities)
+        index = EntityIndex(doc, entities, owning=self._owning)
         parties = ActorContext.of(entities, doc.text)
         found = {i: self._triggers.find(sents[i]) for i in candidates}
         scored = sorted(set(candidates) | window)
@@ -315,10 +316,10 @@ class EventExtractor:
         )
         out: list[Event] = []
         parties = ctx.parties.at((ctx.sent.start_char, ctx.sent.end_char))
-        for actor, target in pairs:
+        for actor, target, (actor_country, actor_sector), (target_country, target_sector) in (
+            self._resolved(trig, pairs, parties, ctx.index)
+        ):
             key = (type_, actor.name if actor else None, target.name if target else None)
-            actor_country, actor_sector = self._party(actor, parties)
-            target_country, target_sector = self._party(target, parties)
             if actor_country is None and actor is not None:
                 if actor_sector in _HOME_SECTORS:
                     # "police in Harare", "security forces opened fire on X in Khartoum": a
@@ -367,6 +368,29 @@ class EventExtractor:
                 )
             )
         return out
+
+    def _resolved(
+        self, trig: Trigger, pairs: list[Pair], context: ActorContext, index: EntityIndex
+    ) -> Iterator[tuple[EventParty | None, EventParty | None, Belonging, Belonging]]:
+        """Each pair with its sides' countries and sectors. A target that is the actor's own
+        country's place or government ("recalled Iraq's ambassador from Damascus", "Putin
+        warned that Moscow could target ... at Ukraine") restates the actor: the act is aimed
+        at the other countries it is sent from, to or at, when it names one."""
+        for actor, target in pairs:
+            actor_belongs = self._party(actor, context)
+            target_belongs = self._party(target, context)
+            country = actor_belongs[0]
+            if (
+                country is not None and target is not None and target.entity is not None
+                and target.entity.label == "GPE" and target.entity.country == country
+                and target_belongs[0] == country
+            ):
+                others = self._participants.beyond_own(trig, country, index)
+                if others:
+                    for other in others:
+                        yield actor, other, actor_belongs, self._party(other, context)
+                    continue
+            yield actor, target, actor_belongs, target_belongs
 
     def _party(self, party: EventParty | None, context: ActorContext) -> Belonging:
         """Country and sector of an actor or target (service.actors): by its name (an entity's,

@@ -5,7 +5,8 @@ per trigger)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Final, TypeVar
 
 from service.entities.gazetteer import PLACE_WORDS
@@ -21,17 +22,26 @@ _T = TypeVar("_T")
 ACTOR_LABELS: Final = frozenset({"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"})
 #: entity labels that can be where an event happens
 PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
+#: a hyphen and the participle after it: "-brokered", "-made"
+_PARTICIPLE: Final = re.compile(r"[-\u2013]([a-z]*(?:ed|made|built|run|held|drawn|written))\b")
 
 
 class EntityIndex:
     """Token index -> entity, built once per doc that has a candidate event."""
 
-    def __init__(self, doc: Any, entities: Sequence[Entity]) -> None:
+    def __init__(
+        self, doc: Any, entities: Sequence[Entity], *, owning: Collection[str] = ()
+    ) -> None:
+        """`owning`: the participles through which a hyphened name before a noun says whose
+        the noun is ("Saudi-led"); a name before any other ("Egyptian-brokered") is no party."""
         self.by_token: dict[int, Entity] = {}
+        text = doc.text
         for entity in entities:
             if entity.label not in ACTOR_LABELS:
                 continue
             for start, end in entity.mentions:
+                if _agent_only(text, end, owning):
+                    continue
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:
                     continue
@@ -78,6 +88,14 @@ class EntityIndex:
             return self._memo[key]  # type: ignore[no-any-return]
         found = self._memo[key] = compute(token)
         return found
+
+
+def _agent_only(text: str, end: int, owning: Collection[str]) -> bool:
+    """Whether the name ending at `end` is the agent of a participle hyphened to it that does
+    not make the noun after it the name's ("Egyptian-brokered truce", "Iranian-made rockets").
+    """
+    found = _PARTICIPLE.match(text, end)
+    return found is not None and found.group(1) not in owning
 
 
 def _places(sent: Span, index: EntityIndex) -> list[tuple[Entity, str]]:

@@ -146,6 +146,8 @@ class RoleWords(DataFile):
     projectile_verbs: Words
     sent_preps: Words
     causative_verbs: Words
+    owning_participles: Words
+    restating_nouns: Words
 
 
 class ModalityWords(DataFile):

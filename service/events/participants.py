@@ -61,6 +61,11 @@ class Participants:
         """The speech verbs' forms and their base forms."""
         return self._speech
 
+    def beyond_own(self, trig: Trigger, country: str, index: EntityIndex) -> list[Party]:
+        """Whom the act is aimed at past a target that restates the actor's own country
+        (service.events.targets)."""
+        return self._targets.beyond_own(trig, country, index)
+
     def __call__(
         self, trig: Trigger, type_: str, index: EntityIndex
     ) -> tuple[list[Pair], Entity | None]:

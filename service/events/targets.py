@@ -30,12 +30,10 @@ _GOVERNED_DEPS: Final = frozenset({"dobj", "prep", "xcomp", "dative"})
 _PHRASE_SKIP: Final = CLAUSE_DEPS | {"acl"}
 _WITH: Final = frozenset({"with"})
 _CONDITIONS: Final = frozenset({"unless", "if"})
-#: nouns for what a denial answers, and how far above one its maker's verb is looked for
-_CHARGES: Final = frozenset(
-    {"charge", "charges", "accusation", "accusations", "allegation", "allegations", "claim",
-     "claims"}
-)  # fmt: skip
-_CHARGE_HOPS: Final = 4
+#: how far above a noun that stands for the sentence's act ("a move", "a charge") the act's
+#: verb is looked for
+_ACT_HOPS: Final = 8
+_OF_HOPS: Final = 3  # how far down "of" phrases an aimed act's object is followed
 #: subordinators of a clause that says when or why ("after", "because"), not what is done
 _SUBORDINATORS: Final = frozenset(
     {"after", "before", "when", "while", "as", "because", "since", "once", "though", "although",
@@ -60,6 +58,7 @@ class Targets:
         self._troop = types.troop
         self._symmetric = types.symmetric
         self._verbal = types.verbal
+        self._restating = roles.restating_nouns
 
     def __call__(
         self, trig: Trigger, first: list[list[Token]], index: EntityIndex, *, venues: bool
@@ -120,6 +119,32 @@ class Targets:
             # "sent experts to Iran to investigate the crash": where the act is sent to
             governed = self._governed_country(trig.token.head, trig, index)
         return [Party.of(e) for e in governed] or phrases or acts[:1]
+
+    def beyond_own(self, trig: Trigger, country: str, index: EntityIndex) -> list[Party]:
+        """Whom the act is aimed at past the actor's own side, when the target found restates
+        the actor's country ("recalled Iraq's ambassador from Damascus", "Putin warned that
+        Moscow could target missiles at Ukraine", "pledged Moscow's backing for Iran's
+        programme"): the first other country that a target preposition of the verb, of its
+        object (through "of" phrases) or of a clause it governs names, with its conjuncts."""
+        for head in _aimed_heads(trig.token):
+            for prep in children(head, ("prep",)):
+                if prep.lower_ not in self._target_preps or prep.lower_ == "of":
+                    continue
+                found: list[Party] = []
+                for obj in children(prep, ("pobj",)):
+                    for member in with_conjuncts(obj):
+                        entity = next(
+                            (e for t in np_tokens(member)
+                             if (e := index.of(t)) is not None and e.country),
+                            None,
+                        )  # fmt: skip
+                        if entity is not None and entity.country != country and all(
+                            entity is not p.entity for p in found
+                        ):
+                            found.append(Party.of(entity))
+                if found:
+                    return found
+        return []
 
     def _sent_to(
         self, trig: Trigger, index: EntityIndex, named: list[Party], *, venues: bool
@@ -211,9 +236,11 @@ class Targets:
             o for prt in children(token, ("prt",)) for o in children(prt, ("pobj",))
         ]  # fmt: skip
         groups: list[list[Token]] = [*first]
-        if trig.type == "REJECT" and token.dep_ == "relcl" and token.head.lower_ in _CHARGES:
-            # "accused Russia of sending warplanes, a charge Moscow denied": who made the charge
-            groups.append(_charged_by(token.head))
+        if token.dep_ in ("relcl", "acl") and token.head.lower_ in self._restating:
+            # "accused Russia of sending warplanes, a charge Moscow denied": who made the
+            # charge; "held drills near Taiwan, a move Taipei condemned", "extradited Mladic, a
+            # move welcomed by the EU": who made the move
+            groups.append(_act_doers(token.head))
         if trig.type in self._symmetric:
             # "discussed Libya with Trump", "signed a pact with X": the partner, not the topic
             groups += _prep_objects([token], _WITH)
@@ -232,8 +259,14 @@ class Targets:
                 groups.append(pobjs)
                 second += _prep_objects(pobjs, self._target_preps)
         for obj in objs:
+            # "the sanctions imposed on India", "the agreement reached by Serbia and Kosovo": a
+            # participle after the object says whom it concerns, as its prepositions do; not
+            # after a noun restating the act ("arrested X, a move praised by Y": Y's act)
+            told = [obj, *(a for a in children(obj, ("acl",))
+                           if a.tag_ == "VBN" and obj.lower_ not in self._restating)]
             pobjs = [
-                children(prep, ("pobj",)) for prep in children(obj, ("prep",))
+                children(prep, ("pobj",))
+                for head in told for prep in children(head, ("prep", "agent"))
                 if prep.lower_ in self._target_preps or prep.lower_ in ("by", "between")
             ]  # fmt: skip
             groups += pobjs
@@ -270,10 +303,13 @@ class Targets:
         """Last resort: the first country named in the phrases the verb governs, with those
         coordinated with it, not in clauses that modify them ("prevented the demonstration
         staged to protest ...")."""
+        # what is sent carries on to where it goes ("sent a convoy of trucks carrying aid
+        # into eastern Ukraine")
+        skip = CLAUSE_DEPS if trig.type in self._troop else _PHRASE_SKIP
         for child in token.children:
             if child.dep_ not in _GOVERNED_DEPS:
                 continue
-            for t in phrase_tokens(child, _PHRASE_SKIP):
+            for t in phrase_tokens(child, skip):
                 entity = index.of(t)
                 if entity is None or not entity.country:
                     continue
@@ -298,17 +334,39 @@ class Targets:
         )
 
 
-def _charged_by(charge: Token) -> list[Token]:
-    """The subject of the verb a charge noun hangs from ("accused X of ..., a charge"), if any
-    within a few heads."""
-    token = charge
-    for _ in range(_CHARGE_HOPS):
+def _act_doers(noun: Token) -> list[Token]:
+    """Who did the act a noun restates ("..., a move Taipei condemned"): the subject, or a
+    passive's agent, of the nearest verb above the noun that has one."""
+    token = noun
+    for _ in range(_ACT_HOPS):
         if token.head.i == token.i:
             return []
         token = token.head
-        if token.tag_.startswith("VB"):
-            return children(token, ("nsubj",))
+        if not token.tag_.startswith("VB"):
+            continue
+        doers = children(token, ("nsubj",)) or [
+            o for a in children(token, ("agent",)) for o in children(a, ("pobj",))
+        ]  # fmt: skip
+        if doers:
+            return doers
     return []
+
+
+def _aimed_heads(token: Token) -> list[Token]:
+    """The verb, its objects down their "of" phrases ("the withdrawal of part of Russia's
+    forces"), and the same for each clause it governs that is not an act of its own."""
+    heads: list[Token] = []
+    clauses = [c for c in children(token, ("ccomp", "xcomp")) if not _other_act(c)]
+    for verb in (token, *clauses):
+        heads.append(verb)
+        frontier = children(verb, ("dobj",))
+        for _ in range(_OF_HOPS):
+            heads += frontier
+            frontier = [
+                o for f in frontier for p in children(f, ("prep",)) if p.lower_ == "of"
+                for o in children(p, ("pobj",))
+            ]  # fmt: skip
+    return heads
 
 
 def _other_act(clause: Token) -> bool:

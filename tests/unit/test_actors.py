@@ -173,6 +173,9 @@ class TestContext:
              "Jane Unknown", (None, None)),
             ("Jane Unknown, (the Prime Minister of Sri Lanka) said", "Jane Unknown", (None, None)),
             ("Jane Unknown of Kenya said", "Jane Unknown", ("KE", None)),
+            # a country's name of three words before a title of two, and a knighthood
+            ("Papua New Guinea Prime Minister Sir Jane Unknown said", "Jane Unknown",
+             ("PG", "GOV")),
         ],
     )
     def test_words_before_the_name(
@@ -313,6 +316,20 @@ class TestSurnames:
         assert resolver.resolve("John Smith", john, ActorContext()) == (None, None)
         story = ActorContext.of([entity("Britain", "GPE", "GB")])
         assert resolver.resolve("John Smith", john, story) == ("GB", "GOV")
+
+    def test_only_a_head_s_title_makes_a_surname_a_head(self) -> None:
+        """'President John Smith' may be the leader Smith whose first name the lists lack;
+        'the cleric John Smith' is not: a cleric, a rebel or an opposition leader is nobody's
+        head of state."""
+        resolver = ActorResolver(_kb([_head("Smith", "GB")]))
+        for sentence, expected in [
+            ("President John Smith said", ("GB", "GOV")),
+            ("the cleric John Smith said", (None, "REL")),
+            ("opposition leader John Smith said", (None, "OPP")),
+        ]:
+            context = ActorContext(text=sentence).at((0, len(sentence)))
+            john = entity("John Smith", "PERSON", at=sentence.index("John Smith"))
+            assert resolver.resolve("John Smith", john, context) == expected, sentence
 
     def test_a_regnal_number_is_no_surname(self) -> None:
         """'Faisal II' of Iraq lends nothing to 'John Paul II' in a story naming Iraq; the

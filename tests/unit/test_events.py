@@ -1244,3 +1244,67 @@ class TestWhoseForces:
         assert {(e.actor, e.actor_country) for e in events if e.type == "ASSAULT"} == {
             ("Syrian tanks", "SY"), ("troops", "SY")
         }
+
+
+class TestWhomTheActConcerns:
+    def test_a_target_restating_the_actor_gives_way_to_whom_the_act_aims_at(
+        self, extract: Extract
+    ) -> None:
+        """"Lula warned that Brasilia would ...", "Chile recalled Chile's ambassador from
+        Lima": the capital and the ambassador are the actor's own side; the act is aimed at
+        the other country its clause or its "from" names (they were Brazil and Chile)."""
+        for text, type_, target in (
+            ("Brazilian President Lula warned on Monday that Brasilia would impose tariffs on "
+             "Argentina if talks failed.", "THREATEN", "AR"),
+            ("Chile recalled Chile's ambassador from Lima on Thursday.", "SANCTION", "PE"),
+        ):  # fmt: skip
+            assert [(e.type, e.target_country) for e in extract(text)] == [(type_, target)], text
+
+    def test_what_is_sent_goes_where_it_is_carried(self, events_nlp: Language) -> None:
+        """"sent a convoy of lorries carrying food aid into northern Myanmar": the convoy is
+        what is sent; the clause that carries it says where to (the convoy was the target)."""
+        text = "China sent a convoy of lorries carrying food aid into northern Myanmar on Tuesday."
+        doc = events_nlp(text)
+        events = _shipped_extractor()(doc, EntityExtractor()(doc), PUBLISHED)
+        assert [(e.type, e.actor_country, e.target_country) for e in events] == [
+            ("AID", "CN", "MM")
+        ]
+
+    def test_a_hyphened_agent_is_no_party(self, extract: Extract) -> None:
+        """A Russian-brokered ceasefire is not Russia's: the ceasefire is with Azerbaijan (it
+        was Russia); a Saudi-led coalition is Saudi Arabia's."""
+        agreed = extract("Armenia agreed on Friday to a Russian-brokered ceasefire with "
+                         "Azerbaijan.")  # fmt: skip
+        assert [(e.type, e.target_country) for e in agreed] == [("AGREE", "AZ")]
+        bombed = extract("Saudi-led coalition jets bombed rebel positions near Sanaa on Monday.")
+        assert [(e.type, e.actor_country) for e in bombed] == [("ASSAULT", "SA")]
+
+    def test_a_participle_after_the_object_says_whom_it_concerns(self, extract: Extract) -> None:
+        """"the accord signed by Ethiopia and Eritrea", "sanctions imposed on Pakistan": whom
+        the welcome and the lifting concern (they were the accord, and Washington itself)."""
+        welcomed = extract("The European Union welcomed the accord signed by Ethiopia and "
+                           "Eritrea on Monday.")  # fmt: skip
+        assert {(e.type, e.target_country) for e in welcomed} == {
+            ("SUPPORT", "ET"), ("SUPPORT", "ER")
+        }
+        lifted = extract("Washington on Friday lifted sanctions imposed on Pakistan after its "
+                         "nuclear tests.")  # fmt: skip
+        assert [(e.type, e.actor_country, e.target_country) for e in lifted] == [
+            ("CONCEDE", "US", "PK")
+        ]
+
+    def test_a_noun_restating_the_act_points_at_who_did_it(self, extract: Extract) -> None:
+        """"..., a move Manila condemned", "..., a gesture welcomed by the Vatican": the
+        condemnation and the welcome are of whoever made the move (they had no target, or the
+        gesture); the reaction's own participle is not the first act's target."""
+        condemned = extract("Chinese warships held drills near the Philippines on Monday, a "
+                            "move Manila condemned as provocative.")  # fmt: skip
+        assert [(e.target, e.target_country) for e in condemned if e.type == "ACCUSE"] == [
+            ("Chinese warships", "CN")
+        ]
+        welcomed = extract("Cuba freed 50 political prisoners on Sunday, a gesture welcomed by "
+                           "the Vatican and by Spain.")  # fmt: skip
+        assert [e.target_country for e in welcomed if e.type == "SUPPORT"] == ["CU"]
+        arrested = extract("Serbia arrested the former general on Friday, a move praised by the "
+                           "European Union.")  # fmt: skip
+        assert all(e.target != "European Union" for e in arrested if e.type == "COERCE")
