@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from service.events.index import EntityIndex
+from service.entities.gazetteer import PLACE_WORDS
+from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.participants import Pair, Participants
 from service.events.party import Party, phrase_text, phrase_tokens_of
 from service.events.tree import Span, Token
@@ -42,6 +43,16 @@ class LeadParties:
                 doers = [e for e in named if e not in theme]
                 acted_on = Party(phrase_text(phrase_tokens_of(subject)), named[0])
                 return trigger, [(Party.of(doers[0]) if doers else None, acted_on)]
+            if subject is not None and not theme and type_ == "ASSAULT":
+                # "At least 15 people were killed when a car bomb exploded in the Iraqi city of
+                # Mosul": unnamed people a passive attack acts on are where it happened, and a
+                # place does nothing; a doer is someone else named, if anyone is (a curfew
+                # imposed on a town is the state's own act: PLOVER's domestic code)
+                places = [e for e in named if _place_like(e, sent, index)]
+                doers = [e for e in named if e not in places]
+                if places:
+                    acted_on = Party(phrase_text(phrase_tokens_of(subject)), places[0])
+                    return trigger, [(Party.of(doers[0]) if doers else None, acted_on)]
             pairs = [(Party.of(named[0]), None)]
         if all(target is None for _, target in pairs):
             # the next country named stands for the target (PLOVER codes country to country)
@@ -74,6 +85,13 @@ def _theme(root: Token, index: EntityIndex) -> tuple[Token | None, list[Entity]]
     if subject is None:
         return None, []
     return subject, [e for t in subject.subtree if (e := index.of(t)) is not None]
+
+
+def _place_like(entity: Entity, sent: Sequence[Token], index: EntityIndex) -> bool:
+    """A place, or a nationality that only says which place ("the Iraqi city of Mosul")."""
+    return entity.label in PLACE_LABELS or any(
+        index.of(t) is entity and t.head.lower_ in PLACE_WORDS for t in sent
+    )
 
 
 def _countries(sent: Sequence[Token], index: EntityIndex) -> list[Entity]:

@@ -1308,3 +1308,19 @@ class TestWhomTheActConcerns:
         arrested = extract("Serbia arrested the former general on Friday, a move praised by the "
                            "European Union.")  # fmt: skip
         assert all(e.target != "European Union" for e in arrested if e.type == "COERCE")
+
+    def test_an_attack_on_unnamed_people_names_no_attacker(self, events_nlp: Language) -> None:
+        """"At least 12 people were killed when a bomb exploded in the Pakistani city of
+        Quetta": no one is named as the attacker; the dead are where it happened (the
+        sentence's fallback event made "Pakistani", which only says which city, the actor).
+        A curfew imposed on a town is still the state's own act."""
+        extractor = _shipped_extractor()
+        for text, expected in (
+            ("At least 12 people were killed when a bomb exploded in the Pakistani city of "
+             "Quetta on Sunday.", [("ASSAULT", None, "PK")]),
+            ("A curfew was imposed on the northern Indian town of Aligarh on Monday after "
+             "clashes.", [("COERCE", "IN", "IN")]),
+        ):  # fmt: skip
+            doc = events_nlp(text)
+            events = extractor(doc, EntityExtractor()(doc), PUBLISHED)
+            assert [(e.type, e.actor_country, e.target_country) for e in events] == expected
