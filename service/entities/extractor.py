@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from service.entities.gazetteer import COUNTRY_HOMONYMS, ORGANISATIONS, PERSON_TITLES
+from service.entities.gazetteer import (
+    COUNTRY_HOMONYMS,
+    ORGANISATIONS,
+    PERSON_TITLES,
+    PLACE_WORDS,
+)
 from service.entities.geo import (
     Countries,
     Places,
@@ -41,6 +47,12 @@ _STATE_CITY = 500_000
 _MEMO_SIZE = 100_000
 #: Labels whose country tells which countries the article is about.
 _COUNTRY_LABELS = frozenset({"GPE", "NORP"})
+#: What stands between a place no table knows and the place after it that holds it: "Chibok
+#: in northeastern Nigeria's Borno state", "Chibok, Nigeria".
+_INSIDE = re.compile(r"\s+in\s+(?:the\s+)?(?:[a-z-]+\s+)?|\s*,\s*")
+#: ... and between the place before it that holds it and the place: "Tonga's capital
+#: Nuku'alofa", "Nigeria's northern city of Maiduguri" (a place word among the words).
+_OWNED = re.compile(r"'s?((?:\s+[a-z-]+){1,3})(?:\s+of)?\s+")
 #: Labels grouped together when they carry the same name (the model wavers between them).
 _FAMILY = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "GROUP", "NORP": "GROUP"}
 
@@ -110,6 +122,7 @@ class EntityExtractor:
             elif mention.label == "ORG" and mention.after_preposition and not mention.known:
                 # "marched through Dhaka" tagged ORG: a big city after "in" or "through" is a place
                 self._name_as_place(mention, article_countries)
+        _place_in_context(mentions, doc.text)
         _settle_homonyms(mentions)
         return _group(mentions)
 
@@ -243,6 +256,33 @@ def _country_by_title(before: Span, person: Span, prior: _Mention) -> str | None
     if words and len(words) <= 3 and all(w in PERSON_TITLES for w in words):
         return prior.country if prior.label in {"GPE", "NORP"} else None
     return None
+
+
+def _place_in_context(mentions: list[_Mention], text: str) -> None:
+    """A place no table knows takes the country of the known place the text puts it in, just
+    after it ("the town of Chibok in northeastern Nigeria's Borno state", "Chibok, Nigeria")
+    or just before it ("Tonga's capital Nuku'alofa"); it stays without a point."""
+    for i, m in enumerate(mentions):
+        if m.label not in ("GPE", "LOC") or m.country is not None:
+            continue
+        after = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (
+            after is not None and after.label == "GPE" and after.country
+            and _INSIDE.fullmatch(text, m.end, after.start)
+            and (text[m.end : after.start].strip() != "," or not _owner(text, after.end))
+        ):  # fmt: skip
+            m.country = after.country  # "X, Fiji's envoy said": Fiji's envoy, not X's country
+            continue
+        before = mentions[i - 1] if i > 0 else None
+        if before is not None and before.label == "GPE" and before.country:
+            owned = _OWNED.fullmatch(text, before.end, m.start)
+            if owned is not None and PLACE_WORDS.intersection(owned.group(1).lower().split()):
+                m.country = before.country
+
+
+def _owner(text: str, end: int) -> bool:
+    """Whether a possessive follows the mention ending at `end`."""
+    return text.startswith(("'s", "’s"), end)
 
 
 def _settle_homonyms(mentions: list[_Mention]) -> None:

@@ -233,6 +233,24 @@ class TestEntityExtractor:
         zaire = by_name(extract("Rebels seized the town of Uvira in eastern Zaire."))
         assert zaire["Democratic Republic of the Congo"].country == "CD"
 
+    @pytest.mark.parametrize(
+        ("text", "country"),
+        [
+            ("Floods hit the town of Chibok in northeastern Nigeria on Monday.", "NG"),
+            ("Gunmen raided a school in Nigeria's northeastern town of Chibok on Monday.", "NG"),
+            ("Gunmen raided a school in Chibok, Nigeria on Monday.", "NG"),
+            # the country after the comma is whose army speaks, not where Chibok is
+            ("Gunmen raided a school in Chibok, Cameroon's army said on Monday.", None),
+        ],
+    )
+    def test_a_place_no_table_knows_is_in_the_place_the_text_puts_it(
+        self, extract: Extract, text: str, country: str | None
+    ) -> None:
+        """A town too small for the gazetteer takes the country of the place the sentence puts
+        it in, just after or just before it (it had none); it gains no point."""
+        chibok = by_name(extract(text))["Chibok"]
+        assert (chibok.label, chibok.country, chibok.geo) == ("GPE", country, None)
+
     def test_place_tagged_person_becomes_place(self, extract: Extract) -> None:
         """A city of a million people is a place even when the model says PERSON."""
         entity = by_name(extract("Kyiv accused Moscow of shelling Kharkiv overnight."))["Kharkiv"]
