@@ -32,7 +32,7 @@ _WITH: Final = frozenset({"with"})
 _CONDITIONS: Final = frozenset({"unless", "if"})
 #: how far above a noun that stands for the sentence's act ("a move", "a charge") the act's
 #: verb is looked for
-_ACT_HOPS: Final = 8
+_ACT_HOPS: Final = 16
 _OF_HOPS: Final = 3  # how far down "of" phrases an aimed act's object is followed
 #: subordinators of a clause that says when or why ("after", "because"), not what is done
 _SUBORDINATORS: Final = frozenset(

@@ -1308,6 +1308,14 @@ class TestWhomTheActConcerns:
         arrested = extract("Serbia arrested the former general on Friday, a move praised by the "
                            "European Union.")  # fmt: skip
         assert all(e.target != "European Union" for e in arrested if e.type == "COERCE")
+        # however deep the noun hangs in the charge ("... on a farm near the town of X, a
+        # charge Baku denied"), the denial answers the accuser (it had no target)
+        denied = extract("Armenia accused Azerbaijan on Friday of sending drones across the "
+                         "border to drop bombs on a farm near the northern town of Ijevan, a "
+                         "charge Baku flatly denied.")  # fmt: skip
+        assert [(e.actor, e.target) for e in denied if e.type == "REJECT"] == [
+            ("Baku", "Armenia")
+        ]
 
     def test_an_attack_on_unnamed_people_names_no_attacker(self, events_nlp: Language) -> None:
         """"At least 12 people were killed when a bomb exploded in the Pakistani city of
