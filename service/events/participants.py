@@ -49,6 +49,12 @@ class Participants:
         self._exchanged = lexicon.triggers.exchanged
         self._pronouns = roles.pronouns
         self._converse = base_forms(roles.converse_verbs, lexicon.inflection.irregular)
+        self._resigning = base_forms(roles.resigning_verbs, lexicon.inflection.irregular)
+        stepping = base_forms({v for v, _ in roles.resigning_phrases}, lexicon.inflection.irregular)
+        self._stepping = {
+            (form, particle) for form, base in stepping.items()
+            for verb, particle in roles.resigning_phrases if verb == base
+        }  # fmt: skip
         self._domestic_nouns = roles.domestic_nouns
         self._home_preps = roles.place_preps | roles.move_preps
         self._symmetric = types.symmetric
@@ -86,6 +92,8 @@ class Participants:
         targets = (between if not joint else []) or self._targets(
             trig, themes, index, venues=not joint
         )
+        if not targets and len(actors) == 1 and self._resigns(token):
+            targets = _own_country(actors[0])  # "Indonesian President Suharto resigned"
         if not targets and len(actors) < 2 and self._vague(trig):
             if type_ != "PROTEST":
                 return [], source  # "the troop dispatch", "the service arrived": too vague alone
@@ -239,6 +247,12 @@ class Participants:
             ]  # fmt: skip
         return pairs
 
+    def _resigns(self, token: Token) -> bool:
+        """Whether the verb is leaving office ("resigned", "stepped down")."""
+        return token.lower_ in self._resigning or any(
+            (token.lower_, c.lower_) in self._stepping for c in children(token, ("prt",))
+        )
+
     def _joint(self, trig: Trigger, type_: str) -> bool:
         """An act its sides do together ("met", "agreed", "clashed")."""
         return trig.base in self._reciprocal or type_ in self._symmetric
@@ -338,6 +352,13 @@ class Participants:
                     if found:
                         return found[0]
         return None
+
+
+def _own_country(actor: Party) -> list[Party]:
+    """The country a named leader's title gives ("Indonesian" of "Indonesian President
+    Suharto"), as the party a resignation yields to; none without one."""
+    owner = actor.owner
+    return [Party.of(owner)] if actor.person and owner is not None and owner.country else []
 
 
 def _each_other(sides: list[Party]) -> list[Pair]:

@@ -1332,3 +1332,14 @@ class TestWhomTheActConcerns:
             doc = events_nlp(text)
             events = extractor(doc, EntityExtractor()(doc), PUBLISHED)
             assert [(e.type, e.actor_country, e.target_country) for e in events] == expected
+
+    def test_a_resignation_yields_to_the_leader_s_own_country(self, extract: Extract) -> None:
+        """"Peruvian President Alberto Fujimori resigned": leaving office under pressure
+        yields to his own country (CAMEO 0832, PLOVER's domestic code); it had no target.
+        Nobody's title, no country."""
+        resigned = extract("Peruvian President Alberto Fujimori resigned on Monday amid a "
+                           "corruption scandal.")  # fmt: skip
+        assert [(e.type, e.actor_country, e.target_country) for e in resigned] == [
+            ("RETREAT", "PE", "PE")
+        ]
+        assert all(e.target_country is None for e in extract("The minister resigned on Monday."))
