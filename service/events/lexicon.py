@@ -148,6 +148,7 @@ class RoleWords(DataFile):
     causative_verbs: Words
     owning_participles: Words
     restating_nouns: Words
+    pair_nouns: Words
     resigning_verbs: Words
     resigning_phrases: list[Pair]
 

@@ -16,6 +16,8 @@ __all__ = ["PhraseEntities"]
 
 #: entity labels of words that never stand for a party
 _NOT_PARTIES: Final = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
+#: how far above "both sides" the verb it hangs from is looked for
+_PAIR_HOPS: Final = 4
 #: entity labels of an apposition that names a common-noun party ("the president, X")
 _PEOPLE: Final = frozenset({"PERSON", "ORG"})
 
@@ -28,6 +30,7 @@ class PhraseEntities:
         self._target_preps = roles.target_np_preps
         self._pronouns = roles.pronouns
         self._apart = roles.apart
+        self._pair_nouns = roles.pair_nouns
         #: prepositions through which a phrase says whose its party is ("a camp for refugees")
         self._whose_preps = roles.actor_preps | roles.target_np_preps | {"for"}
 
@@ -86,6 +89,13 @@ class PhraseEntities:
         fact = f"party {outer:d}{deep:d}"
         out: list[Party] = []
         for head in _objects(heads):
+            sides = index.cached("pair sides", head, lambda t: self._pair_sides(t, index))
+            if sides:
+                # "urged both sides to cease fire", "the two leaders agreed": each side the
+                # sentence named before, under the phrase as written
+                text = phrase_text(index.cached("phrase", head, phrase_tokens_of))
+                out += [Party(text, side, side=True) for side in sides]
+                continue
             lender: Entity | None = None
             for member in _members(head, index, outer=outer):
                 if index.in_dateline(member):
@@ -112,6 +122,39 @@ class PhraseEntities:
                 out.append(party)
                 out += [replace(party, entity=e) for e in others]
         return out
+
+    def _pair_sides(self, head: Token, index: EntityIndex) -> list[Entity]:
+        """The two countries "both sides", "the two leaders" or "their countries" stand for:
+        the first two the sentence named before the phrase, leaving out whoever speaks of
+        them (the subject of the verb the phrase hangs from: "Putin urged both sides")."""
+        if head.lower_ not in self._pair_nouns or not any(
+            (c.dep_ in ("det", "predet", "preconj") and c.lower_ == "both")
+            or (c.dep_ == "nummod" and c.lower_ == "two")
+            or (c.dep_ == "poss" and c.lower_ == "their")
+            for c in head.children
+        ):  # fmt: skip
+            return []
+        verb = head
+        for _ in range(_PAIR_HOPS):
+            if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        speaking = {
+            t.i for s in children(verb, ("nsubj",)) if s.i != head.i for t in phrase_tokens(s)
+        }  # fmt: skip
+        found: list[Entity] = []
+        for token in head.sent:
+            if token.i >= head.i:
+                break
+            entity = index.of(token)
+            if (
+                token.i not in speaking and entity is not None and entity.country
+                and all(f.country != entity.country for f in found)
+            ):  # fmt: skip
+                found.append(entity)
+                if len(found) == 2:
+                    return found
+        return []
 
     def party(
         self, head: Token, index: EntityIndex, *, outer: bool = False, deep: bool = False

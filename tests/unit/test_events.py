@@ -1343,3 +1343,21 @@ class TestWhomTheActConcerns:
             ("RETREAT", "PE", "PE")
         ]
         assert all(e.target_country is None for e in extract("The minister resigned on Monday."))
+
+    def test_both_sides_are_the_two_the_sentence_named(self, events_nlp: Language) -> None:
+        """"urged both sides", "the two leaders agreed": the two countries the sentence named
+        before, not the speaker's own (they had none, or the topic)."""
+        extractor = _shipped_extractor()
+        for text, type_, expected in (
+            ("Indian and Pakistani troops exchanged fire in Kashmir on Monday, and British Prime "
+             "Minister Tony Blair urged both sides to show restraint.", "REQUEST",
+             {("GB", "IN"), ("GB", "PK")}),
+            ("Chinese President Hu Jintao met Japanese Prime Minister Shinzo Abe in Beijing on "
+             "Sunday, and the two leaders agreed to improve ties.", "AGREE",
+             {("CN", "JP"), ("JP", "CN")}),
+        ):  # fmt: skip
+            doc = events_nlp(text)
+            events = extractor(doc, EntityExtractor()(doc), PUBLISHED)
+            assert {(e.actor_country, e.target_country) for e in events if e.type == type_} == (
+                expected
+            ), text
