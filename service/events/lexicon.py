@@ -149,6 +149,7 @@ class RoleWords(DataFile):
     owning_participles: Words
     restating_nouns: Words
     pair_nouns: Words
+    mission_nouns: Words
     resigning_verbs: Words
     resigning_phrases: list[Pair]
 

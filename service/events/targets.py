@@ -59,6 +59,7 @@ class Targets:
         self._symmetric = types.symmetric
         self._verbal = types.verbal
         self._restating = roles.restating_nouns
+        self._missions = roles.mission_nouns
 
     def __call__(
         self, trig: Trigger, first: list[list[Token]], index: EntityIndex, *, venues: bool
@@ -236,6 +237,13 @@ class Targets:
             o for prt in children(token, ("prt",)) for o in children(prt, ("pobj",))
         ]  # fmt: skip
         groups: list[list[Token]] = [*first]
+        if trig.type == "PROTEST":
+            # "protested outside the U.S. embassy in Belgrade against ...": a protest at a
+            # country's embassy is against that country, whatever its slogan names
+            groups += [
+                [o] for prep in children(token, ("prep",)) if prep.lower_ in self._place_preps
+                for o in children(prep, ("pobj",)) if o.lower_ in self._missions
+            ]  # fmt: skip
         if token.dep_ in ("relcl", "acl") and token.head.lower_ in self._restating:
             # "accused Russia of sending warplanes, a charge Moscow denied": who made the
             # charge; "held drills near Taiwan, a move Taipei condemned", "extradited Mladic, a

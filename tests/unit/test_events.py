@@ -1361,3 +1361,13 @@ class TestWhomTheActConcerns:
             assert {(e.actor_country, e.target_country) for e in events if e.type == type_} == (
                 expected
             ), text
+
+    def test_a_protest_at_an_embassy_is_against_its_country(self, extract: Extract) -> None:
+        """"protested outside the French embassy in Ankara against a bill on ...": the
+        embassy is whom the protest is against, before the slogan's topic (it was "French"
+        alone, or the topic)."""
+        events = extract("Thousands of Turks protested outside the French embassy in Ankara on "
+                         "Saturday against a bill on the killings of Armenians.")  # fmt: skip
+        assert [(e.type, e.target, e.target_country) for e in events] == [
+            ("PROTEST", "the French embassy in Ankara", "FR")
+        ]
