@@ -50,11 +50,10 @@ class Participants:
         self._pronouns = roles.pronouns
         self._converse = base_forms(roles.converse_verbs, lexicon.inflection.irregular)
         self._resigning = base_forms(roles.resigning_verbs, lexicon.inflection.irregular)
-        stepping = base_forms({v for v, _ in roles.resigning_phrases}, lexicon.inflection.irregular)
-        self._stepping = {
-            (form, particle) for form, base in stepping.items()
-            for verb, particle in roles.resigning_phrases if verb == base
-        }  # fmt: skip
+        self._resigning_phrases = frozenset(roles.resigning_phrases)
+        self._phrase_verbs = base_forms(
+            {verb for verb, _ in roles.resigning_phrases}, lexicon.inflection.irregular
+        )
         self._domestic_nouns = roles.domestic_nouns
         self._home_preps = roles.place_preps | roles.move_preps
         self._symmetric = types.symmetric
@@ -249,8 +248,9 @@ class Participants:
 
     def _resigns(self, token: Token) -> bool:
         """Whether the verb is leaving office ("resigned", "stepped down")."""
+        base = self._phrase_verbs.get(token.lower_)
         return token.lower_ in self._resigning or any(
-            (token.lower_, c.lower_) in self._stepping for c in children(token, ("prt",))
+            (base, c.lower_) in self._resigning_phrases for c in children(token, ("prt",))
         )
 
     def _joint(self, trig: Trigger, type_: str) -> bool:

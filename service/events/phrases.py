@@ -89,7 +89,7 @@ class PhraseEntities:
         fact = f"party {outer:d}{deep:d}"
         out: list[Party] = []
         for head in _objects(heads):
-            sides = index.cached("pair sides", head, lambda t: self._pair_sides(t, index))
+            sides = self._pair_sides(head, index) if head.lower_ in self._pair_nouns else []
             if sides:
                 # "urged both sides to cease fire", "the two leaders agreed": each side the
                 # sentence named before, under the phrase as written
@@ -124,10 +124,11 @@ class PhraseEntities:
         return out
 
     def _pair_sides(self, head: Token, index: EntityIndex) -> list[Entity]:
-        """The two countries "both sides", "the two leaders" or "their countries" stand for:
-        the first two the sentence named before the phrase, leaving out whoever speaks of
-        them (the subject of the verb the phrase hangs from: "Putin urged both sides")."""
-        if head.lower_ not in self._pair_nouns or not any(
+        """The two countries a pair noun ("both sides", "the two leaders", "their countries")
+        stands for: the first two the sentence named before the phrase, leaving out whoever
+        speaks of them (the subject of the verb the phrase hangs from: "Putin urged both
+        sides")."""
+        if not any(
             (c.dep_ in ("det", "predet", "preconj") and c.lower_ == "both")
             or (c.dep_ == "nummod" and c.lower_ == "two")
             or (c.dep_ == "poss" and c.lower_ == "their")

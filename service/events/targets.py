@@ -131,20 +131,14 @@ class Targets:
             for prep in children(head, ("prep",)):
                 if prep.lower_ not in self._target_preps or prep.lower_ == "of":
                     continue
-                found: list[Party] = []
+                found: list[Entity] = []
                 for obj in children(prep, ("pobj",)):
-                    for member in with_conjuncts(obj):
-                        entity = next(
-                            (e for t in np_tokens(member)
-                             if (e := index.of(t)) is not None and e.country),
-                            None,
-                        )  # fmt: skip
-                        if entity is not None and entity.country != country and all(
-                            entity is not p.entity for p in found
-                        ):
-                            found.append(Party.of(entity))
+                    found += [
+                        e for e in _np_entities(obj, index)
+                        if e.country and e.country != country and e not in found
+                    ]  # fmt: skip
                 if found:
-                    return found
+                    return [Party.of(e) for e in found]
         return []
 
     def _sent_to(
