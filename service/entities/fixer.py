@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_type_hints
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -123,6 +123,11 @@ class EntityFixer:
 def make_fixer(nlp: Language, name: str) -> EntityFixer:
     """spaCy factory: the fixer with the patterns built from our data."""
     return EntityFixer(nlp, fixer_patterns())
+
+
+# spaCy's registry checks a factory's arguments against its annotations, and the one of spaCy
+# 3.8.7 (pyproject.toml says why that release) cannot read them as the strings they are here
+make_fixer.__annotations__ = get_type_hints(make_fixer)
 
 
 def configure_nlp(nlp: Language) -> None:
