@@ -6,6 +6,7 @@ sleeps in cleaning, one in the parser's batch, one kills its own process.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import orjson
 import pytest
 
 from service.config import Settings
-from service.models import DeadLetter
+from service.models import ArticleRecord, DeadLetter
 from service.outcomes import Outcome
 from service.pipeline import Pipeline, RawMessage, slice_size
 from service.runtime.isolation import IsolatedPipeline
@@ -23,6 +24,7 @@ from service.runtime.isolation import IsolatedPipeline
 STALL_CLEAN = "Quokka stalls cleaning"
 STALL_PARSE = "Quokka stalls parsing"
 DIE = "Quokka kills the process"
+FROZEN = "Quokka counts the frozen objects"
 STORY = "Officials in Nairobi met envoys from Uganda on Monday to discuss trade. Report {i}."
 LIMIT_S = 3.0
 
@@ -63,6 +65,9 @@ def stalling_pipeline(settings: Settings) -> Pipeline:
             time.sleep(3600)
         if DIE in (article.text or ""):
             os._exit(3)
+        if FROZEN in (article.text or ""):
+            frozen = f"Frozen objects: {gc.get_freeze_count()}."
+            article = article.model_copy(update={"text": frozen})
         return clean(article)
 
     pipeline.clean = marked  # type: ignore[method-assign]
@@ -109,6 +114,15 @@ class TestIsolatedPipeline:
         assert [_comparable(o) for o in got] == [_comparable(o) for o in want]
         assert isolated.model_info == pipeline.model_info
         assert isolated.entity_labels == pipeline.entity_labels
+
+    def test_loaded_model_is_out_of_the_cycle_collector(self, isolated: IsolatedPipeline) -> None:
+        """The child freezes what it loaded before its first batch, so the collector's passes
+        no longer walk the model (a loaded pipeline is hundreds of thousands of objects)."""
+        outcomes = isolated.process([_message(0, f"Envoys met. {FROZEN}.")]).outcomes
+        assert isinstance(outcomes[0], ArticleRecord)
+        frozen = int(outcomes[0].text.removeprefix("Frozen objects: ").rstrip("."))
+        assert frozen > 100_000
+        assert gc.get_freeze_count() == 0  # the parent, which holds no model, froze nothing
 
     def test_stuck_article_times_out_alone(self, isolated: IsolatedPipeline) -> None:
         """The stuck article is a processing_timeout; the ones behind it are records."""
