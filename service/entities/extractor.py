@@ -25,7 +25,7 @@ from service.entities.geo import (
     load_provinces,
     name_key,
 )
-from service.entities.spans import is_possessive, strip_possessive, trim_span
+from service.entities.spans import POSSESSIVES, is_possessive, strip_possessive, trim_span
 from service.models import Entity, Geo
 
 __all__ = ["EntityExtractor"]
@@ -282,7 +282,7 @@ def _place_in_context(mentions: list[_Mention], text: str) -> None:
 
 def _owner(text: str, end: int) -> bool:
     """Whether a possessive follows the mention ending at `end`."""
-    return text.startswith(("'s", "’s"), end)
+    return text.startswith(POSSESSIVES, end)
 
 
 def _settle_homonyms(mentions: list[_Mention]) -> None:

@@ -9,7 +9,14 @@ from typing import Final
 from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.lexicon import RoleWords
 from service.events.party import HYPHENS, SIDE_DEPS, Party, phrase_text, phrase_tokens_of
-from service.events.tree import Token, children, np_tokens, phrase_tokens, with_conjuncts
+from service.events.tree import (
+    Token,
+    children,
+    doers_above,
+    np_tokens,
+    phrase_tokens,
+    with_conjuncts,
+)
 from service.models import Entity
 
 __all__ = ["PhraseEntities"]
@@ -126,8 +133,8 @@ class PhraseEntities:
     def _pair_sides(self, head: Token, index: EntityIndex) -> list[Entity]:
         """The two countries a pair noun ("both sides", "the two leaders", "their countries")
         stands for: the first two the sentence named before the phrase, leaving out whoever
-        speaks of them (the subject of the verb the phrase hangs from: "Putin urged both
-        sides")."""
+        speaks of them (who does what the nearest verb above the phrase says: "Putin urged
+        both sides")."""
         if not any(
             (c.dep_ in ("det", "predet", "preconj") and c.lower_ == "both")
             or (c.dep_ == "nummod" and c.lower_ == "two")
@@ -135,13 +142,8 @@ class PhraseEntities:
             for c in head.children
         ):  # fmt: skip
             return []
-        verb = head
-        for _ in range(_PAIR_HOPS):
-            if verb.tag_.startswith("VB") or verb.head.i == verb.i:
-                break
-            verb = verb.head
         speaking = {
-            t.i for s in children(verb, ("nsubj",)) if s.i != head.i for t in phrase_tokens(s)
+            t.i for s in doers_above(head, _PAIR_HOPS) if s.i != head.i for t in phrase_tokens(s)
         }  # fmt: skip
         found: list[Entity] = []
         for token in head.sent:

@@ -16,6 +16,7 @@ from service.events.tree import (
     OBJECT_DEPS,
     Token,
     children,
+    doers_above,
     np_tokens,
     phrase_tokens,
     with_conjuncts,
@@ -242,7 +243,7 @@ class Targets:
             # "accused Russia of sending warplanes, a charge Moscow denied": who made the
             # charge; "held drills near Taiwan, a move Taipei condemned", "extradited Mladic, a
             # move welcomed by the EU": who made the move
-            groups.append(_act_doers(token.head))
+            groups.append(doers_above(token.head, _ACT_HOPS))
         if trig.type in self._symmetric:
             # "discussed Libya with Trump", "signed a pact with X": the partner, not the topic
             groups += _prep_objects([token], _WITH)
@@ -334,24 +335,6 @@ class Targets:
             and trig.type not in self._force
             and (t.head.head.i == trig.token.i or t.head.head.lower_ in self._nouns)
         )
-
-
-def _act_doers(noun: Token) -> list[Token]:
-    """Who did the act a noun restates ("..., a move Taipei condemned"): the subject, or a
-    passive's agent, of the nearest verb above the noun that has one."""
-    token = noun
-    for _ in range(_ACT_HOPS):
-        if token.head.i == token.i:
-            return []
-        token = token.head
-        if not token.tag_.startswith("VB"):
-            continue
-        doers = children(token, ("nsubj",)) or [
-            o for a in children(token, ("agent",)) for o in children(a, ("pobj",))
-        ]  # fmt: skip
-        if doers:
-            return doers
-    return []
 
 
 def _aimed_heads(token: Token) -> list[Token]:

@@ -12,6 +12,7 @@ __all__ = [
     "Span",
     "Token",
     "children",
+    "doers_above",
     "np_tokens",
     "passive_participle",
     "phrase_tokens",
@@ -94,3 +95,20 @@ def passive_participle(verb: Token) -> bool:
         and verb.tag_ == "VBN"
         and not any(c.dep_ == "dobj" for c in verb.children)
     )
+
+
+def doers_above(token: Token, hops: int) -> list[Token]:
+    """Who does what the nearest verb above `token` (at most `hops` heads up) says: that
+    verb's subject, or its passive agent; the nearest verb that has one."""
+    for _ in range(hops):
+        if token.head.i == token.i:
+            return []
+        token = token.head
+        if not token.tag_.startswith("VB"):
+            continue
+        doers = children(token, ("nsubj",)) or [
+            o for a in children(token, ("agent",)) for o in children(a, ("pobj",))
+        ]  # fmt: skip
+        if doers:
+            return doers
+    return []
