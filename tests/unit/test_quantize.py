@@ -13,7 +13,7 @@ ort = pytest.importorskip("onnxruntime")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 from service.events import encoder as encoder_module  # noqa: E402
-from service.events.quantize import _unscaled  # noqa: E402
+from service.events.quantize import _per_token, _unscaled  # noqa: E402
 
 
 def _weight_only_int8() -> onnx.ModelProto:
@@ -82,12 +82,59 @@ class TestBuiltEncoder:
         floats = [n.name for n in model.graph.node
                   if n.op_type == "MatMul" and n.input[1] in inits]  # fmt: skip
         assert floats == [], "every product with a weight matrix runs on int8 weights"
-        blockwise = [n for n in model.graph.node if n.op_type == "MatMulNBits"]
-        assert len(blockwise) == 6  # each layer's feed-forward output product
-        assert all(
-            {a.name: a.i for a in n.attribute}["bits"] == 8
-            and {a.name: a.i for a in n.attribute}["accuracy_level"] == 4
-            for n in blockwise
-        )
+        per_token = [n for n in model.graph.node
+                     if n.op_type == "MatMulInteger" and n.input[1].endswith("_wq")]  # fmt: skip
+        assert len(per_token) == 6  # each layer's feed-forward output product
+        assert sum(n.op_type == "ReduceMax" for n in model.graph.node) == 6  # a scale per token
+        assert not [n for n in model.graph.node if n.op_type == "MatMulNBits"]
         biggest = max(model.graph.initializer, key=lambda t: int(np.prod(t.dims)))
         assert biggest.data_type == TensorProto.INT8
+
+
+def _float_product(rows: int = 5, inputs: int = 64, outputs: int = 8) -> onnx.ModelProto:
+    """x @ W with a float weight, opset 17, as the quantizer leaves a product it skipped."""
+    rng = np.random.default_rng(3)
+    weights = rng.standard_normal((inputs, outputs)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"], name="ffn_out")], "one",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, None, inputs])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, None, outputs])],
+        [numpy_helper.from_array(weights, "w")],
+    )  # fmt: skip
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def _product(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    out: np.ndarray = session.run(None, {"x": x})[0]
+    return out
+
+
+class TestPerToken:
+    def test_each_token_keeps_its_own_scale(self) -> None:
+        """A token with outliers does not coarsen the others: each row's error stays within
+        its own quantization step, where one scale per call would round a small row to zero."""
+        rng = np.random.default_rng(5)
+        x = rng.uniform(-0.2, 0.2, size=(1, 5, 64)).astype(np.float32)
+        x[0, 2] *= 500.0  # one token with activations 500x the others'
+        model = _float_product()
+        exact = _product(model, x)
+        quantized = _per_token(_float_product(), ["ffn_out"])
+        got = _product(quantized, x)
+        ops = [n.op_type for n in quantized.graph.node]
+        assert "MatMulInteger" in ops and "MatMul" not in ops
+        assert [t.data_type for t in quantized.graph.initializer if t.name == "ffn_out_wq"] == [
+            TensorProto.INT8
+        ]
+        for row in range(5):
+            scale = np.abs(exact[0, row]).max()
+            assert np.abs(got[0, row] - exact[0, row]).max() <= 0.02 * scale, row
+        # the small rows are nowhere near zero: one scale per call would have erased them
+        assert np.abs(got[0, 0]).max() > 0.5 * np.abs(exact[0, 0]).max()
+
+    def test_refuses_a_graph_past_opset_17(self) -> None:
+        """ReduceMax's axes moved to an input at opset 18: a newer graph is a clear error."""
+        model = _float_product()
+        model.opset_import[0].version = 18
+        with pytest.raises(ValueError, match="opset 17"):
+            _per_token(model, ["ffn_out"])
