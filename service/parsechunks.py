@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
+from service.entities.doctext import keep_text
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -55,13 +57,18 @@ def _cut(text: str, low: int, high: int) -> int:
 
 
 def join_docs(docs: Sequence[Doc], text: str) -> Doc | None:
-    """The pieces' Docs as one Doc of `text` (entities, parse and sentences kept).
+    """The pieces' Docs as one Doc of `text` (entities, parse and sentences kept), holding
+    `text` for `doc_text`.
 
     None when the joined text is not `text` (then the caller parses it whole).
     """
     if len(docs) == 1:
-        return docs[0] if docs[0].text == text else None
+        # spaCy's tokenizer keeps every character of what it read, so a Doc read from `text`
+        # ends where `text` does (rebuilding Doc.text to compare costs 0.1 ms an article)
+        doc = docs[0]
+        end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+        return keep_text(doc, text) if end == len(text) else None
     from spacy.tokens import Doc
 
     joined = Doc.from_docs(list(docs), ensure_whitespace=False)
-    return joined if joined.text == text else None
+    return keep_text(joined, text) if joined.text == text else None

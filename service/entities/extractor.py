@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from service.entities.doctext import doc_text
 from service.entities.gazetteer import (
     COUNTRY_HOMONYMS,
     ORGANISATIONS,
@@ -122,7 +123,7 @@ class EntityExtractor:
             elif mention.label == "ORG" and mention.after_preposition and not mention.known:
                 # "marched through Dhaka" tagged ORG: a big city after "in" or "through" is a place
                 self._name_as_place(mention, article_countries)
-        _place_in_context(mentions, doc.text)
+        _place_in_context(mentions, doc_text(doc))
         _settle_homonyms(mentions)
         return _group(mentions)
 

@@ -40,8 +40,10 @@ def _maxout(model: Model[Any, Any], X: Any, is_train: bool) -> tuple[Any, Callab
     Y = np.asarray(model.ops.gemm(X, weights, trans2=True))
     Y += model.ops.reshape1f(model.get_param("b"), n_out * pieces)
     Z = Y.reshape(Y.shape[0], n_out, pieces)
-    best = np.array(Z[:, :, 0])
-    for piece in range(1, pieces):
+    if pieces == 1:
+        return np.array(Z[:, :, 0]), _no_backprop
+    best = np.maximum(Z[:, :, 0], Z[:, :, 1])
+    for piece in range(2, pieces):
         np.maximum(best, Z[:, :, piece], out=best)
     return best, _no_backprop
 

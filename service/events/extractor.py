@@ -9,6 +9,7 @@ from typing import Any, Final, Protocol
 
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors import Party as Belonging
+from service.entities.doctext import doc_text
 from service.events.anchor import anchor_token
 from service.events.combine import DocTypes, Weights, mixed, split_yield
 from service.events.dates import DateResolver
@@ -133,7 +134,7 @@ class EventExtractor:
                 return []
             window = {first}
         index = EntityIndex(doc, entities, owning=self._owning)
-        parties = ActorContext.of(entities, doc.text)
+        parties = ActorContext.of(entities, doc_text(doc))
         found = {i: self._triggers.find(sents[i]) for i in candidates}
         scored = sorted(set(candidates) | window)
         types = self._scores(sents, scored, found, window, lead)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Final, TypeVar
 
+from service.entities.doctext import doc_text
 from service.entities.gazetteer import PLACE_WORDS
 from service.events.dateline import dateline_tokens
 from service.events.tree import Span, Token
@@ -35,7 +36,7 @@ class EntityIndex:
         """`owning`: the participles through which a hyphened name before a noun says whose
         the noun is ("Saudi-led"); a name before any other ("Egyptian-brokered") is no party."""
         self.by_token: dict[int, Entity] = {}
-        text = doc.text
+        text = doc_text(doc)
         for entity in entities:
             if entity.label not in ACTOR_LABELS:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from service.entities.doctext import TEXT_KEY, doc_text, keep_text
 from service.parsechunks import join_docs, split_for_parse
 
 if TYPE_CHECKING:
@@ -61,3 +62,23 @@ class TestJoin:
     def test_pieces_that_do_not_make_the_text_are_refused(self, nlp: Language) -> None:
         """A join whose text differs is None, so the caller parses the text whole."""
         assert join_docs([nlp("One."), nlp("Two.")], "One. Two.") is None
+
+    def test_a_single_doc_of_another_text_is_refused(self, nlp: Language) -> None:
+        """A lone Doc that does not end where the text does is None, not a wrong join."""
+        assert join_docs([nlp("One.")], "One. Two.") is None
+        assert join_docs([nlp("One. Two. Three.")], "One. Two.") is None
+
+    def test_the_joined_doc_keeps_its_text(self, nlp: Language) -> None:
+        """One piece or several, the Doc holds the text it was read from for `doc_text`."""
+        for text in (PARAGRAPH, PARAGRAPH * 12, ""):
+            joined = join_docs(list(nlp.pipe(split_for_parse(text, 500))), text)
+            assert joined is not None
+            assert joined.user_data[TEXT_KEY] == text and doc_text(joined) == joined.text
+
+
+class TestDocText:
+    def test_the_kept_text_is_read_back(self, nlp: Language) -> None:
+        """`doc_text` returns what `keep_text` kept, and spaCy's text for any other Doc."""
+        doc = nlp("Chile and Peru signed a fisheries agreement.")
+        assert doc_text(doc) == doc.text  # nothing kept: spaCy's own
+        assert doc_text(keep_text(doc, "kept")) == "kept"  # read back, not rebuilt
