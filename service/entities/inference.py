@@ -19,12 +19,11 @@ from thinc.layers import layernorm as thinc_layernorm
 from thinc.layers import maxout as thinc_maxout
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
-    from spacy.language import Language
     from thinc.api import Model
 
-__all__ = ["faster_forwards", "predict_faster"]
+__all__ = ["faster_forwards"]
 
 
 def _no_backprop(_: Any) -> Any:
@@ -69,19 +68,12 @@ _FASTER: dict[Callable[..., Any], Callable[..., Any]] = {
 }
 
 
-def faster_forwards(model: Model[Any, Any]) -> int:
-    """Give each layer of `model` the faster forward where one exists; returns how many
-    layers changed."""
+def faster_forwards(layers: Iterable[Model[Any, Any]]) -> int:
+    """Give each of `layers` the faster forward where one exists; returns how many changed."""
     changed = 0
-    for layer in model.walk():
+    for layer in layers:
         faster = _FASTER.get(layer._func)
         if faster is not None:
             layer.replace_callbacks(faster, init=layer.init)
             changed += 1
     return changed
-
-
-def predict_faster(nlp: Language) -> int:
-    """`faster_forwards` for every component's model; returns how many layers changed."""
-    models = (getattr(component, "model", None) for _, component in nlp.pipeline)
-    return sum(faster_forwards(model) for model in models if model is not None)

