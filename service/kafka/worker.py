@@ -249,7 +249,9 @@ class Worker:
         one, so the next poll is fetched while the last pieces of this one are parsed and no
         child waits for another. The poll's commit follows its last outcome (the chain)."""
         loop = asyncio.get_running_loop()
-        handout = await self._in_nlp_thread(pool.submit, poll)
+        # A full poll: the consumer is behind, the next poll follows at once (`piece_size`).
+        full = len(records) >= self.settings.batch_max_records
+        handout = await self._in_nlp_thread(pool.submit, poll, more=full)
         if handout.taken < len(records):
             self._rewind(records[handout.taken :])
         self.chain.close(poll, handout.taken)
@@ -277,7 +279,7 @@ class Worker:
             if before.commit is not None and not await self.chain.settled(before.commit):
                 await self.chain.settled()
 
-    async def _in_nlp_thread(self, call: Callable[..., _T], poll: Poll) -> _T:
+    async def _in_nlp_thread(self, call: Callable[..., _T], poll: Poll, **extra: bool) -> _T:
         """`call(poll's messages)` under the time budget, off the event loop; the chain hears
         each outcome as the runner reports it."""
         loop = asyncio.get_running_loop()
@@ -288,6 +290,7 @@ class Worker:
                 poll.raws,
                 budget_s=self.settings.batch_time_budget_s,
                 progress=self.chain.progress(poll, loop),
+                **extra,
             ),
         )
 

@@ -4,7 +4,9 @@ A consumer group splits partitions, not work: with one child per consumer, keys 
 unevenly leave one core idle at the end of a backlog while the other still parses its share
 (BENCHMARKS.md, issue 24). Here one worker feeds a pool of isolated children. A poll is cut
 into pieces that shrink as it empties (a quarter of what is left per child, at most one full
-slice); each child takes the oldest piece waiting when it finishes its last.
+slice); each child takes the oldest piece waiting when it finishes its last. A full poll (the
+consumer is behind: more waits after it) goes in full slices to its end, since the next poll's
+pieces follow at once and spaCy parses one slice of 16 for less than pieces of a few.
 
 `submit` returns as soon as every piece of a poll is taken, not when the last one is parsed:
 the consumer then fetches the next poll, whose pieces the children take as they come free, so
@@ -40,13 +42,17 @@ __all__ = ["Handout", "HandsOut", "PooledPipeline", "piece_size"]
 MOST_PER_PIECE = 16
 
 
-def piece_size(left: int, children: int) -> int:
+def piece_size(left: int, children: int, *, more: bool = False) -> int:
     """The next piece: a quarter of what is left per child, 1 to MOST_PER_PIECE articles.
 
     Large pieces while much waits (few round trips, full slices), single articles at the end
-    of a poll, so no child waits long for the last piece of another.
+    of a poll, so no child waits long for the last piece of another. With `more` waiting
+    behind the poll no child will wait at its end, so it goes in full slices to the last: in
+    the Kafka path's children, pieces of 2-8 articles cost 36-38 ms an article against 34-35
+    in slices of 16 (BENCHMARKS.md, session 22).
     """
-    return max(1, min(MOST_PER_PIECE, -(-left // (2 * children))))
+    most = left if more else -(-left // (2 * children))
+    return max(1, min(MOST_PER_PIECE, most))
 
 
 @dataclass(slots=True, eq=False)
@@ -58,10 +64,12 @@ class Handout:
 
     messages: Sequence[RawMessage]
     progress: Progress | None
+    more: bool = False  # more waits behind this poll (it is full): no shrinking pieces
     started: float = field(default_factory=time.monotonic)
     next: int = 0  # the first article no child has taken yet
     stop: bool = False  # no more pieces: the budget is spent or a child failed
     running: int = 0  # pieces being parsed
+    pieces: int = 0  # pieces handed to children so far
     done: dict[int, Outcome] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     error: BaseException | None = None
@@ -98,6 +106,7 @@ class HandsOut(Protocol):
         *,
         budget_s: float | None = None,
         progress: Progress | None = None,
+        more: bool = False,
     ) -> Handout: ...
 
     def when_ended(self, handout: Handout, callback: Callable[[Handout], None]) -> None: ...
@@ -208,11 +217,13 @@ class PooledPipeline:
         *,
         budget_s: float | None = None,
         progress: Progress | None = None,
+        more: bool = False,
     ) -> Handout:
         """Queue a poll; return once every article is taken by a child, or the budget has
         stopped the hand-out after the first piece. `Handout.taken` articles will then have
-        outcomes; `when_ended` says when they all have."""
-        handout = Handout(messages, progress)
+        outcomes; `when_ended` says when they all have. `more`: the caller has more waiting
+        after this poll (`piece_size`)."""
+        handout = Handout(messages, progress, more)
         with self._lock:
             if self._closed:
                 raise RuntimeError("the pipeline pool is closed")
@@ -253,8 +264,9 @@ class PooledPipeline:
                 self._waiting.popleft()
                 continue
             start = handout.next
-            size = piece_size(len(handout.messages) - start, len(self._threads))
+            size = piece_size(len(handout.messages) - start, len(self._threads), more=handout.more)
             handout.next += size
+            handout.pieces += 1
             handout.running += 1
             if handout.handed_out:
                 self._waiting.popleft()

@@ -40,6 +40,14 @@ class TestPieceSize:
         assert pieces[-3:] == [1, 1, 1]
         assert sum(pieces) == 64
 
+    def test_with_more_waiting_a_poll_goes_in_full_slices_to_its_end(self) -> None:
+        for left, want in ((64, [16, 16, 16, 16]), (40, [16, 16, 8]), (3, [3])):
+            pieces = []
+            while left:
+                pieces.append(piece_size(left, 2, more=True))
+                left -= pieces[-1]
+            assert pieces == want
+
     def test_a_lone_article_is_one_piece(self) -> None:
         assert piece_size(1, 2) == 1
         assert piece_size(3, 2) == 1  # three waiting: one each, the third to whoever is free
@@ -134,6 +142,16 @@ class TestHandOut:
         late: list[int] = []
         pool.when_ended(stuck, lambda handout: late.append(handout.taken))
         assert late == [1], "a poll already ended is told at once"
+
+    def test_a_poll_with_more_behind_it_goes_in_fewer_pieces(self, pool: PooledPipeline) -> None:
+        batch = [_message(i) for i in range(20)]
+        pieces = []
+        for more in (False, True):
+            handout = pool.submit(batch, more=more)
+            assert handout.ended.wait(30)
+            assert _kinds(handout.result().outcomes) == ["record"] * 20
+            pieces.append(handout.pieces)
+        assert pieces == [9, 2]  # 5 4 3 2 2 1 1 1 1, then 16 4
 
     def test_a_spent_budget_stops_the_hand_out_not_the_pieces_taken(
         self, pool: PooledPipeline

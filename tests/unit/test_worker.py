@@ -271,8 +271,10 @@ class HandOutLater:
     def __init__(self) -> None:
         self.handouts: list[Handout] = []
 
-    def submit(self, messages: Any, *, budget_s: Any = None, progress: Any = None) -> Handout:
-        handout = Handout(messages, progress, next=len(messages), running=1)
+    def submit(
+        self, messages: Any, *, budget_s: Any = None, progress: Any = None, more: bool = False
+    ) -> Handout:
+        handout = Handout(messages, progress, more, next=len(messages), running=1)
         self.handouts.append(handout)
         return handout
 
@@ -352,6 +354,21 @@ class TestHandedOutPolls:
         assert worker.chain.recover(), "what the next poll does first"
         assert consumer.commits == [] and published == []
         assert consumer.seeks == {TopicPartition("in", 0): 5}
+
+    async def test_a_full_poll_is_handed_out_as_one_with_more_behind_it(
+        self, handing_out: tuple[Worker, FakeConsumer, HandOutLater, list[list[int]]]
+    ) -> None:
+        """A poll of `batch_max_records` says the consumer is behind (the pool then keeps its
+        pieces full); a shorter one does not."""
+        worker, _, runner, _ = handing_out
+        most = worker.settings.batch_max_records
+        await worker.handle(Polled(0, *range(most)))  # type: ignore[arg-type]
+        await runner.end(0)
+        await worker.handle(Polled(0, *range(most, 2 * most - 1)))  # type: ignore[arg-type]
+        await runner.end(1)
+        await worker.drain()
+        assert [len(h.messages) for h in runner.handouts] == [most, most - 1]
+        assert [h.more for h in runner.handouts] == [True, False]
 
     async def test_drain_waits_for_the_pieces_still_parsed(
         self, handing_out: tuple[Worker, FakeConsumer, HandOutLater, list[list[int]]]
