@@ -251,7 +251,7 @@ class Worker:
         loop = asyncio.get_running_loop()
         # A full poll: the consumer is behind, the next poll follows at once (`piece_size`).
         full = len(records) >= self.settings.batch_max_records
-        handout = await self._in_nlp_thread(pool.submit, poll, more=full)
+        handout = await self._in_nlp_thread(functools.partial(pool.submit, more=full), poll)
         if handout.taken < len(records):
             self._rewind(records[handout.taken :])
         self.chain.close(poll, handout.taken)
@@ -279,7 +279,7 @@ class Worker:
             if before.commit is not None and not await self.chain.settled(before.commit):
                 await self.chain.settled()
 
-    async def _in_nlp_thread(self, call: Callable[..., _T], poll: Poll, **extra: bool) -> _T:
+    async def _in_nlp_thread(self, call: Callable[..., _T], poll: Poll) -> _T:
         """`call(poll's messages)` under the time budget, off the event loop; the chain hears
         each outcome as the runner reports it."""
         loop = asyncio.get_running_loop()
@@ -290,7 +290,6 @@ class Worker:
                 poll.raws,
                 budget_s=self.settings.batch_time_budget_s,
                 progress=self.chain.progress(poll, loop),
-                **extra,
             ),
         )
 

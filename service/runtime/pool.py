@@ -43,7 +43,7 @@ MOST_PER_PIECE = 16
 
 
 def piece_size(left: int, children: int, *, more: bool = False) -> int:
-    """The next piece: a quarter of what is left per child, 1 to MOST_PER_PIECE articles.
+    """The next piece, 1 to MOST_PER_PIECE articles: a quarter of what is left per child.
 
     Large pieces while much waits (few round trips, full slices), single articles at the end
     of a poll, so no child waits long for the last piece of another. With `more` waiting

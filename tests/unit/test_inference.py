@@ -67,8 +67,7 @@ class TestSameFloats:
 
 
 def _forwards(nlp: Language) -> set[object]:
-    return {layer._func for _, pipe in nlp.pipeline if hasattr(pipe, "model")
-            for layer in pipe.model.walk()}  # fmt: skip
+    return {layer._func for layer in model_module._layers(nlp)}
 
 
 class TestLoadedPipeline:
