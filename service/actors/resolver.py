@@ -520,6 +520,12 @@ def _decide(reading: _Reading, entity: Entity | None, near: _Reading) -> Party:
     """Country and sector from what the phrase names first, then the entity, then the words
     around it; a country or its capital alone is its government."""
     country, sector = reading.country, reading.sector
+    org = near.organisation
+    if (
+        reading.person is not None and org is not None and org.sector == "IGO"
+        and near.sector is not None and near.country is None
+    ):  # fmt: skip
+        return None, "IGO"  # "UN Secretary-General Ban Ki-moon" speaks for the UN, not Korea
     if reading.person is not None:
         # "Mauritania's President X": the office the text gives over a namesake's country
         known = near.office or reading.person.country

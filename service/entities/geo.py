@@ -95,6 +95,10 @@ class Countries:
             for name in (country.name, common, getattr(country, "official_name", None)):
                 if name and "," not in name:
                     self._by_key.setdefault(name_key(name), code)
+        for code, name in COUNTRY_NAMES.items():
+            # a country ISO 3166-1 leaves to user-assigned codes, as GeoNames codes it
+            # (Kosovo, XK): the gazetteer names it
+            self.names.setdefault(code, name)
         for code, name in self.names.items():
             self._by_key[name_key(name)] = code
         for alias, code in COUNTRY_ALIASES.items():

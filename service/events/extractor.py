@@ -38,6 +38,9 @@ _HOME_SECTORS: Final = frozenset({"COP"})
 #: sectors of a state's own institutions: one the knowledge base cannot place ("Congress",
 #: "the Senate") is the actor's own, or of where the event is
 _STATE_SECTORS: Final = frozenset({"GOV", "LEG", "JUD", "COP"})
+#: sectors of a country's own non-state sides: rebels and the opposition are of where they
+#: act, and of the state they make peace or hold talks with
+_LOCAL_SECTORS: Final = frozenset({"REB", "OPP"})
 
 #: an event coded once per sentence: type, actor, target, and their countries
 _Seen = tuple[str, str | None, str | None, str | None, str | None]
@@ -99,6 +102,7 @@ class EventExtractor:
         self._verbal = lexicon.types.verbal
         self._located = lexicon.types.force | {"PROTEST"}
         self._acted_upon = lexicon.types.acted_upon
+        self._symmetric = lexicon.types.symmetric
         self._owning = lexicon.roles.owning_participles
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
@@ -326,14 +330,26 @@ class EventExtractor:
                     # "police in Harare", "security forces opened fire on X in Khartoum": a
                     # state's own agents act where the event is
                     actor_country = _place_country(location, target)
-                elif type_ in self._located and not actor.named and not self._of_no_state(
-                    actor, parties
+                elif (
+                    (type_ in self._located or actor_sector in _LOCAL_SECTORS)
+                    and not actor.named
+                    and not self._of_no_state(actor, parties)
                 ):
                     # "thousands marched in Cairo against the government", "a suicide bomber
                     # blew himself up in a Baghdad market": people protest and fight where they
-                    # are, though the place also names whose government it is
+                    # are, though the place also names whose government it is; rebels and the
+                    # opposition are of where they act, whatever the act
                     where = self._location(ctx.doc, ctx.sent, ctx.index, set(), type_)
                     actor_country = _place_country(where, None)
+            if type_ in self._symmetric:
+                # "the Philippine government and Muslim separatist rebels agreed to a
+                # ceasefire": unnamed rebels who deal with a state are its own
+                actor_country = actor_country or _state_of(
+                    actor, actor_sector, target, target_sector, target_country
+                )
+                target_country = target_country or _state_of(
+                    target, target_sector, actor, actor_sector, actor_country
+                )
             if target_country is None and actor_country and (
                 target_sector in _STATE_SECTORS
                 or (target is not None and target.entity is None and type_ in self._acted_upon)
@@ -463,6 +479,19 @@ def _nationality(party: EventParty) -> str | None:
     """The nationality a named person's phrase gives ("his Turkish counterpart X"), if any."""
     owner = party.owner
     return owner.country if party.person and owner is not None and owner.label == "NORP" else None
+
+
+def _state_of(
+    party: EventParty | None, sector: str | None, other: EventParty | None,
+    other_sector: str | None, other_country: str | None,
+) -> str | None:  # fmt: skip
+    """The country of an unnamed local side ("rebels", "the opposition": sector REB or OPP,
+    no country of its own) from the state body on the other side of a joint act."""
+    if party is None or party.named or sector not in _LOCAL_SECTORS:
+        return None
+    if other is None or other_sector not in _STATE_SECTORS | {"MIL"}:
+        return None
+    return other_country
 
 
 def _place_country(location: Entity | None, target: EventParty | None) -> str | None:

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Final
 
-from service.events.index import EntityIndex
+from service.entities.geo import load_countries
+from service.events.index import PLACE_LABELS, EntityIndex
 from service.events.inflection import base_forms
 from service.events.lexicon import Lexicon
 from service.events.party import Party, PartyPair
@@ -224,8 +225,14 @@ class Participants:
         found elsewhere is acted on, not a partner ("X agreed to lend Y $1 billion")."""
         if len(actors) > 1 and (
             (not targets and self._joint(trig, type_))
-            or (trig.base in self._reciprocal and not any(_partner(t, actors) for t in targets))
-            or (type_ in self._symmetric and all(t.entity is None for t in targets))
+            or (
+                (trig.base in self._reciprocal or type_ in self._symmetric)
+                and not self._any_partner(trig, actors, targets, index)
+                and (
+                    trig.base in self._reciprocal
+                    or all(t.entity is None or _sub_national(t) for t in targets)
+                )
+            )
         ):
             # "X and Y agreed to a cease-fire", "X and Y met", "X and Y held an exercise":
             # each other's partners
@@ -245,6 +252,18 @@ class Participants:
                 and any(t.entity is e for e in partners)
             ]  # fmt: skip
         return pairs
+
+    def _any_partner(
+        self, trig: Trigger, actors: list[Party], targets: list[Party], index: EntityIndex
+    ) -> bool:
+        """Whether a target of a reciprocal act of several sides is a side of its own. A place
+        below a country is its topic or venue ("held talks on Kashmir", "began joint exercises
+        on Basilan") unless the act is with it ("talks with Beijing")."""
+        found = [t for t in targets if _partner(t, actors)]
+        if not any(_sub_national(t) for t in found):
+            return bool(found)
+        partners = _partners(trig.token, index)
+        return any(not _sub_national(t) or any(t.entity is e for e in partners) for t in found)
 
     def _resigns(self, token: Token) -> bool:
         """Whether the verb is leaving office ("resigned", "stepped down")."""
@@ -398,6 +417,15 @@ def _partner(target: Party, actors: list[Party]) -> bool:
     return target.named or (
         entity is not None and entity.label == "NORP" and entity.country is not None
         and all(a.entity is None or a.entity.country != entity.country for a in actors)
+    )  # fmt: skip
+
+
+def _sub_national(party: Party) -> bool:
+    """Whether a party is named by a place that is not a country ("Kashmir", "Basilan")."""
+    entity = party.entity
+    return (
+        party.named and entity is not None and entity.label in PLACE_LABELS
+        and load_countries().country(entity.name) is None
     )  # fmt: skip
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, Final
 
+from service.entities.gazetteer import PERSON_TITLES
+
 __all__ = [
     "CLAUSE_DEPS",
     "OBJECT_DEPS",
@@ -32,6 +34,8 @@ _NP_HEAD_SKIP: Final = frozenset(
     {"prep", "relcl", "acl", "advcl", "punct", "cc", "conj", "appos", "case"}
 )
 _NP_INNER_SKIP: Final = frozenset({"prep", "relcl", "acl", "advcl", "punct"})
+#: what is not a conjunct's own words: the conjuncts, "and" and commas hung on it
+_OWN: Final = frozenset({"conj", "cc", "punct"})
 
 
 def children(token: Token, deps: Collection[str]) -> list[Token]:
@@ -61,7 +65,10 @@ def preorder(root: Token, skip: Collection[str]) -> list[Token]:
 
 
 def with_conjuncts(token: Token) -> list[Token]:
-    """A head and the heads coordinated with it ("X, Y and Z"), in reading order of the tree."""
+    """A head and the heads coordinated with it ("X, Y and Z"), in reading order of the tree.
+    A title the parser split from the name after it ("X and Pakistani President | Pervez
+    Musharraf": a conjunct ending in a title, with no comma or "and" before the next) is
+    part of that name, not a side of its own, and is left out."""
     out: list[Token] = []
     stack = [token]
     while stack:
@@ -71,6 +78,13 @@ def with_conjuncts(token: Token) -> list[Token]:
         if below:
             below.reverse()
             stack += below
+    if len(out) > 2:
+        edges = [(min(ids), max(ids)) for c in out if (ids := [t.i for t in _preorder(c, _OWN)])]
+        out = [
+            c for i, c in enumerate(out)
+            if i == 0 or i + 1 == len(out) or edges[i][1] + 1 != edges[i + 1][0]
+            or c.lower_ not in PERSON_TITLES
+        ]  # fmt: skip
     return out
 
 

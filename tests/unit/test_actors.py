@@ -360,6 +360,26 @@ class TestOffice:
             assert resolver.resolve(name, person, context)[0] == expected
 
 
+    def test_an_international_office_speaks_for_its_organisation(self) -> None:
+        """'UN Secretary-General X' acts for the UN (no country), though the knowledge base
+        knows X as a minister of his own country; 'Britain's UN ambassador X' is Britain's."""
+        kb = load_kb()
+        people = ActorKB.model_validate(
+            {"format": 1, "sources": ["test"], "countries": kb.countries,
+             "people": [_head("Amos Wekesa Otieno", "KE")],
+             "organisations": kb.organisations}  # fmt: skip
+        )
+        resolver = ActorResolver(people)
+        name = "Amos Wekesa Otieno"
+        for sentence, expected in ((f"UN Secretary-General {name} said", (None, "IGO")),
+                                   (f"Britain's UN ambassador {name} said", "GB"),
+                                   (f"Yesterday {name} said", ("KE", "GOV"))):  # fmt: skip
+            context = ActorContext(text=sentence).at((0, len(sentence)))
+            person = entity(name, "PERSON", at=sentence.index(name))
+            found = resolver.resolve(name, person, context)
+            assert (found if isinstance(expected, tuple) else found[0]) == expected, sentence
+
+
 class TestDataFiles:
     def test_shipped_knowledge_base_is_valid(self) -> None:
         """The built file loads, names its sources and covers the world's countries."""

@@ -50,6 +50,22 @@ class TestWithConjuncts:
         doc = tree("A B C D", heads=[0, 0, 1, 0], deps=["ROOT", "conj", "conj", "conj"])
         assert _texts(with_conjuncts(doc[0])) == ["A", "B", "C", "D"]
 
+    def test_a_title_split_from_its_name_is_no_conjunct(self, tree: Tree) -> None:
+        """'Singh and Pakistani President Pervez Musharraf' misparsed as three heads is two
+        sides: the title runs straight into the name after it."""
+        doc = tree(
+            "Singh and Pakistani President Pervez Musharraf met",
+            heads=[6, 0, 3, 0, 5, 0, 6],
+            deps=["nsubj", "cc", "compound", "conj", "compound", "conj", "ROOT"],
+        )
+        assert _texts(with_conjuncts(doc[0])) == ["Singh", "Musharraf"]
+        doc = tree(
+            "Singh , President and Musharraf met",
+            heads=[5, 0, 0, 2, 0, 5],
+            deps=["nsubj", "punct", "conj", "cc", "conj", "ROOT"],
+        )
+        assert _texts(with_conjuncts(doc[0])) == ["Singh", "President", "Musharraf"]
+
 
 class TestNpTokens:
     """np_tokens() is a noun phrase without its prepositions, clauses and conjuncts."""

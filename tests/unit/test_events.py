@@ -332,6 +332,47 @@ class TestDetails:
             ("RU", "MIL"), ("SY", "MIL"),
         }  # fmt: skip
 
+    @pytest.mark.parametrize(
+        ("text", "type_", "pairs"),
+        [
+            # a place below a country is what the sides talk about, not a side
+            ("Indian Prime Minister Manmohan Singh and Pakistani President Pervez Musharraf "
+             "held talks in New Delhi on Sunday on Kashmir.", "CONSULT",
+             {("IN", "PK"), ("PK", "IN")}),
+            # ... or where they act together
+            ("Chilean and Peruvian troops began joint exercises on the island of Chiloe on "
+             "Monday.", "COOPERATE", {("CL", "PE"), ("PE", "CL")}),
+        ],
+    )  # fmt: skip
+    def test_joint_acts_of_two_sides_at_a_place(
+        self, extract: Extract, text: str, type_: str, pairs: set[tuple[str, str]]
+    ) -> None:
+        """Two sides' joint act at or about a region or an island holds between the sides; a
+        title the parser split from its name ("Pakistani President | Pervez Musharraf") is
+        no third side."""
+        events = extract(text)
+        assert {(e.actor_country, e.target_country) for e in events if e.type == type_} == pairs
+
+    @pytest.mark.parametrize(
+        ("text", "party", "country"),
+        [
+            # the state they make peace with
+            ("The Philippine government and Muslim separatist rebels agreed to a ceasefire on "
+             "Monday.", "Muslim separatist rebels", "PH"),
+            # where they act, whatever the act
+            ("Rebels accused the army of killing civilians in northern Uganda.", "Rebels", "UG"),
+            ("Opposition leaders demanded new elections at a rally in the Kenyan capital "
+             "Nairobi.", "Opposition leaders", "KE"),
+        ],
+    )  # fmt: skip
+    def test_unnamed_rebels_are_local(
+        self, extract: Extract, text: str, party: str, country: str
+    ) -> None:
+        """Rebels no name places are of the state they deal with, or of where they act."""
+        events = extract(text)
+        assert [e.actor_country for e in events if e.actor == party] == [country]
+        assert all(e.target_country == country for e in events if e.target == party)
+
     def test_coordinated_owners_are_one_side_each(self, extract: Extract) -> None:
         """"Russia and Turkey's foreign ministers met": two countries' ministers, each the
         other's partner, the phrase as written."""

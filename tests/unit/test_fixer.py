@@ -59,6 +59,7 @@ class TestConfigureNlp:
             # a place noun announces a name the small model misses or calls a product
             ("Rebels shelled the town of Karlovac, killing two.", "Karlovac", "GPE"),
             ("Warplanes bombed the Chechen capital Grozny on Monday.", "Grozny", "GPE"),
+            ("Troops landed on the southern island of Basilan on Monday.", "Basilan", "GPE"),
         ],
     )
     def test_fixes_doc_ents(self, nlp: Language, text: str, surface: str, label: str) -> None:

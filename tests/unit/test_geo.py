@@ -64,6 +64,10 @@ class TestCountries:
             ("Congo", ("Democratic Republic of the Congo", "CD")),
             ("Republic of Congo", ("Republic of the Congo", "CG")),
             ("Congo-Brazzaville", ("Republic of the Congo", "CG")),
+            # a country ISO 3166-1 leaves to a user-assigned code, as GeoNames codes it
+            ("Kosovo", ("Kosovo", "XK")),
+            # the state Serbia continues, as Zaire is Congo's old name
+            ("Yugoslavia", ("Serbia", "RS")),
             ("Korea", None),
             ("Us", None),
             ("Uk", None),
@@ -87,6 +91,8 @@ class TestCountries:
             ("Britons", ("British", "GB")),
             ("Zairean", ("Congolese", "CD")),
             ("Congolese", ("Congolese", "CD")),
+            ("Kosovars", ("Kosovar", "XK")),
+            ("Yugoslav", ("Serbian", "RS")),
             ("Laos", None),
             ("Korean", None),
         ],
