@@ -103,6 +103,7 @@ class EventExtractor:
         self._located = lexicon.types.force | {"PROTEST"}
         self._acted_upon = lexicon.types.acted_upon
         self._symmetric = lexicon.types.symmetric
+        self._detaining = lexicon.roles.detaining_verbs
         self._owning = lexicon.roles.owning_participles
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
@@ -362,13 +363,15 @@ class EventExtractor:
                 # "Egyptian police arrested Ayman Nour": whom a state's agents arrest, the
                 # knowledge base not knowing him, is where they arrest him, else at home
                 target_country = _place_country(location, None) or actor_country
+            if self._detains(trig, type_, actor_sector, target, target_sector):
+                key = ("COERCE", *key[1:])
             # one phrase may stand for two sides ("Indian and Pakistani troops"): by country
             if (*key, actor_country, target_country) in seen:
                 continue
             seen.add((*key, actor_country, target_country))
             out.append(
                 Event(
-                    type=type_,
+                    type=key[0],
                     trigger=trig.text,
                     actor=key[1],
                     target=key[2],
@@ -434,6 +437,21 @@ class EventExtractor:
             if party.owner.label == "ORG" and owner_sector is not None:
                 sector = owner_sector  # "Hezbollah chief X" is Hezbollah's (REB), not GOV
         return country, sector
+
+    def _detains(
+        self, trig: Trigger, type_: str, sector: str | None, target: EventParty | None,
+        target_sector: str | None,
+    ) -> bool:  # fmt: skip
+        """Whether an assault is a state's agents taking people ("troops captured a rebel
+        commander"): an arrest. What they take is people when the target is of a sector (the
+        knowledge base or an agent word knows it); a town, a tanker or an oil field taken is
+        fought for, as PLOVER codes it."""
+        if type_ != "ASSAULT" or trig.base not in self._detaining or target is None:
+            return False
+        if sector not in _STATE_SECTORS | {"MIL"} or target_sector is None:
+            return False
+        entity = target.entity
+        return not (target.named and entity is not None and entity.label in PLACE_LABELS)
 
     def _of_no_state(self, party: EventParty, context: ActorContext) -> bool:
         """Whether the party is an international organisation's ("NATO warplanes", "African

@@ -152,6 +152,7 @@ class RoleWords(DataFile):
     mission_nouns: Words
     resigning_verbs: Words
     resigning_phrases: list[Pair]
+    detaining_verbs: Words
 
 
 class ModalityWords(DataFile):

@@ -140,6 +140,15 @@ class Targets:
                     ]  # fmt: skip
                 if found:
                     return [Party.of(e) for e in found]
+        # "warned that Tehran would strike back if Israel attacked", "that Moscow would deploy
+        # missiles to counter U.S. plans": the side its condition or its purpose names
+        for head in _conditions_and_purposes(trig.token):
+            found = []
+            for e in _np_entities(head, index):
+                if e.country and e.country != country and e not in found:
+                    found.append(e)
+            if found:
+                return [Party.of(e) for e in found]
         return []
 
     def _sent_to(
@@ -351,6 +360,20 @@ def _aimed_heads(token: Token) -> list[Token]:
                 o for f in frontier for p in children(f, ("prep",)) if p.lower_ == "of"
                 for o in children(p, ("pobj",))
             ]  # fmt: skip
+    return heads
+
+
+def _conditions_and_purposes(token: Token) -> list[Token]:
+    """The subjects of the conditions ("if Israel attacked") and the objects of the purposes
+    ("to counter U.S. plans") of the verb and of the clauses it governs."""
+    heads: list[Token] = []
+    for verb in (token, *children(token, ("ccomp", "xcomp"))):
+        for clause in children(verb, ("advcl", "xcomp")):
+            marks = {c.lower_ for c in clause.children if c.dep_ in ("mark", "aux")}
+            if marks & _CONDITIONS:
+                heads += children(clause, ("nsubj",))
+            elif "to" in marks:
+                heads += children(clause, ("dobj",))
     return heads
 
 

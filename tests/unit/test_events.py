@@ -373,6 +373,27 @@ class TestDetails:
         assert [e.actor_country for e in events if e.actor == party] == [country]
         assert all(e.target_country == country for e in events if e.target == party)
 
+    @pytest.mark.parametrize(
+        ("text", "type_"),
+        [
+            ("Peruvian soldiers captured a senior rebel commander in a jungle raid.", "COERCE"),
+            ("Rebels captured two Peruvian soldiers in a jungle raid.", "ASSAULT"),
+            ("Peruvian troops captured the town of Tumbes on Monday.", "ASSAULT"),
+        ],
+    )
+    def test_a_state_s_agents_taking_people_arrest_them(
+        self, extract: Extract, text: str, type_: str
+    ) -> None:
+        """Troops or police who capture or seize people arrest them (CAMEO 173, COERCE);
+        rebels who do abduct them, and a town taken is fought for (ASSAULT)."""
+        assert {e.type for e in extract(text) if e.trigger == "captured"} == {type_}
+
+    @pytest.mark.parametrize("verb", ["suspended", "ended", "lifted"])
+    def test_sanctions_eased_whatever_the_verb(self, extract: Extract, verb: str) -> None:
+        """Suspending or ending sanctions eases them (CAMEO 085), as lifting them does."""
+        events = extract(f"The European Union {verb} sanctions against Peru on Monday.")
+        assert {(e.type, e.target_country) for e in events} == {("CONCEDE", "PE")}
+
     def test_coordinated_owners_are_one_side_each(self, extract: Extract) -> None:
         """"Russia and Turkey's foreign ministers met": two countries' ministers, each the
         other's partner, the phrase as written."""
@@ -1300,6 +1321,25 @@ class TestWhomTheActConcerns:
             ("Chile recalled Chile's ambassador from Lima on Thursday.", "SANCTION", "PE"),
         ):  # fmt: skip
             assert [(e.type, e.target_country) for e in extract(text)] == [(type_, target)], text
+
+    @pytest.mark.parametrize(
+        ("text", "target"),
+        [
+            ("Peruvian President Juan Perez warned on Monday that Lima would strike back if "
+             "Chile attacked its ports.", "CL"),
+            ("Peruvian President Juan Perez warned on Monday that Lima would deploy missiles "
+             "on the border to counter Chilean naval plans.", "CL"),
+        ],
+    )  # fmt: skip
+    def test_a_threat_by_one_s_own_capital_is_aimed_at_its_condition_or_purpose(
+        self, extract: Extract, text: str, target: str
+    ) -> None:
+        """"warned that Lima would strike back if Chile attacked", "... to counter Chilean
+        plans": the side the condition or the purpose names is the one threatened, not the
+        capital that stands for the speaker (it was Peru)."""
+        assert [(e.type, e.target_country) for e in extract(text) if e.type == "THREATEN"] == [
+            ("THREATEN", target)
+        ]
 
     def test_what_is_sent_goes_where_it_is_carried(self, events_nlp: Language) -> None:
         """"sent a convoy of lorries carrying food aid into northern Myanmar": the convoy is
