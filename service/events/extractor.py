@@ -26,7 +26,7 @@ from service.events.party import Party as EventParty
 from service.events.places import Places
 from service.events.quantities import QuantityReader
 from service.events.tokens import Sent, doc_tokens
-from service.events.tree import Token, children
+from service.events.tree import Token, children, np_tokens, with_conjuncts
 from service.events.triggers import Trigger, TriggerTyper
 from service.models import DateInfo, Entity, Event
 
@@ -104,6 +104,7 @@ class EventExtractor:
         self._acted_upon = lexicon.types.acted_upon
         self._symmetric = lexicon.types.symmetric
         self._detaining = lexicon.roles.detaining_verbs
+        self._extraditing = lexicon.roles.extraditing_verbs
         self._owning = lexicon.roles.owning_participles
         self._triggers = TriggerTyper(lexicon, derived)
         self._modality = Modality(lexicon, self._triggers.speech)
@@ -302,6 +303,8 @@ class EventExtractor:
                 pairs, source = self._participants(trig, type_, ctx.index)
             if pairs:
                 events += self._events(ctx, trig, type_, pairs, source, seen, confidence)
+                if trig.base in self._extraditing:
+                    events += self._extradition(ctx, trig, pairs, source, seen, confidence)
         # "killed one soldier and wounded two others": the untargeted twin adds nothing
         targeted = {(e.type, e.actor) for e in events if e.target is not None}
         return [e for e in events if e.target is not None or (e.type, e.actor) not in targeted]
@@ -437,6 +440,25 @@ class EventExtractor:
             if party.owner.label == "ORG" and owner_sector is not None:
                 sector = owner_sector  # "Hezbollah chief X" is Hezbollah's (REB), not GOV
         return country, sector
+
+    def _extradition(
+        self, ctx: _Sentence, trig: Trigger, pairs: list[Pair], source: Entity | None,
+        seen: set[_Seen], confidence: float,
+    ) -> list[Event]:  # fmt: skip
+        """"Extradited X to the United States": the extraditing side's judicial cooperation
+        with the state (or the court) X is sent to, besides its act on X."""
+        sent_to = [
+            EventParty.of(e)
+            for p in children(trig.token, ("prep",)) if p.lower_ == "to"
+            for o in children(p, ("pobj",)) for m in with_conjuncts(o) for t in np_tokens(m)
+            if (e := ctx.index.of(t)) is not None
+        ]  # fmt: skip
+        actors = list({id(a): a for a, _ in pairs if a is not None}.values())
+        if not sent_to or not actors:
+            return []
+        unique = list({id(t.entity): t for t in sent_to}.values())
+        cooperation: list[Pair] = [(a, t) for a in actors for t in unique]
+        return self._events(ctx, trig, "COOPERATE", cooperation, source, seen, confidence)
 
     def _detains(
         self, trig: Trigger, type_: str, sector: str | None, target: EventParty | None,

@@ -153,6 +153,7 @@ class RoleWords(DataFile):
     resigning_verbs: Words
     resigning_phrases: list[Pair]
     detaining_verbs: Words
+    extraditing_verbs: Words
 
 
 class ModalityWords(DataFile):

@@ -388,6 +388,24 @@ class TestDetails:
         rebels who do abduct them, and a town taken is fought for (ASSAULT)."""
         assert {e.type for e in extract(text) if e.trigger == "captured"} == {type_}
 
+    def test_an_extradition_is_cooperation_with_where_the_suspect_goes(
+        self, events_nlp: Language
+    ) -> None:
+        """"Peru extradited a suspected drug lord to Chile": judicial cooperation with Chile
+        (CAMEO 063), besides whatever act the typer reads; a refused extradition is none."""
+        extractor = _shipped_extractor()
+
+        def run(text: str) -> list[Event]:
+            doc = events_nlp(text)
+            return extractor(doc, EntityExtractor()(doc), PUBLISHED)
+
+        sent = run("Peru extradited a suspected drug lord to Chile on Friday.")
+        assert ("COOPERATE", "PE", "CL") in {
+            (e.type, e.actor_country, e.target_country) for e in sent
+        }
+        refused = run("Peru refused to extradite the suspects to Chile on Friday.")
+        assert "COOPERATE" not in {e.type for e in refused}
+
     @pytest.mark.parametrize("verb", ["suspended", "ended", "lifted"])
     def test_sanctions_eased_whatever_the_verb(self, extract: Extract, verb: str) -> None:
         """Suspending or ending sanctions eases them (CAMEO 085), as lifting them does."""
