@@ -28,14 +28,24 @@ class ShowOfForce:
         words = lexicon.triggers.drills
         self._nouns, self._joint = words.nouns, words.joint
         self._taking_part = base_forms(words.taking_part, lexicon.inflection.irregular)
+        #: the verbs that hold exercises ("began", "ordered"): the lexicon's phrases of them
+        self._holding = base_forms(
+            {verb for (verb, obj), type_ in lexicon.triggers.object_types().items()
+             if obj in self._nouns and type_ == "COOPERATE"},
+            lexicon.inflection.irregular,
+        )  # fmt: skip
 
     def __call__(self, trig: Trigger, type_: str, pairs: list[PartyPair]) -> str:
-        """The type to code: MOBILIZE for exercises one actor holds, with no one."""
-        if type_ != "COOPERATE":
-            return type_
-        drills = [h for h in (trig.token, *trig.objects) if h.lower_ in self._nouns]
+        """The type to code: MOBILIZE for exercises one actor holds, with no one. A verb
+        that holds exercises ("began snap military exercises", which the parser may not give
+        it as its object) holds them, whatever other act the typer read into it."""
+        drills = self._drills(trig)
         if not drills:
             return type_
+        if type_ != "COOPERATE":
+            if trig.token.lower_ not in self._holding:
+                return type_
+            type_ = "COOPERATE"
         heads = (trig.token, *drills)
         if any(c.lower_ in self._joint or c.lower_ == "with" for h in heads for c in h.children):
             return type_  # "joint exercises", "drills with the Russian navy"
@@ -45,6 +55,14 @@ class ShowOfForce:
             return type_  # "US and Western allies launch war games": sides together
         actors = {a.name.lower() for a, _ in pairs if a is not None}
         return "MOBILIZE" if len(actors) == 1 else type_
+
+    def _drills(self, trig: Trigger) -> list[Token]:
+        """The exercise nouns the trigger is or acts on: itself, its objects, and the object
+        of a clause the parser hung on it ("began | snap | military exercises")."""
+        token = trig.token
+        heads = [token, *trig.objects, *children(token, ("dobj",))]
+        heads += [o for c in children(token, ("xcomp",)) for o in children(c, ("dobj",))]
+        return [h for h in heads if h.lower_ in self._nouns]
 
     def _taken_part_in(self, drill: Token) -> bool:
         """Whether a head above the drill is taking part in it."""

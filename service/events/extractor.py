@@ -272,6 +272,12 @@ class EventExtractor:
                 continue
             type_, confidence = types.best(rows[i], lead=lead)
             found = self._lead(sents[i], index, type_)
+            if found is not None and (
+                recoded := self._show_of_force(found[0], type_, found[1])
+            ) != type_:
+                # "Russia began snap military exercises": the drill, not what the typer read
+                type_ = recoded
+                found = self._lead(sents[i], index, type_)
             if found is not None:
                 trig, pairs = found
                 ctx = _Sentence(doc, sents[i], index, published_at, rows[i], lead,

@@ -529,6 +529,19 @@ class TestDetails:
         ):
             assert {e.type for e in extract(text)} == {"COOPERATE"}, text
 
+    def test_exercises_ordered_or_begun_whatever_the_typer_reads(
+        self, extract: Extract, events_nlp: Language
+    ) -> None:
+        """"ordered snap military exercises" is the drill (its verb joins the lexicon's); in
+        "began snap military exercises" the parser hangs the exercises on "snap", the typer
+        reads another act into the verb, and the drill still decides (it was RETREAT)."""
+        ordered = extract("Peru ordered military exercises near the Chilean border on Monday.")
+        assert {e.type for e in ordered} == {"MOBILIZE"}
+        doc = events_nlp("Russia began snap military exercises near the Ukrainian border on "
+                         "Wednesday.")  # fmt: skip
+        begun = _shipped_extractor()(doc, EntityExtractor()(doc), PUBLISHED)
+        assert {e.type for e in begun} == {"MOBILIZE"}
+
     def test_a_clause_of_time_keeps_its_own_parties(self, extract: Extract) -> None:
         """"struck Hamas targets after militants fired rockets into southern Israel": where
         the rockets went is not whom the strike hit."""
