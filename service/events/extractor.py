@@ -10,6 +10,7 @@ from typing import Any, Final, Protocol
 from service.actors import ActorContext, ActorResolver, shipped_resolver
 from service.actors import Party as Belonging
 from service.entities.doctext import doc_text
+from service.entities.geo import load_countries
 from service.events.anchor import anchor_token
 from service.events.combine import DocTypes, Weights, mixed, split_yield
 from service.events.dates import DateResolver
@@ -360,6 +361,20 @@ class EventExtractor:
                 target_country = target_country or _state_of(
                     target, target_sector, actor, actor_sector, actor_country
                 )
+            if (
+                type_ == "COERCE" and actor_country and actor_sector in _STATE_SECTORS | {"MIL"}
+                and target_sector == "REB" and target_country not in (None, actor_country)
+                and _group_alone(target)
+            ):  # fmt: skip
+                # "Egyptian police arrested Muslim Brotherhood members", "Pakistani forces
+                # arrested an al Qaeda suspect in Peshawar": members of a group the knowledge
+                # base places elsewhere whom a state's agents arrest are where they are
+                # arrested, else at home, unless the phrase says whose they are ("Afghan")
+                target_country = (
+                    _place_country(location, None)
+                    or _place_country(target.entity if target is not None else None, None)
+                    or actor_country
+                )
             if target_country is None and actor_country and (
                 target_sector in _STATE_SECTORS
                 or (target is not None and target.entity is None and type_ in self._acted_upon)
@@ -538,6 +553,17 @@ def _state_of(
     if other is None or other_sector not in _STATE_SECTORS | {"MIL"}:
         return None
     return other_country
+
+
+def _group_alone(party: EventParty | None) -> bool:
+    """Whether a party is a group's phrase with no nationality in it ("Muslim Brotherhood
+    members in Amman", not "Afghan Taliban fighters")."""
+    if party is None or party.person:
+        return False
+    countries = load_countries()
+    return not any(
+        countries.demonym(w) or countries.country(w) for w in party.text.replace("'s", "").split()
+    )
 
 
 def _place_country(location: Entity | None, target: EventParty | None) -> str | None:

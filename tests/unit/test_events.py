@@ -388,6 +388,19 @@ class TestDetails:
         rebels who do abduct them, and a town taken is fought for (ASSAULT)."""
         assert {e.type for e in extract(text) if e.trigger == "captured"} == {type_}
 
+    def test_group_members_a_state_arrests_are_where_it_arrests_them(
+        self, extract: Extract
+    ) -> None:
+        """Members of a group the knowledge base places in another country (the Muslim
+        Brotherhood: Syria, where UCDP has it fight) whom a state's police arrest are of where
+        they are arrested, unless the phrase says whose they are."""
+        [arrest] = extract("Jordanian police arrested 12 Muslim Brotherhood members in Amman.")
+        assert (arrest.type, arrest.target_country) == ("COERCE", "JO")
+        [arrest] = extract(
+            "Jordanian police arrested 12 Syrian Muslim Brotherhood members in Amman."
+        )
+        assert (arrest.type, arrest.target_country) == ("COERCE", "SY")
+
     def test_an_extradition_is_cooperation_with_where_the_suspect_goes(
         self, events_nlp: Language
     ) -> None:
