@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Protocol
 
 from service.actors import ActorContext, ActorResolver, shipped_resolver
-from service.actors import Party as Belonging
 from service.entities.doctext import doc_text
-from service.entities.geo import load_countries
 from service.events.anchor import anchor_token
+from service.events.belonging import STATE_SECTORS, Sides
 from service.events.combine import DocTypes, Weights, mixed, split_yield
 from service.events.dates import DateResolver
 from service.events.derived import DerivedLexicon
@@ -32,16 +31,6 @@ from service.events.triggers import Trigger, TriggerTyper
 from service.models import DateInfo, Entity, Event
 
 __all__ = ["EventExtractor", "SentenceTyper"]
-
-#: the sector of a state's agents at home (police, security forces), whose unnamed members act
-#: in the country the event is in
-_HOME_SECTORS: Final = frozenset({"COP"})
-#: sectors of a state's own institutions: one the knowledge base cannot place ("Congress",
-#: "the Senate") is the actor's own, or of where the event is
-_STATE_SECTORS: Final = frozenset({"GOV", "LEG", "JUD", "COP"})
-#: sectors of a country's own non-state sides: rebels and the opposition are of where they
-#: act, and of the state they make peace or hold talks with
-_LOCAL_SECTORS: Final = frozenset({"REB", "OPP"})
 
 #: an event coded once per sentence: type, actor, target, and their countries
 _Seen = tuple[str, str | None, str | None, str | None, str | None]
@@ -101,9 +90,6 @@ class EventExtractor:
         self._encoder_sentences = encoder_sentences
         self._weights = weights or Weights()
         self._verbal = lexicon.types.verbal
-        self._located = lexicon.types.force | {"PROTEST"}
-        self._acted_upon = lexicon.types.acted_upon
-        self._symmetric = lexicon.types.symmetric
         self._detaining = lexicon.roles.detaining_verbs
         self._extraditing = lexicon.roles.extraditing_verbs
         self._owning = lexicon.roles.owning_participles
@@ -115,7 +101,9 @@ class EventExtractor:
         self._location = Places(lexicon)
         self._dates = DateResolver()
         self._quantities = QuantityReader()
-        self._actors = actors if actors is not None else shipped_resolver()
+        self._sides = Sides(
+            lexicon, self._participants, actors if actors is not None else shipped_resolver()
+        )
 
     def __call__(
         self, doc: Any, entities: Sequence[Entity], published_at: datetime | None
@@ -332,61 +320,12 @@ class EventExtractor:
         )
         out: list[Event] = []
         parties = ctx.parties.at((ctx.sent.start_char, ctx.sent.end_char))
-        for actor, target, (actor_country, actor_sector), (target_country, target_sector) in (
-            self._resolved(trig, pairs, parties, ctx.index)
-        ):
+        sides = self._sides(
+            trig, type_, pairs, parties, ctx.index, location,
+            lambda: self._location(ctx.doc, ctx.sent, ctx.index, set(), type_),
+        )  # fmt: skip
+        for actor, target, (actor_country, actor_sector), (target_country, target_sector) in sides:
             key = (type_, actor.name if actor else None, target.name if target else None)
-            if actor_country is None and actor is not None:
-                if actor_sector in _HOME_SECTORS:
-                    # "police in Harare", "security forces opened fire on X in Khartoum": a
-                    # state's own agents act where the event is
-                    actor_country = _place_country(location, target)
-                elif (
-                    (type_ in self._located or actor_sector in _LOCAL_SECTORS)
-                    and not actor.named
-                    and not self._of_no_state(actor, parties)
-                ):
-                    # "thousands marched in Cairo against the government", "a suicide bomber
-                    # blew himself up in a Baghdad market": people protest and fight where they
-                    # are, though the place also names whose government it is; rebels and the
-                    # opposition are of where they act, whatever the act
-                    where = self._location(ctx.doc, ctx.sent, ctx.index, set(), type_)
-                    actor_country = _place_country(where, None)
-            if type_ in self._symmetric:
-                # "the Philippine government and Muslim separatist rebels agreed to a
-                # ceasefire": unnamed rebels who deal with a state are its own
-                actor_country = actor_country or _state_of(
-                    actor, actor_sector, target, target_sector, target_country
-                )
-                target_country = target_country or _state_of(
-                    target, target_sector, actor, actor_sector, actor_country
-                )
-            if (
-                type_ == "COERCE" and actor_country and actor_sector in _STATE_SECTORS | {"MIL"}
-                and target_sector == "REB" and target_country not in (None, actor_country)
-                and _group_alone(target)
-            ):  # fmt: skip
-                # "Egyptian police arrested Muslim Brotherhood members", "Pakistani forces
-                # arrested an al Qaeda suspect in Peshawar": members of a group the knowledge
-                # base places elsewhere whom a state's agents arrest are where they are
-                # arrested, else at home, unless the phrase says whose they are ("Afghan")
-                target_country = (
-                    _place_country(location, None)
-                    or _place_country(target.entity if target is not None else None, None)
-                    or actor_country
-                )
-            if target_country is None and actor_country and (
-                target_sector in _STATE_SECTORS
-                or (target is not None and target.entity is None and type_ in self._acted_upon)
-                or (type_ == "COERCE" and actor_sector in _STATE_SECTORS
-                    and target is not None and target.person)
-            ):
-                # "the Clinton administration asked Congress": the asker's own legislature;
-                # "FARC guerrillas killed eight soldiers": unnamed people the knowledge base's
-                # actor acts on are at home, as they are for an actor an entity places;
-                # "Egyptian police arrested Ayman Nour": whom a state's agents arrest, the
-                # knowledge base not knowing him, is where they arrest him, else at home
-                target_country = _place_country(location, None) or actor_country
             if self._detains(trig, type_, actor_sector, target, target_sector):
                 key = ("COERCE", *key[1:])
             # one phrase may stand for two sides ("Indian and Pakistani troops"): by country
@@ -412,55 +351,6 @@ class EventExtractor:
                 )
             )
         return out
-
-    def _resolved(
-        self, trig: Trigger, pairs: list[Pair], context: ActorContext, index: EntityIndex
-    ) -> Iterator[tuple[EventParty | None, EventParty | None, Belonging, Belonging]]:
-        """Each pair with its sides' countries and sectors. A target that is the actor's own
-        country's place or government ("recalled Iraq's ambassador from Damascus", "Putin
-        warned that Moscow could target ... at Ukraine") restates the actor: the act is aimed
-        at the other countries it is sent from, to or at, when it names one."""
-        for actor, target in pairs:
-            actor_belongs = self._party(actor, context)
-            target_belongs = self._party(target, context)
-            country = actor_belongs[0]
-            if (
-                country is not None and target is not None and target.entity is not None
-                and target.entity.label == "GPE" and target.entity.country == country
-                and target_belongs[0] == country
-            ):
-                others = self._participants.beyond_own(trig, country, index)
-                if others:
-                    for other in others:
-                        yield actor, other, actor_belongs, self._party(other, context)
-                    continue
-            yield actor, target, actor_belongs, target_belongs
-
-    def _party(self, party: EventParty | None, context: ActorContext) -> Belonging:
-        """Country and sector of an actor or target (service.actors): by its name (an entity's,
-        or the phrase as written) and the entity that names it or that it belongs to; a named
-        party the knowledge base cannot place takes its owner's country ("Russian" of
-        "Russian President X"), and an owning organisation's sector too; one side of a phrase
-        that names several ("Indian and Pakistani troops") is its own country's."""
-        if party is None:
-            return None, None
-        country, sector = self._actors.resolve(party.name, party.entity, context)
-        if party.entity is None and party.owner is not None and country is not None:
-            # "Russian tanks and troops": the owner a conjunct shares says whose the troops
-            # are, before the story's main country does (an unnamed agent's fallback)
-            if self._actors.resolve(party.name, None)[0] is None:
-                country = None
-        if party.side and party.entity is not None:
-            country = party.entity.country  # one of the sides the phrase names
-        elif (nationality := _nationality(party)) is not None:
-            # "his Turkish counterpart Ismail Cem in New York": the phrase says whose he is,
-            # where he is does not
-            country = nationality
-        if country is None and party.owner is not None:
-            country, owner_sector = self._actors.resolve(party.owner.name, party.owner, context)
-            if party.owner.label == "ORG" and owner_sector is not None:
-                sector = owner_sector  # "Hezbollah chief X" is Hezbollah's (REB), not GOV
-        return country, sector
 
     def _extradition(
         self, ctx: _Sentence, trig: Trigger, pairs: list[Pair], source: Entity | None,
@@ -491,18 +381,10 @@ class EventExtractor:
         fought for, as PLOVER codes it."""
         if type_ != "ASSAULT" or trig.base not in self._detaining or target is None:
             return False
-        if sector not in _STATE_SECTORS | {"MIL"} or target_sector is None:
+        if sector not in STATE_SECTORS | {"MIL"} or target_sector is None:
             return False
         entity = target.entity
         return not (target.named and entity is not None and entity.label in PLACE_LABELS)
-
-    def _of_no_state(self, party: EventParty, context: ActorContext) -> bool:
-        """Whether the party is an international organisation's ("NATO warplanes", "African
-        Union peacekeepers"): its forces are no state's, and not of the one they act in."""
-        entity = party.entity
-        if entity is None or entity.label != "ORG":
-            return False
-        return self._actors.resolve(entity.name, entity, context) == (None, "IGO")
 
     def _confidence(self, confidence: float, targeted: bool) -> float:
         """0..1, rounded; an event with no target is less sure of its roles."""
@@ -534,41 +416,3 @@ def _shared(
         else (trig, confidence)
         for i, (trig, confidence) in typed.items()
     }
-
-
-def _nationality(party: EventParty) -> str | None:
-    """The nationality a named person's phrase gives ("his Turkish counterpart X"), if any."""
-    owner = party.owner
-    return owner.country if party.person and owner is not None and owner.label == "NORP" else None
-
-
-def _state_of(
-    party: EventParty | None, sector: str | None, other: EventParty | None,
-    other_sector: str | None, other_country: str | None,
-) -> str | None:  # fmt: skip
-    """The country of an unnamed local side ("rebels", "the opposition": sector REB or OPP,
-    no country of its own) from the state body on the other side of a joint act."""
-    if party is None or party.named or sector not in _LOCAL_SECTORS:
-        return None
-    if other is None or other_sector not in _STATE_SECTORS | {"MIL"}:
-        return None
-    return other_country
-
-
-def _group_alone(party: EventParty | None) -> bool:
-    """Whether a party is a group's phrase with no nationality in it ("Muslim Brotherhood
-    members in Amman", not "Afghan Taliban fighters")."""
-    if party is None or party.person:
-        return False
-    countries = load_countries()
-    return not any(
-        countries.demonym(w) or countries.country(w) for w in party.text.replace("'s", "").split()
-    )
-
-
-def _place_country(location: Entity | None, target: EventParty | None) -> str | None:
-    """The country of where an event is: its place, else a place it is done to."""
-    for entity in (location, target.entity if target is not None else None):
-        if entity is not None and entity.label in PLACE_LABELS and entity.country:
-            return entity.country
-    return None
