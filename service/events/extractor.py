@@ -26,7 +26,7 @@ from service.events.party import Party as EventParty
 from service.events.places import Places
 from service.events.quantities import QuantityReader
 from service.events.tokens import Sent, doc_tokens
-from service.events.tree import Token, children, np_tokens, with_conjuncts
+from service.events.tree import Token, children
 from service.events.triggers import Trigger, TriggerTyper
 from service.models import DateInfo, Entity, Event
 
@@ -358,17 +358,11 @@ class EventExtractor:
     ) -> list[Event]:  # fmt: skip
         """"Extradited X to the United States": the extraditing side's judicial cooperation
         with the state (or the court) X is sent to, besides its act on X."""
-        sent_to = [
-            EventParty.of(e)
-            for p in children(trig.token, ("prep",)) if p.lower_ == "to"
-            for o in children(p, ("pobj",)) for m in with_conjuncts(o) for t in np_tokens(m)
-            if (e := ctx.index.of(t)) is not None
-        ]  # fmt: skip
+        sent_to = self._participants.destinations(trig, ctx.index)
         actors = list({id(a): a for a, _ in pairs if a is not None}.values())
         if not sent_to or not actors:
             return []
-        unique = list({id(t.entity): t for t in sent_to}.values())
-        cooperation: list[Pair] = [(a, t) for a in actors for t in unique]
+        cooperation: list[Pair] = [(a, t) for a in actors for t in sent_to]
         return self._events(ctx, trig, "COOPERATE", cooperation, source, seen, confidence)
 
     def _detains(

@@ -67,6 +67,10 @@ class Participants:
         """The speech verbs' forms and their base forms."""
         return self._speech
 
+    def destinations(self, trig: Trigger, index: EntityIndex) -> list[Party]:
+        """Where the act sends its object (service.events.targets)."""
+        return self._targets.destinations(trig, index)
+
     def beyond_own(self, trig: Trigger, country: str, index: EntityIndex) -> list[Party]:
         """Whom the act is aimed at past a target that restates the actor's own country
         (service.events.targets)."""

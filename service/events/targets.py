@@ -151,6 +151,15 @@ class Targets:
                 return [Party.of(e) for e in found]
         return []
 
+    def destinations(self, trig: Trigger, index: EntityIndex) -> list[Party]:
+        """The entities the verb's "to" names, each once ("extradited X to the United States
+        and Canada")."""
+        found: list[Entity] = []
+        for heads in _prep_objects([trig.token], ("to",)):
+            for head in heads:
+                found += [e for e in _np_entities(head, index) if e not in found]
+        return [Party.of(e) for e in found]
+
     def _sent_to(
         self, trig: Trigger, index: EntityIndex, named: list[Party], *, venues: bool
     ) -> list[Party]:

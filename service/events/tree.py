@@ -78,7 +78,7 @@ def with_conjuncts(token: Token) -> list[Token]:
         if below:
             below.reverse()
             stack += below
-    if len(out) > 2:
+    if len(out) > 2 and any(c.lower_ in PERSON_TITLES for c in out[1:-1]):
         edges = [(min(ids), max(ids)) for c in out if (ids := [t.i for t in _preorder(c, _OWN)])]
         out = [
             c for i, c in enumerate(out)
